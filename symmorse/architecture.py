@@ -1,0 +1,419 @@
+"""Architectures: acyclic networkx graphs with inputs, hidden units and one output.
+
+An architecture is a plain :class:`networkx.DiGraph`.  Input nodes have no
+predecessors, exactly one output node has no successors, every other node is a
+hidden unit with an activation (the network's default unless the node has an
+``activation`` attribute, e.g. ``"identity"`` for a linear layer).  Edges carry
+weights, non-input nodes carry biases.
+
+:func:`from_graph` validates a graph and annotates every node with its
+``role`` (``input``/``hidden``/``output``), ``layer`` (length of the longest
+path from an input) and ``index`` (1-based position within its layer).  The
+names of all symbols -- inputs ``x1``, weights ``W1_2_1``, output weights
+``w1``, biases ``b1_2``, chart coordinates ``u1_2``, pre-activations
+``z1_2`` -- are derived from layer and index in this module and nowhere else.
+A graph whose layers are complete bipartite between neighbours is a layered
+MLP; its ``widths`` are stored in ``G.graph["widths"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Hashable, Sequence
+
+import networkx as nx
+
+from .errors import ArchitectureError
+
+__all__ = [
+    "mlp",
+    "from_graph",
+    "parse_widths",
+    "parse_architecture",
+    "widths",
+    "input_nodes",
+    "hidden_nodes",
+    "output_node",
+    "layers",
+    "to_json",
+    "from_json",
+    "edge_parameter",
+    "bias_parameter",
+    "chart_coordinate",
+    "preactivation_name",
+    "input_variable",
+    "describe",
+    "MAX_WIDTH",
+    "MAX_DEPTH",
+]
+
+#: Largest width of a layer that symmorse accepts.
+MAX_WIDTH = 10_000
+#: Largest number of layers (input and output included).
+MAX_DEPTH = 100
+
+
+def parse_widths(text: str | Sequence[int]) -> list[int]:
+    """Read widths from ``"2,3,1"`` or a sequence, and validate them.
+
+    Raises
+    ------
+    ArchitectureError
+        For non-integers, widths < 1, fewer than two layers, an output width
+        other than 1, or sizes beyond :data:`MAX_WIDTH`/:data:`MAX_DEPTH`.
+
+    Examples
+    --------
+    >>> parse_widths("2, 3, 1")
+    [2, 3, 1]
+    >>> parse_widths("2,0,1")
+    Traceback (most recent call last):
+      ...
+    symmorse.errors.ArchitectureError: widths '2,0,1': layer 1 has width 0; widths must be positive integers
+    """
+    shown = text if isinstance(text, str) else ",".join(map(str, text))
+    if isinstance(text, str):
+        parts = [p.strip() for p in text.split(",")]
+        if not text.strip() or any(p == "" for p in parts):
+            raise ArchitectureError(f"widths {shown!r}: expected comma-separated integers such as 2,3,1")
+        items: Sequence[object] = parts
+    elif isinstance(text, Sequence):
+        items = text
+    else:
+        raise ArchitectureError(f"widths must be text like '2,3,1' or a list, got {text!r}")
+    result = []
+    for layer, item in enumerate(items):
+        try:
+            if isinstance(item, bool) or (isinstance(item, float) and not item.is_integer()):
+                raise ValueError
+            width = int(item)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            raise ArchitectureError(
+                f"widths {shown!r}: layer {layer} width {item!r} is not an integer"
+            ) from None
+        if width < 1:
+            raise ArchitectureError(
+                f"widths {shown!r}: layer {layer} has width {width}; widths must be positive integers"
+            )
+        if width > MAX_WIDTH:
+            raise ArchitectureError(f"widths {shown!r}: layer {layer} has width {width} > {MAX_WIDTH}")
+        result.append(width)
+    if len(result) < 2:
+        raise ArchitectureError(f"widths {shown!r}: need at least an input and an output layer, e.g. 2,3,1")
+    if len(result) > MAX_DEPTH:
+        raise ArchitectureError(f"widths {shown!r}: {len(result)} layers > {MAX_DEPTH}")
+    if result[-1] != 1:
+        raise ArchitectureError(
+            f"widths {shown!r}: the output layer {len(result) - 1} has width {result[-1]}; "
+            "symmorse studies scalar outputs, so it must be 1"
+        )
+    return result
+
+
+def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -> nx.DiGraph:
+    """The fully connected layered architecture with the given widths.
+
+    Parameters
+    ----------
+    widths : str or sequence of int
+        ``n_0, ..., n_L`` with ``n_L = 1``, e.g. ``"2,3,1"``.
+    activations : sequence of str, optional
+        One activation name per hidden layer, stored on its nodes (``None``
+        entries use the network's default).  Used e.g. for identity layers.
+
+    Examples
+    --------
+    >>> G = mlp("2,3,1")
+    >>> G.graph["widths"], G.number_of_edges(), output_node(G)
+    ([2, 3, 1], 9, 'y')
+    >>> list(G.predecessors("h1_2"))
+    ['x1', 'x2']
+    """
+    ws = parse_widths(widths)
+    if activations is not None and len(activations) != len(ws) - 2:
+        raise ArchitectureError(
+            f"{len(activations)} hidden activations given for {len(ws) - 2} hidden layers"
+        )
+    G = nx.DiGraph()
+    names = [_layer_names(ws, layer) for layer in range(len(ws))]
+    for layer, layer_nodes in enumerate(names):
+        for node in layer_nodes:
+            G.add_node(node)
+            if 0 < layer < len(ws) - 1 and activations and activations[layer - 1]:
+                G.nodes[node]["activation"] = activations[layer - 1]
+        if layer:
+            G.add_edges_from((u, v) for v in layer_nodes for u in names[layer - 1])
+    return from_graph(G)
+
+
+def _layer_names(ws: list[int], layer: int) -> list[str]:
+    if layer == 0:
+        return [f"x{i}" for i in range(1, ws[0] + 1)]
+    if layer == len(ws) - 1:
+        return ["y"]
+    return [f"h{layer}_{i}" for i in range(1, ws[layer] + 1)]
+
+
+def from_graph(G: nx.DiGraph) -> nx.DiGraph:
+    """Validate an acyclic graph and return an annotated copy.
+
+    Nodes may be named by strings or integers (so the graph round-trips
+    through JSON).  Input order is the order of the input nodes in ``G``.
+
+    Raises
+    ------
+    ArchitectureError
+        If ``G`` is not a directed graph, has fewer than two nodes, is cyclic
+        or disconnected, has several outputs, or has unsupported node names
+        or activation attributes.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "h"), ("b", "h"), ("a", "y"), ("h", "y")])
+    >>> A = from_graph(G)
+    >>> [A.nodes[v]["role"] for v in A], widths(A) is None
+    (['input', 'hidden', 'input', 'output'], True)
+    >>> A.nodes["y"]["layer"], edge_parameter(A, "a", "y")
+    (2, 'w0_1')
+    """
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise ArchitectureError("an architecture must be a networkx.DiGraph (no multigraphs)")
+    if G.number_of_nodes() < 2:
+        raise ArchitectureError("an architecture needs at least one input and one output node")
+    for v in G:
+        if isinstance(v, bool) or not isinstance(v, (str, int)):
+            raise ArchitectureError(f"node {v!r}: node names must be strings or integers")
+    if not nx.is_directed_acyclic_graph(G):
+        cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(G))
+        raise ArchitectureError(f"the graph has a cycle through nodes {cycle}")
+    if not nx.is_weakly_connected(G):
+        parts = sorted(nx.weakly_connected_components(G), key=len)
+        raise ArchitectureError(
+            f"the graph is not connected: node {sorted(map(str, parts[0]))[0]!r} is not connected to the rest"
+        )
+    sinks = [v for v in G if G.out_degree(v) == 0]
+    if len(sinks) != 1:
+        names = ", ".join(repr(v) for v in sinks)
+        raise ArchitectureError(
+            f"the graph has {len(sinks)} output nodes (nodes without successors): {names}; "
+            "symmorse needs exactly one"
+        )
+    A = nx.DiGraph()
+    A.add_nodes_from(G.nodes(data=True))
+    A.add_edges_from(G.edges())
+    A.graph.update({k: v for k, v in G.graph.items() if k != "widths"})
+    depth: dict[Hashable, int] = {}
+    for v in nx.topological_sort(A):
+        depth[v] = max((depth[u] + 1 for u in A.predecessors(v)), default=0)
+    out = sinks[0]
+    if depth[out] > MAX_DEPTH:
+        raise ArchitectureError(f"the graph is {depth[out]} layers deep (> {MAX_DEPTH})")
+    counters: dict[int, int] = {}
+    for v in A:
+        role = "input" if depth[v] == 0 else "output" if v == out else "hidden"
+        layer = depth[v]
+        counters[layer] = counters.get(layer, 0) + 1
+        if role == "input" and "activation" in A.nodes[v]:
+            raise ArchitectureError(f"input node {v!r} cannot have an activation")
+        act = A.nodes[v].get("activation")
+        if act is not None and not isinstance(act, str):
+            raise ArchitectureError(f"node {v!r}: activation must be a name, got {act!r}")
+        A.nodes[v].update(role=role, layer=layer, index=counters[layer])
+    ws = _layered_widths(A)
+    if ws is not None:
+        A.graph["widths"] = ws
+    return A
+
+
+def _layered_widths(A: nx.DiGraph) -> list[int] | None:
+    """Widths if A is a fully connected layered MLP, else None."""
+    by_layer = layers(A)
+    for layer in range(1, len(by_layer)):
+        for v in by_layer[layer]:
+            if set(A.predecessors(v)) != set(by_layer[layer - 1]):
+                return None
+    return [len(nodes) for nodes in by_layer]
+
+
+def layers(G: nx.DiGraph) -> list[list[Hashable]]:
+    """Nodes grouped by layer, each layer in index order.
+
+    Examples
+    --------
+    >>> layers(mlp("2,3,1"))[1]
+    ['h1_1', 'h1_2', 'h1_3']
+    """
+    depth = max(d for _, d in G.nodes(data="layer")) + 1
+    result: list[list[Hashable]] = [[] for _ in range(depth)]
+    for v, d in G.nodes(data=True):
+        result[d["layer"]].append(v)
+    for group in result:
+        group.sort(key=lambda v: G.nodes[v]["index"])
+    return result
+
+
+def widths(G: nx.DiGraph) -> list[int] | None:
+    """The widths of a layered MLP, or None for any other graph.
+
+    Examples
+    --------
+    >>> widths(mlp([3, 2, 4, 1]))
+    [3, 2, 4, 1]
+    """
+    return G.graph.get("widths")
+
+
+def input_nodes(G: nx.DiGraph) -> list[Hashable]:
+    """Input nodes, in the order of the input vector x."""
+    return [v for v in G if G.nodes[v]["role"] == "input"]
+
+
+def hidden_nodes(G: nx.DiGraph) -> list[Hashable]:
+    """Hidden nodes in layer order (a topological order)."""
+    return [v for group in layers(G) for v in group if G.nodes[v]["role"] == "hidden"]
+
+
+def output_node(G: nx.DiGraph) -> Hashable:
+    """The unique output node."""
+    return next(v for v in G if G.nodes[v]["role"] == "output")
+
+
+# -- names of symbols -------------------------------------------------------------
+
+
+def input_variable(G: nx.DiGraph, v: Hashable) -> str:
+    """Name of the input variable of input node ``v`` (``x1``, ``x2``, ...)."""
+    return f"x{G.nodes[v]['index']}"
+
+
+def edge_parameter(G: nx.DiGraph, u: Hashable, v: Hashable) -> str:
+    """Name of the weight on edge ``u -> v``.
+
+    ``W{l}_{i}_{j}`` from unit j of layer l-1 to unit i of layer l; the output
+    weights are ``w{j}``.  An edge that skips layers, from unit j of layer k,
+    is ``W{l}_{i}_{k}_{j}``, or ``w{k}_{j}`` into the output.
+
+    Examples
+    --------
+    >>> G = mlp("2,3,1")
+    >>> edge_parameter(G, "x2", "h1_3"), edge_parameter(G, "h1_3", "y")
+    ('W1_3_2', 'w3')
+    """
+    a, b = G.nodes[u], G.nodes[v]
+    skip = "" if a["layer"] == b["layer"] - 1 else f"{a['layer']}_"
+    if b["role"] == "output":
+        return f"w{skip}{a['index']}"
+    return f"W{b['layer']}_{b['index']}_{skip}{a['index']}"
+
+
+def bias_parameter(G: nx.DiGraph, v: Hashable) -> str:
+    """Name of the bias of non-input node ``v`` (``b{l}_{i}``; the output's is ``b{L}``)."""
+    d = G.nodes[v]
+    return f"b{d['layer']}" if d["role"] == "output" else f"b{d['layer']}_{d['index']}"
+
+
+def chart_coordinate(G: nx.DiGraph, v: Hashable) -> str:
+    """Name of the chart coordinate ``u{l}_{i}`` that replaces the bias of hidden node ``v``."""
+    d = G.nodes[v]
+    return f"u{d['layer']}_{d['index']}"
+
+
+def preactivation_name(G: nx.DiGraph, v: Hashable) -> str:
+    """Name of the pre-activation ``z{l}_{i}`` of hidden node ``v``."""
+    d = G.nodes[v]
+    return f"z{d['layer']}_{d['index']}"
+
+
+# -- reading and writing ----------------------------------------------------------
+
+_DERIVED = ("role", "layer", "index")
+
+
+def to_json(G: nx.DiGraph) -> dict:
+    """Node-link JSON of an architecture (derived annotations left out).
+
+    Examples
+    --------
+    >>> data = to_json(mlp("1,2,1"))
+    >>> sorted(data), len(data["edges"])
+    (['edges', 'format', 'nodes'], 4)
+    >>> nx.utils.graphs_equal(from_json(data), mlp("1,2,1"))
+    True
+    """
+    nodes = []
+    for v, d in G.nodes(data=True):
+        entry = {"id": v}
+        entry.update({k: val for k, val in d.items() if k not in _DERIVED})
+        nodes.append(entry)
+    edges = [{"source": u, "target": v} for u, v in G.edges()]
+    return {"format": "symmorse-graph/1", "nodes": nodes, "edges": edges}
+
+
+def from_json(data: object) -> nx.DiGraph:
+    """Read an architecture from node-link JSON (``{"nodes": [...], "edges": [...]}``).
+
+    ``{"widths": [2, 3, 1]}`` is accepted too.  ``"links"`` may stand for
+    ``"edges"`` (the older networkx spelling).
+    """
+    if isinstance(data, dict) and "widths" in data and "nodes" not in data:
+        return mlp(data["widths"])
+    if not isinstance(data, dict) or "nodes" not in data:
+        raise ArchitectureError(
+            'an architecture file must hold {"nodes": [...], "edges": [...]} or {"widths": [...]}'
+        )
+    edges = data.get("edges", data.get("links", []))
+    if not isinstance(data["nodes"], list) or not isinstance(edges, list):
+        raise ArchitectureError('"nodes" and "edges" must be lists')
+    G = nx.DiGraph()
+    for k, entry in enumerate(data["nodes"]):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise ArchitectureError(f"node entry {k} must be an object with an 'id'")
+        attrs = {a: val for a, val in entry.items() if a != "id" and a not in _DERIVED}
+        node = entry["id"]
+        if isinstance(node, bool) or not isinstance(node, (str, int)):
+            raise ArchitectureError(f"node entry {k}: id {node!r} must be a string or integer")
+        G.add_node(node, **attrs)
+    for k, entry in enumerate(edges):
+        if not isinstance(entry, dict) or "source" not in entry or "target" not in entry:
+            raise ArchitectureError(f"edge entry {k} must be an object with 'source' and 'target'")
+        u, v = entry["source"], entry["target"]
+        for end in (u, v):
+            if isinstance(end, (list, dict)) or end not in G:
+                raise ArchitectureError(f"edge entry {k} refers to unknown node {end!r}")
+        G.add_edge(u, v)
+    return from_graph(G)
+
+
+def parse_architecture(text: str) -> nx.DiGraph:
+    """An architecture from the command line: widths ``"2,3,1"`` or a JSON file path.
+
+    Examples
+    --------
+    >>> widths(parse_architecture("3,2,4,1"))
+    [3, 2, 4, 1]
+    """
+    if isinstance(text, str) and (text.endswith(".json") or os.path.sep in text):
+        try:
+            with open(text, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except OSError as exc:
+            raise ArchitectureError(f"cannot read architecture file {text!r}: {exc.strerror}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ArchitectureError(f"architecture file {text!r} is not valid JSON: {exc}") from None
+        return from_json(data)
+    return mlp(text)
+
+
+def describe(G: nx.DiGraph) -> str:
+    """A short human name: the widths ``2,3,1`` or ``graph(n nodes, m edges)``.
+
+    Examples
+    --------
+    >>> describe(mlp("2,3,1"))
+    '2,3,1'
+    """
+    ws = widths(G)
+    if ws is not None:
+        return ",".join(map(str, ws))
+    return f"graph({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)"

@@ -1,0 +1,83 @@
+"""Exact numbers and the whitelisted expression parser."""
+
+import math
+from fractions import Fraction
+
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symmorse.errors import ExpressionError, WeightsError
+from symmorse.exact import rational_string, to_rational
+from symmorse.expressions import parse_expression
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_floats_are_converted_to_the_binary_fraction_they_are(f):
+    q = to_rational(f)
+    assert Fraction(q.p, q.q) == Fraction(f)
+    assert float(q) == f
+
+
+@given(st.fractions())
+def test_rational_strings_round_trip(fr):
+    q = sympy.Rational(fr.numerator, fr.denominator)
+    assert to_rational(rational_string(q)) == q
+
+
+def test_decimal_text_is_the_decimal_it_spells():
+    assert to_rational("0.1") == sympy.Rational(1, 10)
+    assert to_rational("-2.5e-3") == sympy.Rational(-1, 400)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "abc", "1/0", None, [1], True, "1e999999"])
+def test_non_numbers_are_rejected_with_their_place(bad):
+    with pytest.raises(WeightsError, match="W1"):
+        to_rational(bad, where="W1")
+
+
+def test_parser_builds_exact_sympy():
+    z = sympy.Symbol("z")
+    assert parse_expression("z^3 + 0.5*z - 1/3", [z]) == z**3 + z / 2 - sympy.Rational(1, 3)
+    assert parse_expression("-(x)**2 + exp(y)", ["x", "y"]) == -(sympy.Symbol("x") ** 2) + sympy.exp(
+        sympy.Symbol("y")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('true')",
+        "x.real",
+        "open('f')",
+        "[x]",
+        "lambda: x",
+        "x if x else 1",
+        "y + 1",
+        "sin(x, 2)",
+        "2**10**10",
+        "x +",
+        "'text'",
+        "1/0",
+        "f(x)",
+        "x == 1",
+    ],
+)
+def test_parser_rejects_everything_outside_the_whitelist(text):
+    with pytest.raises(ExpressionError):
+        parse_expression(text, ["x"])
+
+
+def test_parser_without_functions_is_for_polynomials():
+    with pytest.raises(ExpressionError, match="not allowed"):
+        parse_expression("sin(z)", ["z"], functions=())
+
+
+@given(st.text(max_size=30))
+def test_parser_never_fails_otherwise(text):
+    try:
+        result = parse_expression(text, ["x", "y"])
+    except ExpressionError:
+        return
+    assert result.free_symbols <= {sympy.Symbol("x"), sympy.Symbol("y")}
