@@ -29,11 +29,12 @@ def progress(
         yield from items
         return
     try:
+        from rich.console import Console
         from rich.progress import Progress
     except ImportError:
         yield from items
         return
-    with Progress(transient=True, console=None) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
