@@ -22,9 +22,11 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import flint
 import mpmath
 import sympy
 
@@ -72,6 +74,18 @@ class Chart:
     def d2_at(self, u: sympy.Expr) -> sympy.Expr:
         """sigma''(z) at the point whose chart value is u."""
         return self.d2.xreplace({U: u})
+
+    @cached_property
+    def exact(self) -> tuple[Callable[[flint.fmpq], flint.fmpq], Callable[[flint.fmpq], flint.fmpq]]:
+        """sigma' and sigma'' as exact functions of a python-flint rational u.
+
+        Examples
+        --------
+        >>> d1, d2 = get_activation("tanh").chart.exact
+        >>> d1(flint.fmpq(1, 2)), d2(flint.fmpq(1, 2))
+        (3/4, -3/4)
+        """
+        return _rational_function(self.d1), _rational_function(self.d2)
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,23 @@ class Activation:
     def strictly_monotone(self) -> bool:
         """Whether sigma' > 0 on all of R (proved; see :attr:`monotonicity`)."""
         return self.monotonicity[0]
+
+
+def _rational_function(expr: sympy.Expr) -> Callable[[flint.fmpq], flint.fmpq]:
+    """An exact evaluator (Horner, over QQ) for a rational function of U."""
+    numerator, denominator = sympy.fraction(sympy.together(expr))
+    top, bottom = (
+        [flint.fmpq(int(c.p), int(c.q)) for c in sympy.Poly(part, U, domain="QQ").all_coeffs()]
+        for part in (numerator, denominator)
+    )
+
+    def horner(coefficients: list[flint.fmpq], u: flint.fmpq) -> flint.fmpq:
+        value = flint.fmpq(0)
+        for c in coefficients:
+            value = value * u + c
+        return value
+
+    return lambda u: horner(top, u) / horner(bottom, u)
 
 
 def _positive_on(expr: sympy.Expr, interval: sympy.Interval) -> tuple[bool, str]:

@@ -32,6 +32,7 @@ FUNCTIONS: Mapping[str, sympy.FunctionClass] = {
     "atan": sympy.atan,
     "arctan": sympy.atan,
     "asinh": sympy.asinh,
+    "atanh": sympy.atanh,
     "erf": sympy.erf,
     "abs": sympy.Abs,
 }
