@@ -67,7 +67,8 @@ _CHARTS = {
 }
 
 
-def _chart(name: object) -> tuple:
+def _chart(name: object) -> tuple | None:
+    """The chart table entry of an activation, or None if the checker knows no chart for it."""
     _require(isinstance(name, str), f"activation {name!r} is not a name")
     if name.startswith("poly:"):
         try:
@@ -77,13 +78,14 @@ def _chart(name: object) -> tuple:
             raise _Rejected(str(exc)) from None
         _require(p.is_polynomial(_u), f"activation {name!r} is not a polynomial")
         return (None, None), sympy.diff(p, _u), sympy.diff(p, _u, 2), _u, p
-    _require(name in _CHARTS, f"activation {name!r} is unknown to the checker")
-    return _CHARTS[name]
+    return _CHARTS.get(name)
 
 
-def _positive_derivative(name: str) -> bool:
+def _positive_derivative(chart: tuple | None) -> bool:
     """sigma' > 0 on the chart interval: no real root of numerator or denominator inside it."""
-    (lo, hi), d1, *_ = _chart(name)
+    if chart is None:
+        return False
+    (lo, hi), d1, *_ = chart
     for part in sympy.fraction(sympy.together(d1)):
         poly = sympy.Poly(part, _u)
         if poly.is_zero or any(
@@ -339,8 +341,9 @@ def _check_layered(data: dict) -> CheckResult:
     _require(isinstance(layer_acts, dict), "layer_activations must be an object")
     names = {l: layer_acts.get(str(l), data["activation"]) for l in range(1, len(ws) - 1)}
     _require(set(layer_acts) <= {str(l) for l in names}, "layer_activations names a layer that is not hidden")
-    charts = {l: _chart(name) for l, name in names.items()}
-    monotone = all(_positive_derivative(name) for name in set(names.values()))
+    table = {name: _chart(name) for name in set(names.values())}
+    charts = {l: table[name] for l, name in names.items()}
+    monotone = all(_positive_derivative(chart) for chart in table.values())
     p = sum(b * (a + 1) for a, b in zip(ws, ws[1:]))
     _require(data.get("parameters") == p, f"the architecture has p = {p} parameters")
     expected = _branches(ws)
@@ -400,8 +403,9 @@ def _check_graph(data: dict) -> CheckResult:
     output, inputs = sinks[0], [v for v in G if G.in_degree(v) == 0]
     hidden = [v for v in nx.topological_sort(G) if v not in inputs and v != output]
     names = {v: G.nodes[v]["activation"] or data["activation"] for v in hidden}
-    charts = {v: _chart(name) for v, name in names.items()}
-    monotone = all(_positive_derivative(name) for name in set(names.values()))
+    table = {name: _chart(name) for name in set(names.values())}
+    charts = {v: table[name] for v, name in names.items()}
+    monotone = all(_positive_derivative(chart) for chart in table.values())
     _require(data["class"] == "graph", "class of a general graph is 'graph'")
     _require(data["branches"] == [], "graph certificates list no layered branches")
     _require(data.get("parameters") == G.number_of_edges() + len(hidden) + 1, "wrong parameter count")

@@ -74,6 +74,129 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .classify import classify
+
+    c = classify(parse_architecture(args.arch), args.activation)
+    if args.json:
+        print(json.dumps(c.to_json(), indent=2))
+        return 0
+    lines = [f"{c.architecture} ({args.activation}): {c.kind}", f"  {c.reason}", f"  {c.hypothesis}"]
+    lines += [
+        f"  branch k={b.step}: {b.source_width} -> {b.target_width}, {b.kind}, dim B_k = {b.dimension}; "
+        f"{b.reason}"
+        for b in c.branches
+    ]
+    if c.graph is not None:
+        g = c.graph
+        lines.append(
+            f"  minimum vertex cut {g.min_cut} ({', '.join(map(str, g.cut_nodes))}); generic ranks by "
+            f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
+        )
+    print("\n".join(lines))
+    return 0
+
+
+def _cmd_certify(args: argparse.Namespace) -> int:
+    from .certify import certify
+
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise InputError(f"--time-limit must be positive, got {args.time_limit}")
+    if args.attempts < 1:
+        raise InputError(f"--attempts must be at least 1, got {args.attempts}")
+    cert = certify(parse_architecture(args.arch), args.activation, args.seed, args.attempts, args.time_limit)
+    data = cert.to_json()
+    if args.out:
+        write_atomic(args.out, json.dumps(data, indent=1) + "\n")
+    print(json.dumps(data, indent=1) if args.json else cert.summary())
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checker import check_certificate
+    from .errors import CertificateError
+    from .io import read_json
+
+    result = check_certificate(read_json(args.file, "certificate", CertificateError))
+    if args.json:
+        print(json.dumps({"file": args.file, "accepted": result.accepted, "reason": result.reason}))
+    else:
+        print(f"{'accepted' if result.accepted else 'rejected'}: {args.file}: {result.reason}")
+    return 0 if result.accepted else 1
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .activations import get_activation
+    from .catalog import catalog_architectures, sweep, write_table
+
+    activations = [get_activation(a).name for a in args.activations.split(",") if a.strip()]
+    if not activations:
+        raise InputError("--activations needs at least one activation")
+    archs = catalog_architectures(args.max_input, args.max_hidden_width, args.max_hidden_layers)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {args.out!r}: {exc.strerror}") from None
+    rows = sweep(archs, activations, args.out, args.workers or os.cpu_count() or 1, args.seed)
+    bounds = (
+        f"input width <= {args.max_input}, hidden widths <= {args.max_hidden_width}, "
+        f"<= {args.max_hidden_layers} hidden layers; activations {', '.join(activations)}; seed {args.seed}"
+    )
+    table = write_table(args.out, rows, bounds)
+    proved = sum(r.status == "proved" for r in rows)
+    print(
+        f"{len(rows)} certificates in {args.out} ({proved} proved, {len(rows) - proved} undecided); "
+        f"table: {table}"
+    )
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .catalog import summary_table, verify
+
+    results = verify(args.dir)
+    rejected = [v for v in results if not v.result.accepted]
+    if args.json:
+        report = {
+            "checked": len(results),
+            "accepted": len(results) - len(rejected),
+            "rejected": [{"file": v.file, "reason": v.result.reason} for v in rejected],
+        }
+        print(json.dumps(report, indent=2))
+        return 1 if rejected else 0
+    print(summary_table(results))
+    print(
+        f"checked {len(results)} certificates in {args.dir or 'the bundled catalog'}: "
+        f"{len(results) - len(rejected)} accepted, {len(rejected)} rejected"
+    )
+    for v in rejected:
+        print(f"  rejected {v.file}: {v.result.reason}")
+    return 1 if rejected else 0
+
+
+def _cmd_normal_form(args: argparse.Namespace) -> int:
+    from .normal_form import normal_form
+
+    nf = normal_form(_network(args))
+    if args.json:
+        print(json.dumps(nf.to_json(), indent=2))
+        return 0
+    data = nf.to_json()
+    print(f"ranks of W_1..W_L: {nf.ranks}")
+    if not nf.inserted:
+        print("every weight matrix has full rank: the network is its own normal form")
+    for l, r in nf.inserted:
+        print(f"  W_{l} has rank {r}: W_{l} = U V exactly; identity layer of width {r} inserted")
+    print(f"normal form: widths {data['normal_form_widths']}, hidden activations {data['layer_activations']}")
+    proof = "proved (U V = W exactly; the expressions expand equal)" if nf.unchanged else "NOT proved"
+    print(f"Phi unchanged: {proof}")
+    c = nf.classification
+    print(f"class: {c.kind}; {c.reason}")
+    for b in c.branches:
+        print(f"  branch k={b.step}: {b.kind}; {b.reason}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symmorse`` command."""
     parser = argparse.ArgumentParser(
@@ -107,6 +230,86 @@ def build_parser() -> argparse.ArgumentParser:
     )
     derive.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
     derive.set_defaults(run=_cmd_derive)
+
+    classify = commands.add_parser(
+        "classify",
+        help="class, widening steps and critical branches of an architecture",
+        description="Classify an architecture (non-augmented / augmented / bottleneck) and list its "
+        "critical branches with their kinds (morse / degenerate / null) and dimension counts; for "
+        "general graphs, generic ranks and the minimum input-output vertex cut.",
+        epilog="Example: symmorse classify 3,5,2,4,1 --json",
+    )
+    classify.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
+    classify.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+    classify.add_argument("--json", action="store_true", help="print JSON")
+    classify.set_defaults(run=_cmd_classify)
+
+    certify = commands.add_parser(
+        "certify",
+        help="prove the verdicts of an architecture with exact witnesses",
+        description="Search exact rational witnesses per critical branch (chart coordinates) and "
+        "prove whether critical points exist for an open set of weights and whether the map is "
+        "Morse for almost every weight. What cannot be decided is reported as undecided.",
+        epilog="Example: symmorse certify 2,3,1 --out 231.json && symmorse check 231.json",
+    )
+    certify.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
+    certify.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+    certify.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
+    certify.add_argument("--attempts", type=int, default=8, help="random points per branch (default 8)")
+    certify.add_argument("--time-limit", type=float, metavar="S", help="answer undecided after S seconds")
+    certify.add_argument("--json", action="store_true", help="print the certificate")
+    certify.add_argument("--out", "-o", metavar="FILE", help="write the certificate to FILE")
+    certify.set_defaults(run=_cmd_certify)
+
+    check = commands.add_parser(
+        "check",
+        help="re-verify a certificate with the independent checker",
+        description="Re-derive every claim of a certificate with exact arithmetic. Exit 0: accepted; "
+        "1: rejected (the first false claim is printed); 2: unreadable input.",
+    )
+    check.add_argument("file", metavar="FILE", help="certificate (JSON)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(run=_cmd_check)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="certify every MLP within bounds and write a catalog",
+        description="Certify every layered MLP with input width <= --max-input, hidden widths <= "
+        "--max-hidden-width and at most --max-hidden-layers hidden layers, for each activation, in "
+        "parallel; write one certificate per architecture and a README.md table.",
+    )
+    sweep.add_argument("--max-input", type=int, default=3)
+    sweep.add_argument("--max-hidden-width", type=int, default=4)
+    sweep.add_argument("--max-hidden-layers", type=int, default=3)
+    sweep.add_argument("--activations", default="tanh,sigmoid", help="comma-separated (default tanh,sigmoid)")
+    sweep.add_argument(
+        "--out", "-o", default="proofs", metavar="DIR", help="output directory (default proofs)"
+    )
+    sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
+    sweep.add_argument("--seed", type=int, default=0)
+    sweep.set_defaults(run=_cmd_sweep)
+
+    verify = commands.add_parser(
+        "verify",
+        help="re-check every certificate of a catalog (default: the bundled one)",
+        description="Run the independent checker on every *.json certificate in DIR (default: the "
+        "catalog shipped with symmorse). Exit 0 iff all are accepted.",
+    )
+    verify.add_argument("dir", nargs="?", metavar="DIR", help="directory of certificates")
+    verify.add_argument("--json", action="store_true", help="print JSON")
+    verify.set_defaults(run=_cmd_verify)
+
+    normal = commands.add_parser(
+        "normal-form",
+        help="factor rank-deficient weights, insert identity layers, classify",
+        description="For concrete weights: factor every rank-deficient W_l = U V exactly, insert an "
+        "identity layer of width rank W_l, prove Phi unchanged, and classify the result.",
+    )
+    normal.add_argument("arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (optional with --weights)")
+    normal.add_argument("--weights", required=True, metavar="FILE", help="JSON weights file")
+    normal.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP)
+    normal.add_argument("--json", action="store_true", help="print JSON")
+    normal.set_defaults(run=_cmd_normal_form)
     return parser
 
 

@@ -1,0 +1,38 @@
+"""The proof catalog: reproducible, complete for its bounds, all accepted."""
+
+import filecmp
+import json
+import os
+
+from symmorse.catalog import bundled_catalog, catalog_architectures, certificate_filename, sweep, verify
+
+
+def test_the_bundled_catalog_has_every_architecture_within_the_bounds():
+    files = set(os.listdir(bundled_catalog()))
+    for ws in catalog_architectures(3, 4, 3):
+        for activation in ("tanh", "sigmoid"):
+            assert certificate_filename(ws, activation) in files
+    assert "README.md" in files
+
+
+def test_the_bundled_catalog_is_reproducible(tmp_path):
+    """Regenerating part of the catalog gives the same bytes: it is up to date with the code."""
+    sample = [[1, 2, 1], [2, 3, 1], [3, 2, 4, 1], [3, 4, 2, 3, 1], [2, 1, 3, 1]]
+    sweep(sample, ["tanh", "sigmoid"], str(tmp_path), workers=2, show_progress=False)
+    for ws in sample:
+        for activation in ("tanh", "sigmoid"):
+            name = certificate_filename(ws, activation)
+            assert filecmp.cmp(tmp_path / name, os.path.join(bundled_catalog(), name), shallow=False)
+
+
+def test_verify_reports_rejected_and_unreadable_files(tmp_path):
+    sweep([[2, 3, 1]], ["tanh"], str(tmp_path), show_progress=False)
+    name = certificate_filename([2, 3, 1], "tanh")
+    data = json.loads((tmp_path / name).read_text())
+    data["morse"] = "fails"
+    (tmp_path / "tampered.json").write_text(json.dumps(data))
+    (tmp_path / "broken.json").write_text("{")
+    results = {v.file: v.result for v in verify(str(tmp_path), show_progress=False)}
+    assert results[name].accepted
+    assert not results["tampered.json"].accepted
+    assert results["broken.json"].reason.startswith("unreadable")

@@ -1,0 +1,181 @@
+"""Certification: verdicts, witnesses that really are critical points, reproducibility."""
+
+import json
+
+import flint
+import networkx as nx
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symmorse.activations import get_activation
+from symmorse.architecture import from_graph, layers, mlp
+from symmorse.certify import ChartPoint, certify, chart_derivatives, witness_weights
+from symmorse.checker import check_certificate
+from symmorse.network import Network, structured_derivatives
+
+MONOTONE = ["tanh", "sigmoid", "softplus", "arctan", "poly:z**3+z"]
+
+
+@pytest.mark.parametrize(
+    "arch, kind, critical, morse",
+    [
+        ("2,3,1", "augmented", "generic", "generic"),
+        ("3,2,5,1", "bottleneck", "generic", "fails"),
+        ("3,5,2,4,1", "bottleneck", "generic", "fails"),
+        ("2,6,3,5,1", "augmented", "generic", "generic"),
+        ("4,3,2,1", "non-augmented", "none", "generic"),
+    ],
+)
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_the_named_verdicts_are_proved_and_checked(arch, kind, critical, morse, activation):
+    cert = certify(arch, activation)
+    assert (cert.classification.kind, cert.critical_points, cert.morse, cert.status) == (
+        kind,
+        critical,
+        morse,
+        "proved",
+    )
+    data = json.loads(json.dumps(cert.to_json()))
+    assert check_certificate(data).accepted
+    if arch == "3,5,2,4,1":
+        assert [(b["kind"], b["status"]) for b in data["branches"]] == [
+            ("morse", "witness"),
+            ("degenerate", "witness"),
+        ]
+    if arch == "2,6,3,5,1":
+        assert [b["kind"] for b in data["branches"]] == ["morse", "null"]
+
+
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=4).map(lambda ws: ws + [1]),
+    st.sampled_from(MONOTONE),
+    st.integers(0, 1000),
+)
+def test_random_architectures_certify_and_check(ws, activation, seed):
+    cert = certify(ws, activation, seed=seed)
+    data = json.loads(json.dumps(cert.to_json()))
+    result = check_certificate(data)
+    assert result.accepted, result.reason
+    assert cert.status == "proved"  # strictly monotone activations always get a witness here
+    assert (cert.critical_points == "none") == (cert.classification.kind == "non-augmented")
+
+
+@pytest.mark.parametrize("arch", ["1,2,1", "2,3,1", "3,5,2,4,1", "3,2,5,1"])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "softplus"])
+def test_witness_as_ordinary_weights_is_a_critical_point_of_phi(arch, activation):
+    """Substitute the witness (biases like atanh(1/2) - 3/5) into Phi: grad Phi = 0 exactly."""
+    data = certify(arch, activation).to_json()
+    net = Network(arch, activation)
+    for branch in data["branches"]:
+        weights = {net.symbol(k): v for k, v in witness_weights(data, branch["step"]).items()}
+        x = {s: sympy.Rational(t) for s, t in zip(net.inputs, branch["witness"]["x"])}
+        at = {**weights, **x}
+        for g in net.gradient():
+            assert sympy.simplify(g.xreplace(at)) == 0
+        if branch["kind"] == "morse":
+            det = sympy.Rational(branch["claims"]["det_hessian"])
+            value = sympy.N(net.hessian_det().xreplace(at), 40)
+            assert abs(value - det) <= abs(det) * sympy.Rational(1, 10**30)
+        else:
+            hessian = net.hessian().xreplace(at).applyfunc(sympy.simplify)
+            assert all(e.is_Rational for e in hessian)  # u = c(z) exactly at the witness
+            assert hessian.rank() == branch["claims"]["rank_hessian"] < len(net.inputs)
+
+
+@pytest.mark.parametrize("ws", [[2, 3, 1], [3, 2, 4, 1], [2, 3, 3, 2, 1]])
+@pytest.mark.parametrize("activation", ["sigmoid", "arctan"])
+def test_matrix_path_equals_the_generic_structured_derivatives(ws, activation):
+    import random
+
+    rng = random.Random(str(ws))
+    chart = get_activation(activation).chart
+    top = len(ws) - 2
+    W = {
+        l: flint.fmpq_mat(ws[l], ws[l - 1], [rng.randint(-4, 4) for _ in range(ws[l] * ws[l - 1])])
+        for l in range(1, top + 1)
+    }
+    u = {l: [flint.fmpq(rng.randint(1, 7), 8) for _ in range(ws[l])] for l in range(1, top + 1)}
+    w = flint.fmpq_mat(ws[top], 1, [rng.randint(-4, 4) for _ in range(ws[top])])
+    point = ChartPoint([flint.fmpq(0)] * ws[0], W, u, w)
+    fast = chart_derivatives({l: chart for l in W}, point)
+    G = mlp(ws)
+    groups = layers(G)
+    index = {v: (l, i) for l, group in enumerate(groups) for i, v in enumerate(group)}
+
+    def weight(a, b):
+        l, i = index[b]
+        return W[l][i, index[a][1]] if l <= top else w[index[a][1], 0]
+
+    hidden = [v for group in groups[1:-1] for v in group]
+    d1 = {v: chart.exact[0](u[index[v][0]][index[v][1]]) for v in hidden}
+    d2 = {v: chart.exact[1](u[index[v][0]][index[v][1]]) for v in hidden}
+    generic = structured_derivatives(G, weight, d1, d2, flint.fmpq(0), flint.fmpq(1))
+    assert fast.hessian == flint.fmpq_mat(generic.hessian)
+    for l in range(top + 1):
+        assert [fast.v[l][i, 0] for i in range(ws[l])] == [generic.adjoints[v] for v in groups[l]]
+
+
+def test_same_seed_same_certificate_and_seeds_differ():
+    a = json.dumps(certify("2,3,3,1", seed=5).to_json())
+    assert a == json.dumps(certify("2,3,3,1", seed=5).to_json())
+    assert a != json.dumps(certify("2,3,3,1", seed=6).to_json())
+
+
+@pytest.mark.parametrize("activation", ["poly:z**2", "poly:z**3", "silu"])
+def test_non_monotone_activations_are_undecided_with_the_reason(activation):
+    cert = certify("2,3,1", activation)
+    assert (cert.critical_points, cert.morse, cert.status) == ("undecided",) * 3
+    assert "sigma' > 0" in cert.reasons[0]
+    assert check_certificate(json.loads(json.dumps(cert.to_json()))).accepted
+
+
+def test_identity_layers_have_no_morse_witness():
+    """A linear network has Hess = 0: no witness, so undecided (never a false proof)."""
+    cert = certify("2,3,1", "identity")
+    assert cert.morse == "undecided" and cert.results[0].status == "undecided"
+
+
+def test_time_limit_gives_undecided():
+    cert = certify("2,3,1", time_limit=0)
+    assert cert.status == "undecided"
+    assert "time limit" in cert.results[0].note
+
+
+def test_normal_form_architecture_with_an_identity_layer():
+    cert = certify(mlp("2,1,3,1", ["identity", None]), "tanh")
+    assert (cert.critical_points, cert.morse) == ("generic", "fails")
+    data = json.loads(json.dumps(cert.to_json()))
+    assert data["layer_activations"] == {"1": "identity"}
+    assert check_certificate(data).accepted
+
+
+def test_general_graph_output_branch_witness():
+    G = nx.DiGraph(
+        [(a, h) for a in "ab" for h in ("h1", "h2", "h3")] + [(h, "y") for h in ("h1", "h2", "h3")]
+    )
+    G.add_edges_from([("a", "y"), ("a", "h4"), ("h4", "h2")])
+    cert = certify(G)
+    assert (cert.critical_points, cert.morse) == ("generic", "undecided")
+    data = json.loads(json.dumps(cert.to_json()))
+    assert check_certificate(data).accepted
+    net = Network(from_graph(G))
+    wit = data["output_branch"]
+    names = {
+        (a, b): n
+        for a, b in net.graph.edges
+        for n in [__import__("symmorse").architecture.edge_parameter(net.graph, a, b)]
+    }
+    values = {net.symbol(names[(a, b)]): sympy.Rational(t) for a, b, t in wit["edges"]}
+    from symmorse.architecture import bias_parameter
+    from symmorse.expressions import parse_expression
+
+    values.update(
+        {
+            net.symbol(bias_parameter(net.graph, v)): parse_expression(t, [], what="bias")
+            for v, t in wit["biases"]
+        }
+    )
+    values.update({s: sympy.Rational(t) for s, t in zip(net.inputs, wit["x"])})
+    assert all(sympy.simplify(g.xreplace(values)) == 0 for g in net.gradient())
