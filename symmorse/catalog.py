@@ -14,11 +14,11 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import pathlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib import resources
 
 from .certify import certify
 from .checker import CheckResult, check_certificate
@@ -173,8 +173,16 @@ def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> st
 
 
 def bundled_catalog() -> str:
-    """Path of the catalog shipped with the package."""
-    return str(resources.files("symmorse.proofs"))
+    """Path of the catalog shipped with the package (``proofs/`` in a source checkout).
+
+    Installed, the catalog is the package data ``symmorse/proofs``; in a source
+    checkout it is the top-level ``proofs/`` folder next to ``symmorse/``.
+    """
+    here = pathlib.Path(__file__).resolve().parent
+    for candidate in (here / "proofs", here.parent / "proofs"):
+        if candidate.is_dir():
+            return str(candidate)
+    raise InputError("the bundled proof catalog is missing from this installation")
 
 
 @dataclass(frozen=True)

@@ -19,3 +19,61 @@ def agree(a: sympy.Expr, b: sympy.Expr, values: dict, digits: int = 50) -> bool:
         vb = sympy.N(b.xreplace(values), digits + 15)
         scale = max(1, abs(va), abs(vb))
         return abs(va - vb) <= scale * sympy.Rational(1, 10**digits)
+
+
+def witness_claims_hold(data: dict) -> bool:
+    """Every witness claim of a layered certificate, re-derived by SymPy's route.
+
+    The witness is substituted as ordinary weights (its bias strings) into the
+    symbolic network.  At a true witness every pre-activation becomes exactly
+    c^{-1}(u) (e.g. atanh(3/8)), so SymPy's automatic evaluation alone turns
+    gradient and Hessian into rationals: grad Phi must be exactly 0, and the
+    determinant and rank claims must hold.  Independent of the checker and of
+    the matrix path used by ``certify``.
+    """
+    from symmorse.architecture import layers, mlp
+    from symmorse.certify import witness_weights
+    from symmorse.expressions import parse_expression
+    from symmorse.network import Network, weights_from_layers
+
+    ws = data["architecture"]["widths"]
+    acts = [data.get("layer_activations", {}).get(str(l)) for l in range(1, len(ws) - 1)]
+    net = Network(mlp(ws, acts), data["activation"])
+    groups = layers(net.graph)
+    for branch in data["branches"]:
+        if branch.get("status") != "witness":
+            continue
+        k, claims = branch["step"], branch["claims"]
+        at = {net.symbol(name): value for name, value in witness_weights(data, k).items()}
+        at.update({s: sympy.Rational(t) for s, t in zip(net.inputs, branch["witness"]["x"])})
+        if any(g.xreplace(at) != 0 for g in net.gradient()):
+            return False
+        hessian = net.hessian().xreplace(at)
+        if not all(e.is_Rational for e in hessian):
+            return False
+        if branch["kind"] == "morse":
+            if hessian.det() != sympy.Rational(claims["det_hessian"]) or hessian.det() == 0:
+                return False
+            continue
+        jac = net.derivatives("x").jacobians
+        J = sympy.Matrix([[e.xreplace(at) for e in jac[v]] for v in groups[k - 1]])
+        g_net = Network(mlp(ws[k - 1 :], acts[k - 1 :] if k > 1 else None), data["activation"])
+        wit = branch["witness"]
+        g_layers = [{"W": wit["W"][str(l)], "b": wit["biases"][str(l)]} for l in range(k, len(ws) - 1)]
+        g_layers.append({"W": [wit["w"]], "b": ["0"]})
+        g_at = {
+            g_net.symbol(name): parse_expression(text, [], what="weight")
+            for name, text in weights_from_layers(g_net.graph, g_layers).items()
+        }
+        h = [net.activations[v](net.preactivations[v]).xreplace(at) for v in groups[k - 1]]
+        g_at.update(dict(zip(g_net.inputs, h)))
+        g_hessian = g_net.hessian().xreplace(g_at)
+        if not all(e.is_Rational for e in [*g_hessian, *J]) or (
+            g_hessian.det() != sympy.Rational(claims["det_hessian_g"])
+            or g_hessian.det() == 0
+            or J.rank() != claims["rank_jacobian"]
+            or hessian.rank() != claims["rank_hessian"]
+            or hessian.rank() >= ws[0]
+        ):
+            return False
+    return True

@@ -13,6 +13,8 @@ from symmorse.certify import certify
 from symmorse.checker import check_certificate
 from symmorse.errors import CertificateError
 
+from .helpers import witness_claims_hold
+
 KERNEL = pathlib.Path(__file__).resolve().parents[1] / "symmorse" / "checker.py"
 ALLOWED = {
     "__future__",
@@ -156,8 +158,11 @@ def test_hypothesis_tampered_witness_entries_are_rejected(ws, activation, data):
     W = target["witness"]["W"][layer]
     i, j = data.draw(st.integers(0, len(W) - 1)), data.draw(st.integers(0, len(W[0]) - 1))
     W[i][j] = str(data.draw(st.fractions().filter(lambda q: str(q) != W[i][j])))
-    result = check_certificate(tampered)  # the point leaves the branch, or det and biases change
-    assert not result.accepted and result.reason
+    result = check_certificate(tampered)
+    if result.accepted:  # possible: e.g. a W_1 entry meeting x_j = 0 gives another true witness
+        assert witness_claims_hold(tampered)  # soundness, confirmed by SymPy's route
+    else:
+        assert result.reason
 
 
 def test_weaker_claims_are_accepted_stronger_ones_are_not():
