@@ -90,6 +90,21 @@ class _ArbPrinter(PythonCodePrinter):
 
     _print_Half = _print_Rational
 
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        base, exponent = expr.args
+        if exponent.is_Integer:
+            power = f"_pow({self._print(base)}, {abs(int(exponent))})"
+            return power if exponent > 0 else f"1/{power}"
+        return super()._print_Pow(expr, rational)
+
+
+def _pow(x: arb, n: int) -> arb:
+    """``x**n`` by repeated multiplication (flint's ``arb ** int`` is NaN on balls containing 0)."""
+    if n == 1:
+        return x
+    half = _pow(x, n // 2)
+    return half * half * x if n & 1 else half * half
+
 
 class _ArbMath:
     """The ``math`` namespace of compiled activations, with arb functions."""
@@ -127,7 +142,7 @@ def ball_activation(activation: Activation) -> Callable[[arb], tuple[arb, arb, a
     compiled = sympy.lambdify(
         Z,
         exprs,
-        modules=[{"math": _ArbMath(), "_q": lambda p, q: arb(fmpq(p, q))}],
+        modules=[{"math": _ArbMath(), "_q": lambda p, q: arb(fmpq(p, q)), "_pow": _pow}],
         printer=_ArbPrinter,
         cse=True,
     )
@@ -206,7 +221,7 @@ class BallNetwork:
             self.weights = {(u, v): to_arb(net.weight(u, v)) for u, v in G.edges}
             self.biases = {v: to_arb(net.bias(v)) for v in G if G.in_degree(v)}
             self.order = [v for group in groups[1:] for v in group]
-            self.inputs = groups[0]
+            self.inputs = input_nodes(G)
             self.output = output_node(G)
 
     def enclose(

@@ -560,13 +560,18 @@ class _Search:
         left[k], right[k] = (box[k][0], mid), (mid, box[k][1])
         return [tuple(right), tuple(left)]
 
-    def run(self) -> None:
+    def run(self, max_unresolved: int) -> None:
+        """Depth-first search; on timeout or too many unresolved boxes the rest is unresolved."""
         stack = [self.box]
         while stack:
             try:
                 self.deadline.check("critical-point search")
             except TimeLimitReached as exc:
                 self.unresolved += [(b, f"not examined: {exc}") for b in stack]
+                return
+            if len(self.unresolved) >= max_unresolved:
+                reason = f"not examined: the search stopped at {max_unresolved} unresolved boxes"
+                self.unresolved += [(b, reason) for b in stack]
                 return
             stack += self.step(stack.pop())
 
@@ -577,6 +582,7 @@ def validated_critical_points(
     *,
     min_width: object = None,
     time_limit: float | None = None,
+    max_unresolved: int = 1000,
 ) -> CriticalPointsResult:
     """All critical points of ``net`` in a box, certified in ball arithmetic.
 
@@ -592,6 +598,10 @@ def validated_critical_points(
         (default: the widest side of the box over 4096).
     time_limit : float, optional
         Seconds; when they run out the remaining boxes are unresolved.
+    max_unresolved : int
+        Stop (leaving the remaining boxes unresolved) once this many boxes
+        are unresolved: a curve of critical points would otherwise be covered
+        by ever more minimum-width boxes.
 
     Returns
     -------
@@ -619,7 +629,7 @@ def validated_critical_points(
         raise InputError("min_width must be positive")
     with ctx.workprec(53):
         run = _Search(net, search, width, Deadline(time_limit))
-        run.run()
+        run.run(max_unresolved)
     points = []
     for f in sorted(run.found, key=lambda f: [lo for lo, _ in f.tight]):
         if _disjoint(f.tight, search):
