@@ -271,9 +271,8 @@ class CriticalPointsResult:
         if self.note:
             lines.append(self.note)
         if self.complete:
-            lines.append(
-                f"complete: every critical point in the box is listed ({self.boxes_examined} boxes examined)"
-            )
+            how = "exact" if self.method == "exact" else f"{self.boxes_examined} boxes examined"
+            lines.append(f"complete: every critical point in the box is listed ({how})")
         else:
             lines.append(
                 f"NOT complete: {len(self.unresolved)} unresolved box(es) may hold further critical points"

@@ -103,7 +103,7 @@ def to_mpf(box):
 
 def ball_of(value):
     """An mpmath number as a (nearly exact) arb ball."""
-    sign, man, exp, _ = mpmath.mpf(value)._mpf_
+    sign, man, exp, _ = value._mpf_ if isinstance(value, mpmath.mpf) else mpmath.mpf(value)._mpf_
     with ctx.workprec(600):
         return arb((-1) ** sign * fmpq(int(man)) * fmpq(2) ** int(exp))
 
@@ -139,7 +139,7 @@ def newton_roots(net, box, starts_per_axis=9):
             except np.linalg.LinAlgError:
                 break
             x = x - step
-            if not np.all(np.isfinite(x)) or np.linalg.norm(step) < 1e-13 * (1 + np.linalg.norm(x)):
+            if not np.all(np.abs(x) < 1e6) or np.linalg.norm(step) < 1e-13 * (1 + np.linalg.norm(x)):
                 break
         with np.errstate(all="ignore"):
             g = np.array(grad(x), dtype=float).ravel()
@@ -334,18 +334,23 @@ def test_exact_and_validated_routes_agree(weights, activation):
     validated = validated_critical_points(net, ["-2,2"], time_limit=20)
     assume(exact.complete)
     # every certified point is one of the exact points, with the same index
+    matched = set()
     for v in validated.points:
         matches = [
-            e
-            for e in exact.points
+            k
+            for k, e in enumerate(exact.points)
             if all(ehi >= vlo and elo <= vhi for (elo, ehi), (vlo, vhi) in zip(e.box, v.box))
         ]
-        if v.status == "unique":
-            assert len(matches) == 1 and matches[0].index == v.index and matches[0].status == "exact"
+        # "boundary": the certified box meets the search box's edge, so the point may lie outside
+        assert len(matches) == 1 or (v.status == "boundary" and not matches)
+        if matches:
+            e = exact.points[matches[0]]
+            assert e.index == v.index and e.status == "exact"
+            matched.add(matches[0])
     if validated.complete:
         # then no exact point is degenerate and every one is certified
         assert all(e.status == "exact" for e in exact.points)
-        assert len(exact.points) == len([v for v in validated.points if v.status == "unique"])
+        assert matched == set(range(len(exact.points)))
 
 
 def test_exact_route_degenerate_points_and_critical_sets():
