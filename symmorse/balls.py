@@ -93,7 +93,11 @@ class _ArbPrinter(PythonCodePrinter):
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         base, exponent = expr.args
         if exponent.is_Integer:
-            power = f"_pow({self._print(base)}, {abs(int(exponent))})"
+            k = abs(int(exponent))
+            if base.is_Symbol and k <= 4:
+                power = "(" + "*".join([self._print(base)] * k) + ")"
+            else:
+                power = f"_pow({self._print(base)}, {k})"
             return power if exponent > 0 else f"1/{power}"
         return super()._print_Pow(expr, rational)
 
@@ -163,13 +167,13 @@ class Enclosure:
     Attributes
     ----------
     gradient : list of arb
-    hessian : list of lists of arb
+    hessian : list of lists of arb, or None if not asked for
     preactivations : list of arb_mat
         ``z_l`` of each hidden layer (layered networks only; used for centring).
     """
 
     gradient: list[arb]
-    hessian: list[list[arb]]
+    hessian: list[list[arb]] | None
     preactivations: list[arb_mat] | None = None
 
 
@@ -225,7 +229,11 @@ class BallNetwork:
             self.output = output_node(G)
 
     def enclose(
-        self, x: Sequence[arb], center: Sequence[arb] | None = None, at_center: Enclosure | None = None
+        self,
+        x: Sequence[arb],
+        center: Sequence[arb] | None = None,
+        at_center: Enclosure | None = None,
+        hessian: bool = True,
     ) -> Enclosure:
         """Enclosures of grad Phi and Hess Phi for all inputs in the balls ``x``.
 
@@ -237,10 +245,13 @@ class BallNetwork:
             A point ``c`` in the box and ``enclose(c)``; when given, the
             pre-activations of a layered network are also enclosed in the centred
             form ``z_l(c) + J_l(x) (x - c)`` (the tighter the smaller the box).
+        hessian : bool
+            With False (layered networks), only the gradient and pre-activations
+            are computed and ``hessian`` is None.
         """
         if not self.layered:
             return self._generic(x)
-        return self._layered(x, center, at_center)
+        return self._layered(x, center, at_center, hessian or at_center is not None)
 
     def _generic(self, x: Sequence[arb]) -> Enclosure:
         """Forward pass node by node, then :func:`structured_derivatives` over arb."""
@@ -255,16 +266,17 @@ class BallNetwork:
         return Enclosure(sd.gradient, sd.hessian)
 
     def _layered(
-        self, x: Sequence[arb], center: Sequence[arb] | None, at_center: Enclosure | None
+        self, x: Sequence[arb], center: Sequence[arb] | None, at_center: Enclosure | None, jacobians: bool
     ) -> Enclosure:
-        """The DESIGN section 1 formulas as arb_mat products."""
+        """The DESIGN section 1 formulas as arb_mat products (Jacobians J_l only if needed)."""
         n = self.n
         h = arb_mat(n, 1, list(x))
         shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, center)]) if center is not None else None
         J = None  # J_l = dz_l/dx, n_l x n
         zs, d1s, d2s, Js = [], [], [], []
         for l, (W, b) in enumerate(zip(self.W[:-1], self.b[:-1])):
-            J = W if J is None else W * J
+            if jacobians:
+                J = W if J is None else W * J
             z = W * h + b
             entries = z.entries()
             if at_center is not None:
@@ -276,13 +288,16 @@ class BallNetwork:
             zs.append(arb_mat(len(entries), 1, entries))
             d1s.append(d1)
             d2s.append([t[2] for t in values])
-            Js.append(J)
-            J = _scale_rows(J, d1)  # D_l J_l, the Jacobian of h_l
+            if jacobians:
+                Js.append(J)
+                J = _scale_rows(J, d1)  # D_l J_l, the Jacobian of h_l
         v = self.Wt[-1]  # v_{L-1} = w
-        vs = [None] * len(Js)
-        for l in reversed(range(len(Js))):
+        vs = [None] * len(d1s)
+        for l in reversed(range(len(d1s))):
             vs[l] = v.entries()
             v = self.Wt[l] * arb_mat(len(d1s[l]), 1, [a * b for a, b in zip(d1s[l], vs[l])])
+        if not jacobians:
+            return Enclosure(v.entries(), None, zs)
         hessian = None
         for J, d2, vl in zip(Js, d2s, vs):
             term = J.transpose() * _scale_rows(J, [a * b for a, b in zip(d2, vl)])

@@ -56,6 +56,8 @@ __all__ = [
     "validated_critical_points",
     "exact_critical_points",
     "parse_box",
+    "inertia",
+    "touching_groups",
     "DEFAULT_BOX",
     "MAX_EXACT_INPUTS",
 ]
@@ -64,8 +66,11 @@ __all__ = [
 DEFAULT_BOX = (-5, 5)
 #: Largest input width of the exact (algebraic) route.
 MAX_EXACT_INPUTS = 3
-#: Default minimum box width, relative to the widest side of the search box.
-RELATIVE_MIN_WIDTH = fmpq(1, 2**12)
+#: Minimum box widths of the first pass and of the refinement, relative to the widest side of the box.
+COARSE_MIN_WIDTH, FINE_MIN_WIDTH = fmpq(1, 2**10), fmpq(1, 2**24)
+#: A group of touching unresolved boxes of the first pass is refined only if it has at most this
+#: many boxes (an isolated, nearly degenerate point), not when it traces a curve of critical points.
+REFINE_LIMIT = 256
 
 Box = tuple[tuple[fmpq, fmpq], ...]
 FORMAT = "symmorse-critical-points/1"
@@ -364,6 +369,40 @@ def _meet_box(a: Box, b: Sequence[tuple[fmpq, fmpq]]) -> Box | None:
     return None if any(lo > hi for lo, hi in meet) else meet
 
 
+def touching_groups(boxes: Sequence[Box]) -> list[list[Box]]:
+    """The boxes grouped into connected components of the relation "the closed boxes meet".
+
+    A sweep along the first axis finds the meeting pairs; union-find joins them.
+
+    Examples
+    --------
+    >>> q = fmpq
+    >>> a, b, c = ((q(0), q(1)),), ((q(1), q(2)),), ((q(5), q(6)),)
+    >>> touching_groups([c, a, b])
+    [[((0, 1),), ((1, 2),)], [((5, 6),)]]
+    """
+    order = sorted(boxes)
+    parent = list(range(len(order)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(order):
+        for j in range(i + 1, len(order)):
+            b = order[j]
+            if b[0][0] > a[0][1]:
+                break
+            if not _disjoint(a, b):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Box]] = {}
+    for i, box in enumerate(order):
+        groups.setdefault(root(i), []).append(box)
+    return list(groups.values())
+
+
 def _excludes_zero(a: arb) -> bool:
     return a > 0 or a < 0
 
@@ -412,11 +451,10 @@ class _Found:
 class _Search:
     """Branch-and-bound state of :func:`validated_critical_points`."""
 
-    def __init__(self, net: Network, box: Box, min_width: fmpq, deadline: Deadline) -> None:
+    def __init__(self, net: Network, n: int, deadline: Deadline) -> None:
         self.bn = BallNetwork(net)
-        self.n = len(box)
-        self.box = box
-        self.min_width = min_width
+        self.n = n
+        self.min_width = fmpq(0)
         self.deadline = deadline
         self.found: list[_Found] = []
         self.regions: list[Box] = []  # each holds exactly one known critical point
@@ -428,22 +466,22 @@ class _Search:
         """Centre c, enclosures at c and over the box, and the box's balls."""
         c = [arb(ci) for ci in _centre(box)]
         x = [interval_ball(lo, hi) for lo, hi in box]
-        at_c = self.bn.enclose(c)
+        at_c = self.bn.enclose(c, hessian=False)
         return c, x, at_c, self.bn.enclose(x, c, at_c)
 
     def newton_operator(self, box: Box, enclosures: tuple | None = None) -> tuple[list[arb], bool] | None:
         """The Krawczyk operator K(box), and whether grad Phi is injective on the box.
 
-        With ``Y`` an approximate inverse of Hess Phi at the centre c,
+        With ``Y`` an approximate inverse of Hess Phi (the midpoint of its enclosure),
         ``K = c - Y grad Phi(c) + (I - Y Hess Phi(box)) (box - c)`` contains every
         critical point in the box (mean-value theorem); ``K`` inside the box
         proves there is exactly one.  If ``|I - Y Hess Phi(box)|_inf < 1`` every
         Hessian in the box is invertible, so there is at most one.  None if Hess
-        Phi(c) is numerically singular.
+        Phi at the midpoint of its enclosure is singular.
         """
         c, x, at_c, over = enclosures or self.enclose(box)
         try:
-            Y = arb_mat(at_c.hessian).mid().inv().mid()
+            Y = arb_mat(over.hessian).mid().inv().mid()
         except ZeroDivisionError:
             return None
         n = self.n
@@ -559,9 +597,10 @@ class _Search:
         left[k], right[k] = (box[k][0], mid), (mid, box[k][1])
         return [tuple(right), tuple(left)]
 
-    def run(self, max_unresolved: int) -> None:
+    def run(self, boxes: list[Box], min_width: fmpq, max_unresolved: int) -> None:
         """Depth-first search; on timeout or too many unresolved boxes the rest is unresolved."""
-        stack = [self.box]
+        self.min_width = min_width
+        stack = list(boxes)
         while stack:
             try:
                 self.deadline.check("critical-point search")
@@ -593,8 +632,11 @@ def validated_critical_points(
         One pair for every axis or one per input (see :func:`parse_box`);
         default ``[-5, 5]`` on every axis.
     min_width : number, optional
-        Boxes narrower than this that are still undecided become unresolved
-        (default: the widest side of the box over 4096).
+        Boxes narrower than this that are still undecided become unresolved.
+        By default a first pass stops at 1/1024 of the widest side of the
+        box; then every group of at most 256 touching unresolved boxes (an
+        isolated degenerate or nearly degenerate point, not a curve of
+        critical points) is refined down to 2^-24 of it.
     time_limit : float, optional
         Seconds; when they run out the remaining boxes are unresolved.
     max_unresolved : int
@@ -612,23 +654,31 @@ def validated_critical_points(
 
     >>> net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [0, -1]}, {"W": [[1, -1]], "b": [0]}])
     >>> r = validated_critical_points(net, [(-3, 3)])
-    >>> [(p.center, p.index, p.status) for p in r.points], r.complete
-    ([(('0.5',), 1, 'unique')], True)
+    >>> [(round(float(p.center[0]), 12), p.index, p.status) for p in r.points], r.complete
+    ([(0.5, 1, 'unique')], True)
+    >>> (lo, hi), = r.points[0].box  # a certified box around the exact point 1/2
+    >>> lo <= sympy.Rational(1, 2) <= hi, float(hi - lo) < 1e-14
+    (True, True)
     """
     start = time.perf_counter()
     _check_weights(net)
     n = len(net.inputs)
     search = parse_box(box, n)
-    width = (
-        _width(search) * RELATIVE_MIN_WIDTH
-        if min_width is None
-        else _fmpq(to_rational(min_width, "min_width"))
+    fine = (
+        _width(search) * FINE_MIN_WIDTH if min_width is None else _fmpq(to_rational(min_width, "min_width"))
     )
-    if width <= 0:
+    if fine <= 0:
         raise InputError("min_width must be positive")
+    coarse = max(fine, _width(search) * COARSE_MIN_WIDTH)
     with ctx.workprec(53):
-        run = _Search(net, search, width, Deadline(time_limit))
-        run.run(max_unresolved)
+        run = _Search(net, n, Deadline(time_limit))
+        run.run([search], coarse, max_unresolved)
+        timed_out = any(reason.startswith("not examined") for _, reason in run.unresolved)
+        if fine < coarse and not timed_out:
+            groups = touching_groups([b for b, _ in run.unresolved])
+            refine = {b for group in groups if len(group) <= REFINE_LIMIT for b in group}
+            run.unresolved = [(b, reason) for b, reason in run.unresolved if b not in refine]
+            run.run(sorted(refine), fine, max_unresolved)
     points = []
     for f in sorted(run.found, key=lambda f: [lo for lo, _ in f.tight]):
         if _disjoint(f.tight, search):
