@@ -160,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     critical.add_argument("--method", choices=["auto", "exact", "validated"], default="auto")
     critical.add_argument(
-        "--min-width", metavar="W", help="undecided boxes narrower than W are unresolved (default box/4096)"
+        "--min-width",
+        metavar="W",
+        help="undecided boxes narrower than W are unresolved (default 2^-24 of the box; see docs)",
     )
     critical.add_argument(
         "--time-limit", type=float, metavar="S", help="stop after S seconds (rest: unresolved)"
