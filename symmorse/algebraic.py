@@ -37,7 +37,14 @@ from .exact import rational_string
 from .limits import Deadline
 from .network import Network
 
-__all__ = ["RealRoot", "real_roots", "AlgebraicPoint", "AlgebraicCriticalSet", "algebraic_critical_points"]
+__all__ = [
+    "RealRoot",
+    "real_roots",
+    "AlgebraicPoint",
+    "AlgebraicCriticalSet",
+    "algebraic_critical_points",
+    "descartes_inertia",
+]
 
 Box = tuple[tuple[fmpq, fmpq], ...]
 
@@ -219,15 +226,25 @@ def _charpoly(A: list[list[fmpq_poly]], f: fmpq_poly) -> list[fmpq_poly]:
     return coeffs
 
 
-def _inertia(signs: list[int]) -> tuple[int, int]:
-    """(negative eigenvalues, zero eigenvalues) from the signs of c_0..c_n (all roots real)."""
+def descartes_inertia(signs: Sequence[int]) -> tuple[int, int]:
+    """(negative eigenvalues, zero eigenvalues) of a symmetric matrix from its characteristic polynomial.
+
+    ``signs`` are the signs of the coefficients c_0, ..., c_n of
+    ``det(lambda I - A)``.  Its roots are real, so Descartes' rule of signs is
+    exact: the number of negative eigenvalues is the number of sign changes of
+    ``c_k (-1)^k`` (zeros skipped), and the nullity is the number of leading
+    zero coefficients.
+
+    Examples
+    --------
+    >>> descartes_inertia([-1, 0, 1])  # lambda^2 - 1: eigenvalues -1 and 1
+    (1, 0)
+    >>> descartes_inertia([0, 1, 1])  # lambda^2 + lambda: eigenvalues -1 and 0
+    (1, 1)
+    """
     nullity = next(k for k, s in enumerate(signs) if s != 0)
-
-    def variations(seq: list[int]) -> int:
-        seq = [s for s in seq if s]
-        return sum(a != b for a, b in zip(seq, seq[1:]))
-
-    return variations([s * (-1) ** k for k, s in enumerate(signs)]), nullity
+    alternated = [s * (-1) ** k for k, s in enumerate(signs) if s != 0]
+    return sum(a != b for a, b in zip(alternated, alternated[1:])), nullity
 
 
 def _strings(p: fmpq_poly) -> list[str]:
@@ -275,7 +292,7 @@ def algebraic_critical_points(net: Network, box: Box | None, deadline: Deadline)
                 root.sign(x - lo) >= 0 and root.sign(hi - x) >= 0 for x, (lo, hi) in zip(xs, box)
             ):
                 continue
-            index, nullity = _inertia([root.sign(c) for c in charpoly])
+            index, nullity = descartes_inertia([root.sign(c) for c in charpoly])
             bounds = [root.narrow(x) for x in xs]
             description = {
                 "polynomial": _strings(f),

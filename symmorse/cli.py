@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "List the critical points of a network with given weights in a box, each with its Morse "
             "index, and say whether the list is complete. Polynomial activations: exact algebraic "
-            "points. Otherwise: boxes certified in ball arithmetic (Krawczyk test, LDL^T inertia); "
+            "points. Otherwise: boxes certified in ball arithmetic (Krawczyk test, certified inertia); "
             "boxes the method cannot decide are reported as unresolved, never dropped."
         ),
         epilog="Example: symmorse critical-points --weights net.pt --box=-4,4 --plot net.png",

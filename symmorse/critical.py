@@ -13,9 +13,10 @@ whether the list is complete.  Two routes (DESIGN section 4):
   intersection of the naive and the mean-value form) excludes 0; a critical
   point is certified when the Krawczyk operator maps a box into its interior
   (then the box holds exactly one critical point and every Hessian in it is
-  invertible); its Morse index is the number of negative pivots of an ``arb``
-  LDL^T factorisation of the Hessian enclosure on a contracted box, which
-  fixes the inertia of the true Hessian (Sylvester).  Boxes that reach the
+  invertible); its Morse index is read from ball enclosures of the
+  coefficients of the Hessian's characteristic polynomial on a contracted box
+  (Descartes' rule of signs is exact for symmetric matrices), which fixes the
+  inertia of the true Hessian at the point.  Boxes that reach the
   minimum width undecided (degenerate points, curves of critical points) and
   boxes left when the time limit runs out are returned as *unresolved*, never
   dropped and never counted as points; the enumeration is complete exactly when
@@ -34,6 +35,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,7 @@ import mpmath
 import sympy
 from flint import arb, arb_mat, ctx, fmpq
 
+from .algebraic import descartes_inertia
 from .balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from .errors import ActivationError, InputError, WeightsError
 from .exact import rational_string, to_rational
@@ -355,8 +358,17 @@ def _width(box: Box) -> fmpq:
 
 
 def _centre(box: Box) -> list[fmpq]:
-    """A dyadic point near the middle of the box (exact in arb)."""
-    return [dyadic(arb((lo + hi) / 2)) if lo < hi else lo for lo, hi in box]
+    """A point strictly inside the box near its middle: dyadic (exact in arb) when possible.
+
+    The mean-value and Krawczyk forms need the centre to lie in the box; a
+    rounded midpoint that falls outside is replaced by the exact midpoint.
+    """
+    centre = []
+    for lo, hi in box:
+        mid = (lo + hi) / 2
+        rounded = dyadic(arb(mid))
+        centre.append(rounded if lo < rounded < hi else mid)
+    return centre
 
 
 def _strictly_inside(balls: Sequence[arb], box: Box) -> bool:
@@ -411,32 +423,31 @@ def _excludes_zero(a: arb) -> bool:
 
 
 def inertia(hessian: Sequence[Sequence[arb]]) -> int | None:
-    """Number of negative eigenvalues shared by every symmetric matrix in the balls, or None.
+    """The Morse index shared by every symmetric matrix in the balls, or None if undecided.
 
-    Gaussian elimination (LDL^T without pivoting) in ball arithmetic: if no
-    pivot ball contains 0, every matrix in the enclosure has the pivots'
-    signs, and by Sylvester's law of inertia its index is the number of
-    negative pivots.
+    The coefficients of ``det(lambda I - H)`` are enclosed in ball arithmetic
+    (``arb_mat.charpoly``); for every matrix in the balls, its coefficients lie
+    in these enclosures.  If the constant one excludes 0, every such matrix is
+    invertible, and if Descartes' rule (exact for the real-rooted
+    characteristic polynomial of a symmetric matrix) gives the same number of
+    negative eigenvalues for every sign the undecided coefficients may have,
+    that number is the index.
 
     Examples
     --------
     >>> inertia([[arb(2), arb(1)], [arb(1), arb(-3)]])
     1
+    >>> inertia([[arb(0, 1e-9), arb(1)], [arb(1), arb(0, 1e-9)]])  # a saddle with zero diagonal
+    1
     >>> inertia([[arb(0, 1)]]) is None
     True
     """
-    A = [list(row) for row in hessian]
-    n, negative = len(A), 0
-    for k in range(n):
-        pivot = A[k][k]
-        if not _excludes_zero(pivot):
-            return None
-        negative += pivot < 0
-        for i in range(k + 1, n):
-            factor = A[i][k] / pivot
-            for j in range(k + 1, n):
-                A[i][j] -= factor * A[k][j]
-    return negative
+    coefficients = arb_mat([list(row) for row in hessian]).charpoly().coeffs()
+    if not _excludes_zero(coefficients[0]):
+        return None
+    options = [[1 if c > 0 else -1] if _excludes_zero(c) else [-1, 0, 1] for c in coefficients]
+    indices = {descartes_inertia(signs)[0] for signs in itertools.product(*options)}
+    return indices.pop() if len(indices) == 1 else None
 
 
 @dataclass
@@ -526,7 +537,12 @@ class _Search:
         return None
 
     def certify(self, region: Box) -> None:
-        """Record the critical point that Krawczyk's test proved alone in ``region``."""
+        """Record the critical point that Krawczyk's test proved alone in ``region``.
+
+        Only when that point is listed does ``region`` join the regions whose
+        boxes need no further search; otherwise ``region`` is unresolved and
+        stays searchable (a refinement pass may decide it).
+        """
         tight = self.contract(region)
         for old in self.found:
             if _inside(tight, old.region) or _inside(old.tight, region):
@@ -729,7 +745,7 @@ def exact_critical_points(
     >>> r.points[0].algebraic["polynomial"], r.complete
     (['-1', '-6', '12'], True)
     """
-    from .algebraic import algebraic_critical_points
+    from .algebraic import algebraic_critical_points  # SymPy Groebner bases: imported when needed
 
     start = time.perf_counter()
     _check_weights(net)

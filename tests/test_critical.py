@@ -18,6 +18,7 @@ from flint import arb, ctx, fmpq
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from symmorse import critical
 from symmorse.activations import activation_names, get_activation
 from symmorse.architecture import from_graph
 from symmorse.balls import BallNetwork, ball_activation, to_arb
@@ -208,6 +209,26 @@ def test_double_bumps_have_three_to_the_n_points_with_binomial_indices(n):
         ]
         assert contains(to_mpf(p.box), coords, slack=mpmath.mpf(10) ** -25)
         assert p.index == sum(1 for t in coords if t != 0)
+
+
+def test_saddle_with_zero_diagonal_hessian():
+    # Phi = f(x1 + x2) - f(x1 - x2), f an even bump: Hess Phi(0) = f''(0) [[0, 2], [2, 0]], a saddle
+    W = [[1, 1], [1, 1], [1, -1], [1, -1]]
+    net = Network(
+        "2,4,1", "tanh", [{"W": W, "b": [HALF, -HALF, HALF, -HALF]}, {"W": [[1, -1, -1, 1]], "b": [0]}]
+    )
+    result = validated_critical_points(net, ["-2,2"])
+    assert result.complete and [p.index for p in result.points] == [1]
+    assert contains(result.points[0].box, [0, 0])
+
+
+def test_a_point_whose_index_is_undecided_stays_unresolved(monkeypatch):
+    # if the inertia cannot be decided, the point's box is reported, also after refinement
+    monkeypatch.setattr(critical, "inertia", lambda hessian: None)
+    result = validated_critical_points(bumps([HALF, 0], [1, -1]), ["-2,2"])
+    assert not result.points and not result.complete
+    assert covered(result, [0.5, 0.0], slack=0)
+    assert any("Morse index was not decided" in u.reason for u in result.unresolved)
 
 
 def test_one_dimensional_closed_form_maximum_at_one_half():
@@ -487,16 +508,13 @@ def test_graph_with_skip_connections_uses_the_generic_path():
 @given(entries=st.lists(st.integers(-9, 9), min_size=6, max_size=6))
 def test_inertia_counts_negative_eigenvalues(entries):
     a, b, c, d, e, f = entries
-    A = np.array([[a, b, c], [b, d, e], [c, e, f]], dtype=float)
-    eigenvalues = np.linalg.eigvalsh(A)
-    assume(min(abs(eigenvalues)) > 1e-6)
-    balls = [[arb(int(v)) for v in row] for row in A]
-    index = inertia(balls)
-    # LDL^T without pivoting needs non-zero leading minors; when it answers, it is right
-    if all(abs(np.linalg.det(A[:k, :k])) > 1e-9 for k in (1, 2, 3)):
-        assert index == int(sum(eigenvalues < 0))
-    else:
+    A = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]])
+    index = inertia([[arb(int(v)) for v in A.row(i)] for i in range(3)])
+    if A.det() == 0:
         assert index is None
+    else:  # exact ball entries: decided, and equal to the count of negative eigenvalues
+        eigenvalues = np.linalg.eigvalsh(np.array(A.tolist(), dtype=float))
+        assert index == int(sum(eigenvalues < 0))
 
 
 def test_to_arb_contains_non_dyadic_rationals():
