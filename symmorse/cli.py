@@ -80,8 +80,10 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 def _cmd_critical_points(args: argparse.Namespace) -> int:
     from .critical import critical_points
 
-    if args.time_limit is not None and args.time_limit < 0:
-        raise InputError("--time-limit must be >= 0 seconds")
+    if args.time_limit is not None and not 0 <= args.time_limit < float("inf"):
+        raise InputError("--time-limit must be a number of seconds >= 0")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise InputError(f"cannot write {args.out!r}: its directory does not exist")
     net = _network(args, default_activation=None)
     if args.plot:
         from .plot import check_plot_target, plot_critical_points

@@ -116,6 +116,7 @@ BAD = [
     (["--weights", "{saddle}", "--box=a,b"], "not a number"),
     (["--weights", "{saddle}", "--box=1"], "LO,HI"),
     (["--weights", "{saddle}", "--time-limit", "-1"], "time-limit"),
+    (["--weights", "{saddle}", "--time-limit", "nan"], "time-limit"),
     (["--weights", "{saddle}", "--min-width", "x"], "not a number"),
     (["--weights", "{anonymous}", "--activation", "relu"], "unknown activation"),
     (["--weights", "{saddle}", "--activation", "sigmoid"], "contradicts"),
@@ -182,3 +183,12 @@ def test_example_trains_or_loads_certifies_and_draws(tmp_path):
     assert result["points"] and all(p["status"] in ("unique", "boundary") for p in result["points"])
     if importlib.util.find_spec("matplotlib"):
         assert (tmp_path / "trained_critical_points.png").stat().st_size > 5000
+
+
+def test_unwritable_out_fails_before_the_picture_is_drawn(tmp_path, capsys):
+    weights = write(tmp_path, "w.json", SADDLE)
+    before = set(os.listdir(tmp_path))
+    argv = ["--weights", weights, "--plot", str(tmp_path / "p.png"), "--out", str(tmp_path / "no" / "r.txt")]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "directory does not exist" in err
+    assert set(os.listdir(tmp_path)) == before
