@@ -44,7 +44,7 @@ import mpmath
 import sympy
 from flint import arb, arb_mat, ctx, fmpq
 
-from .algebraic import descartes_inertia
+from .algebraic import AlgebraicCriticalSet, algebraic_critical_points, descartes_inertia
 from .balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from .errors import ActivationError, InputError, WeightsError
 from .exact import rational_string, to_rational
@@ -745,8 +745,6 @@ def exact_critical_points(
     >>> r.points[0].algebraic["polynomial"], r.complete
     (['-1', '-6', '12'], True)
     """
-    from .algebraic import algebraic_critical_points  # SymPy Groebner bases: imported when needed
-
     start = time.perf_counter()
     _check_weights(net)
     n = len(net.inputs)
@@ -760,7 +758,10 @@ def exact_critical_points(
             f"the exact route handles input width <= {MAX_EXACT_INPUTS}, not {n}: use the validated route"
         )
     search = None if box is None else parse_box(box, n)
-    found = algebraic_critical_points(net, search, Deadline(time_limit))
+    try:
+        found = algebraic_critical_points(net, search, Deadline(time_limit))
+    except TimeLimitReached as exc:
+        found = AlgebraicCriticalSet([], f"not decided: {exc}")
     unresolved = ()
     if found.unresolved:
         unresolved = (UnresolvedBox(None if search is None else _sympy_box(search), found.unresolved),)

@@ -433,6 +433,12 @@ def test_time_limit_returns_the_undecided_box():
     assert "time limit" in result.unresolved[0].reason
 
 
+def test_exact_route_time_limit_answers_incomplete():
+    poly = Network("2,2,1", "poly:z**3-z", [{"W": [[1, 0], [0, 1]], "b": [0, 0]}, {"W": [[1, 1]], "b": [0]}])
+    result = exact_critical_points(poly, ["-1,1"], time_limit=0)
+    assert not result.complete and not result.points and "time limit" in result.unresolved[0].reason
+
+
 def test_result_round_trips_through_json():
     result = validated_critical_points(double_bumps(1), ["-4,4"])
     assert CriticalPointsResult.from_json(result.to_json()) == result
