@@ -28,6 +28,7 @@ binary fractions they are.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -210,8 +211,9 @@ def _load_torch(path: str) -> WeightsFile:
     allowed += [getattr(nn, name) for name in _TORCH_ACTIVATIONS]
     if not os.path.isfile(path):
         raise WeightsError(f"weights file {path!r} does not exist")
+    allow = getattr(torch.serialization, "safe_globals", None)  # torch >= 2.5; older: state_dicts only
     try:
-        with torch.serialization.safe_globals(allowed):
+        with allow(allowed) if allow else contextlib.nullcontext():
             obj = torch.load(path, weights_only=True, map_location="cpu")
     except Exception as exc:  # torch raises many kinds on files it cannot read
         unsupported = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
