@@ -30,8 +30,8 @@ _ACTIVATION_HELP = (
 _ARCH_HELP = "widths such as 2,3,1 (input first, output width 1) or a node-link JSON graph file"
 
 
-def _network(args: argparse.Namespace) -> Network:
-    """The network named by ARCH, --activation and --weights."""
+def _network(args: argparse.Namespace, default_activation: str | None = "tanh") -> Network:
+    """The network named by ARCH, --activation and --weights (activation required if no default)."""
     arch = parse_architecture(args.arch) if args.arch else None
     activation = args.activation
     weights = None
@@ -50,7 +50,10 @@ def _network(args: argparse.Namespace) -> Network:
         weights = wf.weights
     if arch is None:
         raise InputError("give an architecture (e.g. 2,3,1) or a weights file that names one")
-    return Network(arch, activation or "tanh", weights)
+    activation = activation or default_activation
+    if activation is None:
+        raise InputError("the weights file does not name an activation: give --activation")
+    return Network(arch, activation, weights)
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
@@ -197,6 +200,28 @@ def _cmd_normal_form(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_critical_points(args: argparse.Namespace) -> int:
+    from .critical import critical_points
+
+    if args.time_limit is not None and not 0 <= args.time_limit < float("inf"):
+        raise InputError("--time-limit must be a number of seconds >= 0")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise InputError(f"cannot write {args.out!r}: its directory does not exist")
+    net = _network(args, default_activation=None)
+    if args.plot:
+        from .plot import check_plot_target, plot_critical_points
+
+        check_plot_target(args.plot, len(net.inputs))
+    result = critical_points(
+        net, args.box, method=args.method, min_width=args.min_width, time_limit=args.time_limit
+    )
+    if args.plot:
+        plot_critical_points(result, net, args.plot)
+        print(f"wrote {args.plot}", file=sys.stderr)
+    _emit(args, json.dumps(result.to_json(), indent=2) if args.json else result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symmorse`` command."""
     parser = argparse.ArgumentParser(
@@ -310,6 +335,49 @@ def build_parser() -> argparse.ArgumentParser:
     normal.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP)
     normal.add_argument("--json", action="store_true", help="print JSON")
     normal.set_defaults(run=_cmd_normal_form)
+
+    critical = commands.add_parser(
+        "critical-points",
+        help="every critical point of a trained network in a box, certified, with Morse index",
+        description=(
+            "List the critical points of a network with given weights in a box, each with its Morse "
+            "index, and say whether the list is complete. Polynomial activations: exact algebraic "
+            "points. Otherwise: boxes certified in ball arithmetic (Krawczyk test, certified inertia); "
+            "boxes the method cannot decide are reported as unresolved, never dropped."
+        ),
+        epilog="Example: symmorse critical-points --weights net.pt --box=-4,4 --plot net.png",
+    )
+    critical.add_argument(
+        "arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (default: from the weights file)"
+    )
+    critical.add_argument(
+        "--weights", required=True, metavar="FILE", help="weights: JSON, NumPy .npz or PyTorch .pt/.pth"
+    )
+    critical.add_argument(
+        "--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default: the file's)"
+    )
+    critical.add_argument(
+        "--box",
+        action="append",
+        metavar="LO,HI",
+        help="search interval, once for every axis or once per input, e.g. --box=-4,4 (write '=' before a "
+        "negative bound); default -5,5, or all of R^n on the exact route",
+    )
+    critical.add_argument("--method", choices=["auto", "exact", "validated"], default="auto")
+    critical.add_argument(
+        "--min-width",
+        metavar="W",
+        help="undecided boxes narrower than W are unresolved (default 2^-24 of the box; see docs)",
+    )
+    critical.add_argument(
+        "--time-limit", type=float, metavar="S", help="stop after S seconds (rest: unresolved)"
+    )
+    critical.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    critical.add_argument(
+        "--plot", metavar="FILE", help="draw Phi and the critical points (input width 1 or 2)"
+    )
+    critical.add_argument("--out", "-o", metavar="FILE", help="write the table or JSON to FILE")
+    critical.set_defaults(run=_cmd_critical_points)
     return parser
 
 
