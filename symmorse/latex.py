@@ -167,6 +167,10 @@ class _Numbers:
         count = f"{{\\scriptstyle\\,({len(digits)}\\text{{ digits}})}}"
         return f"{sign}{digits[:keep]}\\ldots{digits[-keep:]}{count}"
 
+    def shorten_runs(self, tex: str) -> str:
+        """Every run of more than :data:`DIGITS` digits in ``tex`` (e.g. from SymPy), shortened."""
+        return re.sub(rf"\d{{{DIGITS + 1},}}", lambda m: self.integer(m.group(0)), tex)
+
     def q(self, value: object, limit: int = DIGITS) -> str:
         """A rational: ``-\\frac{p}{q}`` or an integer."""
         r = sympy.Rational(str(value))
@@ -463,10 +467,8 @@ class _Document:
         self.parts.append(f"\\subsection*{{{title}}}")
 
     def add(self, *texts: str) -> None:
-        self.parts.extend(texts)
-
-    def add_shortened(self, texts: Sequence[str]) -> None:
-        """Add texts built with :attr:`numbers`, preceded by the footnote once if they shortened."""
+        """Add paragraphs and displays; long digit runs are shortened, the first time with the footnote."""
+        texts = tuple(self.numbers.shorten_runs(t) for t in texts)
         if self.numbers.shortened and not self._noted:
             self._noted = True
             self.parts.append(
@@ -633,10 +635,26 @@ _MAX_TERMS = 24  # expanded entries with more terms are not written out
 _MAX_LINES = 36  # nor are blocks of equations longer than this
 
 
+def _term_bound(expr: sympy.Expr) -> int:
+    """An upper bound on the number of terms of ``expand(expr)``, without expanding."""
+    if isinstance(expr, sympy.Add):
+        return sum(_term_bound(a) for a in expr.args)
+    if isinstance(expr, sympy.Mul):
+        bound = 1
+        for a in expr.args:
+            bound *= _term_bound(a)
+        return bound
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        return _term_bound(expr.base) ** int(expr.exp)
+    return 1
+
+
 def _written_out(entries: Sequence[tuple[str, sympy.Expr]], names: Mapping) -> str | None:
     """An ``align*`` block of expanded entries, or None if some entry or the block is too long."""
     lines: list[str] = []
     for lhs, expr in entries:
+        if _term_bound(expr) > _MAX_TERMS:
+            return None
         expanded = sympy.expand(expr)
         if len(sympy.Add.make_args(expanded)) > _MAX_TERMS:
             return None
@@ -1024,7 +1042,7 @@ def _layered_witness(doc: _Document, data: dict, branch: dict, net: Network) -> 
             f"a manifold of dimension $n_0 - n_{{{k - 1}}} = {n0 - ws[k - 1]}$, all degenerate, for an open "
             "set of weights."
         )
-    doc.add_shortened(body)
+    doc.add(*body)
 
 
 def _graph_witness(doc: _Document, witness: dict, net: Network) -> None:
@@ -1056,7 +1074,7 @@ def _graph_witness(doc: _Document, witness: dict, net: Network) -> None:
         f"$\\nabla \\Phi(x) = {nums.vector(sd.gradient)}$, so $x$ is a critical point, and",
         _align([*hessian, f"\\det \\Hess \\Phi(x) &= {nums.q(H.det())} \\ne 0"]),
     ]
-    doc.add_shortened(body)
+    doc.add(*body)
 
 
 def _fmpq(text: object) -> flint.fmpq:
@@ -1303,7 +1321,7 @@ def weights_document(net: Network, source: str | None = None, critical: Mapping 
     )
     _network_section(doc, net, c)
     doc.subsection("The weights")
-    doc.add_shortened(_weights_section(doc, net))
+    doc.add(*_weights_section(doc, net))
     _forward_section(doc, net)
     _derivative_sections(doc, net)
     _classification_section(doc, net, c)
