@@ -194,7 +194,7 @@ def test_weights_documents():
     tex = weights_document(Network("2,3,1", "tanh", layers), "w.json")
     assert "\\rank W^{(1)} = 1" in tex and "\\text{widths } 2,1,3,1" in tex and "\\textbf{bottleneck}" in tex
     assert "every critical point of $\\Phi$ is degenerate" in tex
-    assert "z^{(1)}_{2} &= 2 x_{1} + 4 x_{2}" in tex  # the forward pass with the numbers
+    assert "z^{(1)}_{3} &= 2 x_{1} + 4 x_{2}" in tex  # the forward pass with the numbers
     # full-rank non-augmented weights: no critical point at all, for these very weights
     layers = [{"W": [[1, 0, 2], [0, 1, -1]], "b": [0, 1]}, {"W": [[1, 1]], "b": [0]}]
     tex = weights_document(Network("3,2,1", "tanh", layers))
