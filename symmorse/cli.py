@@ -212,6 +212,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
         raise InputError("give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE")
     elif args.arch.endswith(".json") or os.path.sep in args.arch:
         data = read_json(args.arch, "input file")
+        if isinstance(data, dict) and ("layers" in data or isinstance(data.get("parameters"), dict)):
+            raise InputError(f"{args.arch} is a weights file: give it as --weights {args.arch}")
         if isinstance(data, dict) and ("nodes" in data or "widths" in data) and "branches" not in data:
             tex = architecture_document(from_json(data), args.activation or "tanh", args.seed, args.arch)
         else:

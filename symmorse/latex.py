@@ -295,7 +295,9 @@ def _packed(items: Sequence[str]) -> str:
 
 
 def _align(lines: Sequence[str]) -> str:
-    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
+    """An ``align*`` block; a short one is kept on one page (``\\\\*``), a long one may break."""
+    newline = " \\\\*\n" if len(lines) <= 8 else " \\\\\n"
+    return "\\begin{align*}\n" + newline.join(lines) + "\n\\end{align*}"
 
 
 # -- derivations -------------------------------------------------------------------------------
@@ -353,7 +355,7 @@ def derivation_latex(net: Network, coordinates: Coordinates = "z") -> str:
     if n0 <= MAX_DET_INPUTS:
         det = small_expansion(net.hessian_det(coordinates))
         rows.append(f"\\det \\operatorname{{Hess}} \\Phi &= {to_latex(det)}")
-    return _align(rows)
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
 # -- short forms for notebooks -------------------------------------------------------------------
@@ -666,8 +668,10 @@ def _written_out(entries: Sequence[tuple[str, sympy.Expr]], names: Mapping) -> s
 
 
 _LAYERED_HESSIAN = (
-    "\\[\\Hess \\Phi(x) = \\sum_{l=1}^{L-1} J^{(l)T} "
-    "\\diag\\bigl(\\sigma''(z^{(l)}) \\odot v^{(l)}\\bigr) J^{(l)},\\]"
+    "\\begin{gather*}\\Hess \\Phi(x) = \\sum_{l=1}^{L-1} J^{(l)T} "
+    "\\diag\\bigl(\\sigma''(z^{(l)}) \\odot v^{(l)}\\bigr) J^{(l)}, \\\\ \\text{that is} \\quad "
+    "H_{ab} = \\sum_{l=1}^{L-1} \\sum_{i=1}^{n_l} \\sigma''(z^{(l)}_i)\\, v^{(l)}_i\\, "
+    "J^{(l)}_{i,a} J^{(l)}_{i,b}.\\end{gather*}"
 )
 _GRAPH_HESSIAN = (
     "\\[\\Hess \\Phi(x) = \\sum_{v\\ \\text{hidden}} \\sigma''(z_v)\\, \\lambda_v\\, J_v^{T} J_v.\\]"
@@ -683,9 +687,10 @@ def _derivative_sections(doc: _Document, net: Network) -> None:
         doc.add(
             "The backward vectors run from the output to the input: with "
             "$D^{(l)} = \\diag \\sigma'\\bigl(z^{(l)}\\bigr)$,",
-            "\\[v^{(L-1)} = w, \\qquad v^{(l-1)} = W^{(l)T} D^{(l)} v^{(l)}, \\qquad "
-            "\\nabla \\Phi(x) = v^{(0)},\\]",
-            "that is, $v^{(l-1)}_j = \\sum_{i=1}^{n_l} W^{(l)}_{i,j}\\, \\sigma'(z^{(l)}_i)\\, v^{(l)}_i$. "
+            "\\begin{gather*}v^{(L-1)} = w, \\qquad v^{(l-1)} = W^{(l)T} D^{(l)} v^{(l)}, \\qquad "
+            "\\nabla \\Phi(x) = v^{(0)}, \\\\ \\text{that is} \\quad "
+            "v^{(l-1)}_j = \\sum_{i=1}^{n_l} W^{(l)}_{i,j}\\, \\sigma'(z^{(l)}_i)\\, v^{(l)}_i."
+            "\\end{gather*}",
             "By the chain rule $v^{(l)}_i = \\partial \\Phi / \\partial h^{(l)}_i$, so $x$ is a critical "
             "point exactly when the backward vector dies on the way down.",
         )
@@ -729,12 +734,7 @@ def _derivative_sections(doc: _Document, net: Network) -> None:
         _LAYERED_HESSIAN if layered else _GRAPH_HESSIAN,
     )
     if layered:
-        doc.add(
-            "that is, $H_{ab} = \\sum_{l=1}^{L-1} \\sum_{i=1}^{n_l} \\sigma''(z^{(l)}_i)\\, v^{(l)}_i\\, "
-            "J^{(l)}_{i,a} J^{(l)}_{i,b}$. This costs matrix products; the expanded expression "
-            "for $\\Phi$ is "
-            "never differentiated."
-        )
+        doc.add("This costs matrix products; the expanded expression for $\\Phi$ is never differentiated.")
     n0 = len(net.inputs)
     entries = [(f"H_{{{i + 1}{j + 1}}}", sd.hessian[i][j]) for i in range(n0) for j in range(i, n0)]
     hessian = _written_out(entries, names)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import flint
 import pytest
 import sympy
 from hypothesis import given
@@ -180,6 +181,8 @@ def test_cli_architecture_certificate_and_weights(tmp_path, capsys):
     weights = os.path.join(EXAMPLES, "rank_deficient_2_3_1.json")
     code, out, _ = run(capsys, "latex", "--weights", weights)
     assert code == 0 and "\\text{widths } 2,1,3,1" in out and "(proved)" in out
+    code, _, err = run(capsys, "latex", weights)
+    assert code == 2 and "--weights" in err
     code, _, err = run(capsys, "latex")
     assert code == 2 and "give an architecture" in err
     code, _, err = run(capsys, "latex", "2,3,1", "--pdf")
@@ -211,6 +214,15 @@ def test_long_numbers_are_shortened_with_one_footnote():
     assert "1234567\\ldots4567890{\\scriptstyle\\,(30\\text{ digits})}" in tex
     assert tex.count("\\footnote{The full values are in the weights file \\texttt{big.json}.}") == 1
     assert tex.index("\\footnote") < tex.index("\\ldots4567890")
+
+
+@given(st.lists(st.integers(-5, 5), min_size=6, max_size=6), st.integers(1, 4))
+def test_inertia_counts_eigenvalue_signs_exactly(entries, scale):
+    a, b, c, d, e, f = entries
+    M = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]]) / scale
+    negative, positive = latex._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
+    signs = [sympy.sign(r) for r in sympy.Poly(M.charpoly()).real_roots()]
+    assert (negative, positive) == (signs.count(-1), signs.count(1))
 
 
 def test_critical_points_hook():
