@@ -147,7 +147,8 @@ def escape_text(text: object) -> str:
 
 
 def _tt(text: object) -> str:
-    return f"\\texttt{{{escape_text(text)}}}"
+    """Typewriter text; long paths may break after a slash."""
+    return "\\texttt{" + escape_text(text).replace("/", "/\\allowbreak{}") + "}"
 
 
 class _Numbers:
@@ -210,9 +211,9 @@ class _Numbers:
         width = sum(max(_width(c) for c in column) + 2 for column in zip(*cells))
         if width + _width(name) + 8 <= _LINE:
             return [f"{name} &= {self.matrix(rows)}"]
-        front, cells = self._integer_cells(rows, min(DIGITS, max(6, 64 // len(rows[0]))))
+        front, cells = self._integer_cells(rows, min(DIGITS, max(6, 44 // len(rows[0]))))
         lines = [f"{name} &= {front} H', \\quad \\text{{the rows of $H'$ being}}"]
-        return lines + ["&\\qquad \\left(" + ",\\ ".join(row) + "\\right)" for row in cells]
+        return lines + ["&\\left(" + ",\\ ".join(row) + "\\right)" for row in cells]
 
     def _integer_cells(self, rows: Sequence[Sequence[object]], limit: int) -> tuple[str, list[list[str]]]:
         values = [[sympy.Rational(str(a)) for a in row] for row in rows]
@@ -474,7 +475,7 @@ class _Document:
         if self.numbers.shortened and not self._noted:
             self._noted = True
             self.parts.append(
-                f"Integers with more than {DIGITS} digits are shortened to their first and last digits"
+                "Long integers are shown by their first and last digits and their number of digits"
                 f"\\footnote{{The full values are in {self.numbers.where}.}}."
             )
         self.parts.extend(texts)
