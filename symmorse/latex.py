@@ -285,7 +285,7 @@ def _packed(items: Sequence[str]) -> str:
     """Short formulas side by side, as many to a line as fit (``gather*``)."""
     lines, current = [], []
     for item in items:
-        if current and _width(",\\qquad ".join([*current, item])) + 8 * len(current) > _LINE:
+        if current and _width(",\\qquad ".join([*current, item])) + 3 * len(current) > _LINE + 8:
             lines.append(current)
             current = []
         current.append(item)
@@ -489,11 +489,12 @@ class _Document:
 
 
 def _activation_math(act: Activation) -> str:
-    """sigma, sigma', sigma'' of an activation as one display line, in z."""
+    """sigma, sigma', sigma'' of an activation as a display (one line if it fits), in z."""
     z = sympy.Symbol("z")
     parts = [act.sigma, act.derivative(_Z), act.second_derivative(_Z)]
     sigma, d1, d2 = (sympy.latex(e.xreplace({_Z: z})) for e in parts)
-    return f"\\sigma(z) = {sigma}, \\quad \\sigma'(z) = {d1}, \\quad \\sigma''(z) = {d2}"
+    items = [f"\\sigma(z) = {sigma}", f"\\sigma'(z) = {d1}", f"\\sigma''(z) = {d2}"]
+    return _packed(items)
 
 
 def _layer_picture(ws: Sequence[int]) -> str:
@@ -603,7 +604,7 @@ def _network_section(doc: _Document, net: Network, c: Classification) -> None:
     others = sorted({a.name for a in net.activations.values()} - {act.name})
     doc.add(
         f"The hidden units use the activation {_tt(act.name)}:",
-        f"\\[{_activation_math(act)}.\\]",
+        _activation_math(act),
     )
     if others:
         doc.add("Some units use other activations: " + ", ".join(_tt(n) for n in others) + ".")
