@@ -859,7 +859,9 @@ def _classification_section(doc: _Document, net: Network, c: Classification) -> 
         doc.add(
             "A widening step is a hidden layer $k$ with $n_k > n_{k-1}$. "
             + (
-                "This network has widening steps " + ", ".join(f"$k = {k}$" for k in steps) + "."
+                f"This network has widening step{'s' * (len(steps) > 1)} "
+                + ", ".join(f"$k = {k}$" for k in steps)
+                + "."
                 if steps
                 else "This network has none."
             )
