@@ -8,8 +8,9 @@ PyTorch the shipped weights ``examples/data/trained_2_8_1_tanh.json`` (from
 such a run) are loaded instead.
 
 symmorse then lists every critical point in [-3, 3]^2, certified in ball
-arithmetic, with its Morse index, says whether the list is complete, and draws
-Phi with the points marked by index (needs matplotlib).
+arithmetic, with its Morse index, says whether the list is complete, writes a
+LaTeX document with the derivation and the certified points, and draws Phi with
+the points marked by index (needs matplotlib).
 
 Usage: python examples/trained_critical_points.py [--out DIR] [--steps N]
 """
@@ -24,6 +25,7 @@ import sys
 
 from symmorse.critical import critical_points
 from symmorse.io import load_weights, write_atomic
+from symmorse.latex import weights_document
 from symmorse.network import Network
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,9 +70,12 @@ def main() -> None:
     net = Network(wf.architecture, wf.activation, wf.weights)
     result = critical_points(net, [(-3, 3)], time_limit=60)
     print(result.summary())
-    write_atomic(
-        os.path.join(args.out, "trained_critical_points.json"), json.dumps(result.to_json(), indent=1)
-    )
+    data = os.path.join(args.out, "trained_critical_points.json")
+    write_atomic(data, json.dumps(result.to_json(), indent=1))
+    print(f"wrote {data}")
+    document = os.path.join(args.out, "trained_critical_points.tex")
+    write_atomic(document, weights_document(net, os.path.basename(weights), critical=result.to_json()))
+    print(f"wrote {document}")
     if importlib.util.find_spec("matplotlib") is None:
         print("matplotlib is not installed: no picture", file=sys.stderr)
         return

@@ -215,6 +215,12 @@ class Certificate:
             entry["claims"] = r.claims
         return entry
 
+    def _repr_latex_(self) -> str:
+        """Class, branch table and verdicts, for notebooks (see :func:`symmorse.latex.certificate_latex`)."""
+        from .latex import certificate_latex  # presentation is imported only when asked for
+
+        return certificate_latex(self)
+
     def summary(self) -> str:
         """A few lines for people: class, branches, verdicts."""
         c = self.classification

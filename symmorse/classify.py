@@ -135,6 +135,12 @@ class Classification:
     activations: dict[int, str] = field(default_factory=dict)
     graph: GraphAnalysis | None = None
 
+    def _repr_latex_(self) -> str:
+        """Class and branch table, for notebooks (see :func:`symmorse.latex.classification_latex`)."""
+        from .latex import classification_latex  # presentation is imported only when asked for
+
+        return classification_latex(self)
+
     def to_json(self) -> dict:
         """JSON form."""
         data = {

@@ -66,7 +66,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    from .report import derivation, derivation_latex, derivation_text
+    from .latex import derivation_latex
+    from .report import derivation, derivation_text
 
     net = _network(args)
     if args.format == "latex":
@@ -219,6 +220,48 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
         plot_critical_points(result, net, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
     _emit(args, json.dumps(result.to_json(), indent=2) if args.json else result.summary())
+    return 0
+
+
+def _cmd_latex(args: argparse.Namespace) -> int:
+    from .architecture import from_json
+    from .errors import CertificateRejected
+    from .io import read_json
+    from .latex import architecture_document, certificate_document, compile_pdf, weights_document
+
+    if args.pdf and not args.out:
+        raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
+    if args.weights:
+        from .critical import critical_points
+
+        net = _network(args)
+        found = critical_points(net, args.box, time_limit=args.time_limit)
+        tex = weights_document(net, args.weights, critical=found.to_json())
+    elif not args.arch:
+        raise InputError("give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE")
+    elif args.arch.endswith(".json") or os.path.sep in args.arch:
+        data = read_json(args.arch, "input file")
+        if isinstance(data, dict) and ("layers" in data or isinstance(data.get("parameters"), dict)):
+            raise InputError(f"{args.arch} is a weights file: give it as --weights {args.arch}")
+        if isinstance(data, dict) and ("nodes" in data or "widths" in data) and "branches" not in data:
+            tex = architecture_document(from_json(data), args.activation or "tanh", args.seed, args.arch)
+        else:
+            if args.activation:
+                raise InputError("--activation does not apply to a certificate (it names its own activation)")
+            try:
+                tex = certificate_document(data, args.arch)
+            except CertificateRejected as exc:
+                print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
+                return 1
+    else:
+        tex = architecture_document(parse_architecture(args.arch), args.activation or "tanh", args.seed)
+    if not args.out:
+        print(tex, end="")
+        return 0
+    write_atomic(args.out, tex)
+    print(f"wrote {args.out}", file=sys.stderr)
+    if args.pdf:
+        print(f"wrote {compile_pdf(args.out)}", file=sys.stderr)
     return 0
 
 
@@ -378,6 +421,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     critical.add_argument("--out", "-o", metavar="FILE", help="write the table or JSON to FILE")
     critical.set_defaults(run=_cmd_critical_points)
+
+    latex = commands.add_parser(
+        "latex",
+        help="a LaTeX document deriving and proving everything about a network",
+        description="Write a complete LaTeX document (amsmath and amssymb only) a student can read top to "
+        "bottom: the network and its graph, forward pass, backward vectors, gradient and structured Hessian, "
+        "the classification and its theorem, the branch table, every witness with its exact check, and the "
+        "conclusion. A certificate file is re-checked first (exit 1 if the checker rejects it); an "
+        "architecture is certified with --seed; --weights gives a document for concrete weights.",
+        epilog="Example: symmorse latex 2,3,1 -o 231.tex --pdf",
+    )
+    latex.add_argument(
+        "arch", nargs="?", metavar="ARCH|CERT.json", help=_ARCH_HELP + ", or a certificate file (JSON)"
+    )
+    latex.add_argument("--weights", metavar="FILE", help="JSON weights file: a document for concrete weights")
+    latex.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default tanh)")
+    latex.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
+    latex.add_argument(
+        "--box",
+        action="append",
+        metavar="LO,HI",
+        help="with --weights: where to certify the critical points (as for critical-points; default -5,5)",
+    )
+    latex.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="with --weights: seconds for the critical-point search (default 60; the rest is unresolved)",
+    )
+    latex.add_argument("--out", "-o", metavar="FILE.tex", help="write to FILE.tex instead of printing")
+    latex.add_argument("--pdf", action="store_true", help="also run pdflatex; the PDF goes next to FILE.tex")
+    latex.set_defaults(run=_cmd_latex)
     return parser
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "WeightsError",
     "ExpressionError",
     "CertificateError",
+    "CertificateRejected",
 ]
 
 
@@ -43,3 +44,7 @@ class ExpressionError(InputError):
 
 class CertificateError(InputError):
     """A certificate file that cannot be read (not one that is rejected)."""
+
+
+class CertificateRejected(CertificateError):
+    """A readable certificate that the checker rejects (the CLI exits with 1, as ``check`` does)."""

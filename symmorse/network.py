@@ -478,6 +478,12 @@ class Network:
             sd = structured_derivatives(net.graph, weight, d1, d2, mpmath.mpf(0), mpmath.mpf(1))
             return Evaluation(+z[output_node(net.graph)], sd.gradient, sd.hessian)
 
+    def _repr_latex_(self) -> str:
+        """Phi as a formula, for notebooks (see :func:`symmorse.latex.network_latex`)."""
+        from .latex import network_latex  # presentation is imported only when asked for
+
+        return network_latex(self)
+
     def __repr__(self) -> str:
         given = f", {len(self.weights)}/{len(self.parameters)} weights given" if self.weights else ""
         return f"Network({self.describe()!r}, {self.activation.name!r}{given})"

@@ -1,5 +1,5 @@
 """Presentation of a derivation: the forward pass, backward vectors, gradient,
-structured Hessian and its determinant, as JSON-ready data, text or LaTeX.
+structured Hessian and its determinant, as JSON-ready data or text.
 
 This module only formats what :class:`~symmorse.network.Network` computes.
 """
@@ -12,10 +12,9 @@ import sympy
 
 from .architecture import layers, output_node, to_json
 from .exact import rational_string
-from .latex import to_latex
 from .network import Coordinates, Network
 
-__all__ = ["derivation", "derivation_text", "derivation_latex", "MAX_DET_INPUTS"]
+__all__ = ["derivation", "derivation_text", "forward_pass", "small_expansion", "MAX_DET_INPUTS"]
 
 #: Largest input width for which the determinant is formed symbolically.
 MAX_DET_INPUTS = 8
@@ -23,8 +22,14 @@ _EXPAND_OPS = 300
 _TEXT_CHARS = 3000
 
 
-def _forward_pass(net: Network) -> tuple[dict[Hashable, sympy.Expr], sympy.Expr]:
-    """Each pre-activation in terms of the previous activations ``sigma(z)``, and Phi."""
+def forward_pass(net: Network) -> tuple[dict[Hashable, sympy.Expr], sympy.Expr]:
+    """Each pre-activation in terms of the previous activations ``sigma(z)``, and Phi.
+
+    Examples
+    --------
+    >>> forward_pass(Network("1,1,1", "tanh"))
+    ({'h1_1': W1_1_1*x1 + b1_1}, b2 + w1*tanh(z1_1))
+    """
     G, z = net.graph, net.preactivation_symbols
     value: dict[Hashable, sympy.Expr] = dict(zip(layers(G)[0], net.inputs))
     value.update({v: net.activations[v](z[v]) for v in z})
@@ -36,7 +41,15 @@ def _forward_pass(net: Network) -> tuple[dict[Hashable, sympy.Expr], sympy.Expr]
     return forward, forward.pop(output_node(G))
 
 
-def _small_expansion(expr: sympy.Expr) -> sympy.Expr:
+def small_expansion(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` expanded if it is small and expanding does not blow it up, else ``expr``.
+
+    Examples
+    --------
+    >>> a, b = sympy.symbols("a b")
+    >>> small_expansion(a * (a - b) + a * b)
+    a**2
+    """
     if sympy.count_ops(expr) > _EXPAND_OPS:
         return expr
     expanded = sympy.expand(expr)
@@ -64,7 +77,7 @@ def derivation(net: Network, coordinates: Coordinates = "z") -> dict:
     """
     G = net.graph
     sd = net.derivatives(coordinates)
-    forward, output = _forward_pass(net)
+    forward, output = forward_pass(net)
     z = net.preactivation_symbols
     result: dict = {
         "format": "symmorse-derivation/1",
@@ -93,7 +106,7 @@ def derivation(net: Network, coordinates: Coordinates = "z") -> dict:
     result["hessian"] = [[str(h) for h in row] for row in sd.hessian]
     n0 = len(net.inputs)
     if n0 <= MAX_DET_INPUTS:
-        result["det_hessian"] = str(_small_expansion(net.hessian_det(coordinates)))
+        result["det_hessian"] = str(small_expansion(net.hessian_det(coordinates)))
     else:
         result["det_hessian"] = None
         result["det_note"] = f"not formed symbolically: n_0 = {n0} > {MAX_DET_INPUTS}"
@@ -147,36 +160,3 @@ def derivation_text(d: dict) -> str:
     else:
         lines.append(f"det Hess Phi = {_clip(d['det_hessian'])}")
     return "\n".join(lines)
-
-
-def derivation_latex(net: Network, coordinates: Coordinates = "z") -> str:
-    """An ``align*`` block with the derivation's equations, for pasting into a document.
-
-    Examples
-    --------
-    >>> print(derivation_latex(Network("1,1,1", "tanh")))  # doctest: +ELLIPSIS
-    \\begin{align*}
-    z^{(1)}_{1} &= W^{(1)}_{1,1} x_{1} + b^{(1)}_{1} \\\\
-    ...
-    \\end{align*}
-    """
-    sd = net.derivatives(coordinates)
-    forward, output = _forward_pass(net)
-    z = net.preactivation_symbols
-    rows = [f"{to_latex(z[v])} &= {to_latex(e)}" for v, e in forward.items()]
-    rows.append(f"\\Phi(x) &= {to_latex(output)}")
-    if coordinates == "chart":
-        rows += [
-            f"{to_latex(u)} &= {to_latex(net.activations[v].chart(z[v]))}"
-            for v, u in net.chart_symbols.items()
-        ]
-    rows += [
-        f"\\frac{{\\partial \\Phi}}{{\\partial {to_latex(x)}}} &= {to_latex(g)}"
-        for x, g in zip(net.inputs, sd.gradient)
-    ]
-    n0 = len(net.inputs)
-    rows += [f"H_{{{i + 1}{j + 1}}} &= {to_latex(sd.hessian[i][j])}" for i in range(n0) for j in range(i, n0)]
-    if n0 <= MAX_DET_INPUTS:
-        det = _small_expansion(net.hessian_det(coordinates))
-        rows.append(f"\\det \\operatorname{{Hess}} \\Phi &= {to_latex(det)}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"

@@ -3,8 +3,6 @@
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -168,21 +166,6 @@ def test_unknown_torch_module_is_named(tmp_path, capsys):
     torch.save(model, tmp_path / "m.pt")
     code, _, err = run(capsys, "--weights", str(tmp_path / "m.pt"))
     assert code == 2 and "ELU" in err and err.count("\n") == 1
-
-
-def test_example_trains_or_loads_certifies_and_draws(tmp_path):
-    script = os.path.join(ROOT, "examples", "trained_critical_points.py")
-    done = subprocess.run(
-        [sys.executable, script, "--out", str(tmp_path), "--steps", "150"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads((tmp_path / "trained_critical_points.json").read_text())
-    assert result["points"] and all(p["status"] in ("unique", "boundary") for p in result["points"])
-    if importlib.util.find_spec("matplotlib"):
-        assert (tmp_path / "trained_critical_points.png").stat().st_size > 5000
 
 
 def test_unwritable_out_fails_before_the_picture_is_drawn(tmp_path, capsys):

@@ -1,0 +1,82 @@
+"""Every example runs (small sizes), explains itself, and writes its LaTeX and pictures."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples")
+PLOTS = importlib.util.find_spec("matplotlib") is not None
+
+#: Files each example writes: (LaTeX and data, pictures).
+WRITES = {
+    "no_critical_points": (
+        ["no_critical_points_2_2_1.tex", "no_critical_points_weights.tex"],
+        ["no_critical_points.png"],
+    ),
+    "generic_morse": (["generic_morse_2_3_1.json", "generic_morse_2_3_1.tex"], ["generic_morse.png"]),
+    "bottleneck_manifolds": (
+        ["bottleneck_2_1_2_1.json", "bottleneck_2_1_2_1.tex"],
+        ["bottleneck_manifolds.png"],
+    ),
+    "rank_deficient_normal_form": (["rank_deficient_2_3_1.tex"], ["rank_deficient_normal_form.png"]),
+    "structured_vs_naive_hessian": (["timings.tex", "timings.md"], ["timings.png"]),
+    "tampered_certificate": (["original.json", "tampered_det.json", "report.md", "original.tex"], []),
+    "chart_coordinates": (["chart_coordinates.tex"], ["chart_coordinates.png"]),
+    "trained_critical_points": (
+        ["trained_critical_points.json", "trained_critical_points.tex"],
+        ["trained_critical_points.png"],
+    ),
+}
+
+
+def test_every_example_is_tested_and_documented():
+    scripts = {f[:-3] for f in os.listdir(EXAMPLES) if f.endswith(".py") and not f.startswith("_")}
+    assert scripts == set(WRITES)
+    with open(os.path.join(EXAMPLES, "README.md")) as fh:
+        readme = fh.read()
+    for name in [*scripts, "node_embedding_saddle"]:
+        assert f"{name}.py" in readme
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_example_runs_and_writes_its_files(name, tmp_path):
+    out = tmp_path / name
+    run = subprocess.run(
+        [sys.executable, os.path.join(EXAMPLES, f"{name}.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    texts, pictures = WRITES[name]
+    for filename in texts + (pictures if PLOTS else []):
+        assert (out / filename).stat().st_size > 0, filename
+        assert f"wrote {out / filename}" in run.stdout
+    if pictures and not PLOTS:
+        assert "matplotlib is not installed" in run.stderr
+    if name == "trained_critical_points":
+        result = json.loads((out / "trained_critical_points.json").read_text())
+        assert result["points"] and all(p["status"] in ("unique", "boundary") for p in result["points"])
+        assert "critical points" in (out / "trained_critical_points.tex").read_text()
+    for filename in texts:
+        if filename.endswith(".tex"):
+            text = (out / filename).read_text()
+            assert (
+                text.startswith("\\documentclass") and text.endswith("\\end{document}\n") or "tabular" in text
+            )
+
+
+def test_without_matplotlib_an_example_says_so_and_writes_the_rest(tmp_path):
+    hidden = tmp_path / "hide" / "matplotlib"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "hide")}
+    out = tmp_path / "out"
+    script = os.path.join(EXAMPLES, "chart_coordinates.py")
+    run = subprocess.run([sys.executable, script, "--out", str(out)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0 and "matplotlib is not installed" in run.stderr
+    assert (out / "chart_coordinates.tex").exists() and not (out / "chart_coordinates.png").exists()

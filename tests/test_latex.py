@@ -1,0 +1,300 @@
+"""LaTeX documents: the mathematics they show, escaping, refusal of rejected certificates, compiling."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import flint
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symmorse import latex
+from symmorse.architecture import parse_architecture
+from symmorse.certify import certify, witness_weights
+from symmorse.classify import classify, parameter_count
+from symmorse.cli import main
+from symmorse.errors import CertificateError, CertificateRejected, WeightsError
+from symmorse.latex import (
+    architecture_document,
+    certificate_document,
+    compile_pdf,
+    critical_points_latex,
+    escape_text,
+    weights_document,
+)
+from symmorse.network import Network
+
+from .helpers import witness_claims_hold
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "data")
+PDFLATEX = shutil.which("pdflatex")
+needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not installed")
+
+
+def load_layers(name: str) -> list:
+    with open(os.path.join(EXAMPLES, name)) as fh:
+        return json.load(fh)["layers"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def naive_hessian_at_witness(data: dict, step: int) -> sympy.Matrix:
+    """Hess Phi at a witness by SymPy's route: the witness as ordinary weights, substituted into Phi."""
+    ws = data["architecture"]["widths"]
+    net = Network(ws, data["activation"])
+    at = {net.symbol(name): value for name, value in witness_weights(data, step).items()}
+    branch = next(b for b in data["branches"] if b["step"] == step)
+    at.update({x: sympy.Rational(t) for x, t in zip(net.inputs, branch["witness"]["x"])})
+    expanded = Network(ws, data["activation"]).output
+    hessian = sympy.hessian(expanded, net.inputs).xreplace(at)
+    assert all(g.xreplace(at) == 0 for g in sympy.Matrix([expanded]).jacobian(net.inputs))
+    return hessian.applyfunc(sympy.nsimplify)
+
+
+def test_the_231_document_shows_the_mathematics():
+    tex = architecture_document("2,3,1")
+    # the network: widths and p = sum n_l (n_{l-1} + 1)
+    assert "$n_0 = 2$" in tex and "$n_{1} = 3$" in tex and f"$p = {parameter_count([2, 3, 1])}$" in tex
+    # one hidden layer: dPhi/dx_j = sum_i W_ij w_i sigma'(z_i), H_jk = sum_i W_ij W_ik w_i sigma''(z_i)
+    for i in (1, 2, 3):
+        for j in (1, 2):
+            assert f"W^{{(1)}}_{{{i},{j}}} w_{{{i}}} \\sigma'(z^{{(1)}}_{{{i}}})" in tex
+        assert f"W^{{(1)}}_{{{i},1}} W^{{(1)}}_{{{i},2}} w_{{{i}}} \\sigma''(z^{{(1)}}_{{{i}}})" in tex
+    assert "\\nabla \\Phi(x) = v^{(0)}" in tex and "J^{(l)T} \\diag" in tex
+    # the branch table row: k=1, 2 -> 3, m = 2, morse, dim B = p + n0 - n0, weights p
+    assert "1 & $2 \\to 3$ & 2 & morse & 13 & 13 & witness" in tex
+    assert "Theorem (Morse for almost every weight)" in tex and "\\textbf{augmented}" in tex
+
+
+def test_witness_numbers_agree_with_sympys_route():
+    data = certify("2,3,1").to_json()
+    tex = certificate_document(data, "c.json")
+    H = naive_hessian_at_witness(data, 1)
+    assert f"\\det \\Hess \\Phi(x) &= {H.det()} \\ne 0" in tex
+    negative = sum(m for e, m in H.eigenvals().items() if e < 0)
+    assert "Morse index (the number of negative eigenvalues" in tex and f"is ${negative}$" in tex
+    assert "v^{(0)} &= W^{(1)T} D^{(1)} v^{(1)} = \\left(0,\\ 0\\right)^{T}" in tex
+    assert "\\nabla \\Phi(x) = v^{(0)} = 0$ exactly" in tex
+    for text in data["branches"][0]["witness"]["u"]["1"]:
+        q = sympy.Rational(text)
+        assert f"\\frac{{{abs(q.p)}}}{{{q.q}}}" in tex  # every chart value is shown exactly
+
+
+def test_the_3251_document_shows_the_degenerate_branch():
+    data = certify("3,2,5,1").to_json()
+    tex = certificate_document(data, None)
+    ws, p = [3, 2, 5, 1], parameter_count([3, 2, 5, 1])
+    assert f"2 & $2 \\to 5$ & 2 & degenerate & {p + ws[0] - ws[1]} & {p} & witness" in tex
+    H = naive_hessian_at_witness(data, 2)
+    assert f"\\rank \\Hess \\Phi(x) &= {H.rank()} < n_0 = 3" in tex and H.rank() < 3
+    assert witness_claims_hold(data)  # det Hess g and the ranks, by SymPy's route
+    det_g = latex._Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
+    assert f"\\det \\Hess g &= {det_g} \\ne 0" in tex
+    assert "\\textbf{bottleneck}" in tex and "Theorem (degenerate critical manifolds)" in tex
+    assert "not Morse for an open set of weights" in tex
+
+
+def test_abstract_derivatives_are_the_structured_ones():
+    """sigma', sigma'' as symbols, substituted back, give Network's derivatives in z exactly."""
+    net = Network("2,2,2,1", "sigmoid")
+    sd, names = latex._abstract_derivatives(net)
+    back = {}
+    for z in net.preactivation_symbols.values():
+        back[sympy.Symbol(z.name + "'")] = net.activation.derivative(z)
+        back[sympy.Symbol(z.name + "''")] = net.activation.second_derivative(z)
+    assert len(names) == 2 * len(net.preactivation_symbols)
+    for a, b in zip(sd.gradient, net.gradient("z")):
+        assert sympy.expand(a.xreplace(back) - b) == 0
+    for a, b in zip(sympy.Matrix(sd.hessian), net.hessian("z")):
+        assert sympy.expand(a.xreplace(back) - b) == 0
+
+
+def test_non_augmented_and_undecided_documents():
+    tex = architecture_document("3,2,1")
+    assert "Theorem (no critical points)" in tex and "has no critical point, for every choice" in tex
+    assert "There is no widening step" in tex
+    tex = architecture_document("2,3,1", "poly:z**2")
+    assert "not applicable here" in tex and "Status: \\textbf{undecided}" in tex
+    assert "\\texttt{poly:z**2}" in tex
+
+
+def test_large_networks_use_the_matrix_form():
+    tex = architecture_document("5,10,10,10,1")
+    assert "too long to be useful" in tex or "too many terms" in tex
+    assert "H_{ab} = \\sum_{l=1}^{L-1}" in tex and "H_{11} &=" not in tex
+
+
+@given(st.text(max_size=40))
+def test_escaped_text_has_no_active_characters(text):
+    escaped = escape_text(text)
+    plain = re.sub(r"\\char`\\.", "", escaped)
+    assert not set(plain) & set("\\{}$&#^_%~") and all(" " <= c <= "~" for c in plain)
+
+
+def test_texts_from_files_never_reach_the_document_raw(tmp_path):
+    data = certify("2,3,1").to_json()
+    data["reasons"] = ["\\input{/etc/passwd}"]
+    data["hypothesis"] = "\\write18{rm -rf /}"
+    data["branches"][0]["note"] = "\\def\\x{evil}"
+    tex = certificate_document(data, "we$ird_name&.json")
+    assert "passwd" not in tex and "write18" not in tex and "evil" not in tex
+    assert "\\texttt{we\\char`\\$ird\\char`\\_name\\char`\\&.json}" in tex
+
+
+def test_rejected_and_unreadable_certificates(tmp_path, capsys):
+    data = certify("2,3,1").to_json()
+    data["branches"][0]["claims"]["det_hessian"] = "7"
+    with pytest.raises(CertificateRejected, match="det Hess Phi is"):
+        certificate_document(data)
+    path, out = tmp_path / "bad.json", tmp_path / "bad.tex"
+    path.write_text(json.dumps(data))
+    code, _, err = run(capsys, "latex", str(path), "-o", str(out))
+    assert code == 1 and "rejected" in err and not out.exists()
+    with pytest.raises(CertificateError):
+        certificate_document({"format": "nonsense"})
+    path.write_text("{not json")
+    code, _, err = run(capsys, "latex", str(path), "-o", str(out))
+    assert code == 2 and "not valid JSON" in err and not out.exists()
+    data = certify("2,3,1").to_json()
+    path.write_text(json.dumps(data))
+    code, _, err = run(capsys, "latex", str(path), "--activation", "sigmoid")
+    assert code == 2 and "--activation" in err
+
+
+def test_cli_architecture_certificate_and_weights(tmp_path, capsys):
+    code, out, _ = run(capsys, "latex", "2,3,1")
+    assert code == 0 and out.startswith("\\documentclass") and out.endswith("\\end{document}\n")
+    cert = tmp_path / "c.json"
+    cert.write_text(json.dumps(certify("3,2,5,1").to_json()))
+    code, _, err = run(capsys, "latex", str(cert), "-o", str(tmp_path / "c.tex"))
+    text = (tmp_path / "c.tex").read_text()
+    assert code == 0 and "The certificate file \\texttt{" in text and "accepted: 1 branches" in text
+    weights = os.path.join(EXAMPLES, "rank_deficient_2_3_1.json")
+    code, out, _ = run(capsys, "latex", "--weights", weights)
+    assert code == 0 and "\\text{widths } 2,1,3,1" in out and "(proved)" in out
+    code, _, err = run(capsys, "latex", weights)
+    assert code == 2 and "--weights" in err
+    code, _, err = run(capsys, "latex")
+    assert code == 2 and "give an architecture" in err
+    code, _, err = run(capsys, "latex", "2,3,1", "--pdf")
+    assert code == 2 and "--pdf needs -o" in err
+    code, _, err = run(capsys, "latex", "2,0,1")
+    assert code == 2 and "width 0" in err
+
+
+def test_weights_documents():
+    # W1 of rank 1 < n_0 = 2: a bottleneck in normal form, every critical point degenerate
+    layers = load_layers("rank_deficient_2_3_1.json")
+    tex = weights_document(Network("2,3,1", "tanh", layers), "w.json")
+    assert "\\rank W^{(1)} = 1" in tex and "\\text{widths } 2,1,3,1" in tex and "\\textbf{bottleneck}" in tex
+    assert "every critical point of $\\Phi$ is degenerate" in tex
+    assert "z^{(1)}_{3} &= 2 x_{1} + 4 x_{2}" in tex  # the forward pass with the numbers
+    # full-rank non-augmented weights: no critical point at all, for these very weights
+    layers = [{"W": [[1, 0, 2], [0, 1, -1]], "b": [0, 1]}, {"W": [[1, 1]], "b": [0]}]
+    tex = weights_document(Network("3,2,1", "tanh", layers))
+    assert "$\\Phi$ has no critical point at all (proved)" in tex
+    with pytest.raises(WeightsError, match="missing"):
+        weights_document(Network("2,3,1", "tanh", {"w1": 1}))
+
+
+def test_long_numbers_are_shortened_with_one_footnote():
+    big = "123456789012345678901234567890"
+    layers = [{"W": [[big, 1], [1, big], [1, 1]], "b": [0, 0, 0]}, {"W": [[1, 2, 3]], "b": [0]}]
+    tex = weights_document(Network("2,3,1", "tanh", layers), "big.json")
+    assert big not in tex  # not in the weights, nor in the forward pass or derivatives from SymPy
+    assert "1234567\\ldots4567890{\\scriptstyle\\,(30\\text{ digits})}" in tex
+    assert tex.count("\\footnote{The full values are in the weights file \\texttt{big.json}.}") == 1
+    assert tex.index("\\footnote") < tex.index("\\ldots4567890")
+
+
+@given(st.lists(st.integers(-5, 5), min_size=6, max_size=6), st.integers(1, 4))
+def test_inertia_counts_eigenvalue_signs_exactly(entries, scale):
+    a, b, c, d, e, f = entries
+    M = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]]) / scale
+    negative, positive = latex._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
+    signs = [sympy.sign(r) for r in sympy.Poly(M.charpoly()).real_roots()]
+    assert (negative, positive) == (signs.count(-1), signs.count(1))
+
+
+def test_critical_points_hook():
+    result = {
+        "points": [
+            {"center": ["0.5", "-1.25"], "index": 1, "status": "unique"},
+            {"center": ["-2", "0"], "index": 0, "status": "unique"},
+        ],
+        "unresolved": [[["0", "1"], ["0", "1"]]],
+        "complete": False,
+    }
+    table = critical_points_latex(result)
+    assert "1 & $(0.5,\\ -1.25)$ & 1 & unique" in table and "2 & $(-2,\\ 0)$ & 0 & unique" in table
+    assert "not complete: 1 box" in table
+    layers = load_layers("small_2_3_1.json")
+    tex = weights_document(Network("2,3,1", "tanh", layers), critical=result)
+    assert "certified enumeration" in tex and "1 & $(0.5,\\ -1.25)$" in tex
+
+
+def test_notebook_reprs_and_lazy_import():
+    assert Network("1,2,1")._repr_latex_().startswith("$\\displaystyle \\Phi(x) = ")
+    assert Network("3,30,30,1")._repr_latex_().startswith("$\\Phi\\colon \\mathbb{R}^{3}")
+    assert "\\text{morse} & 13 & 13 & \\text{witness}" in certify("2,3,1")._repr_latex_()
+    assert classify("3,5,2,4,1")._repr_latex_().startswith("$$\\begin{array}{l}\\text{3,5,2,4,1: bottleneck}")
+    code = "import sys, symmorse, symmorse.certify, symmorse.classify; print('symmorse.latex' in sys.modules)"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    )
+
+
+def test_without_pdflatex_the_tex_is_still_written(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(latex.shutil, "which", lambda name: None)
+    out = tmp_path / "x.tex"
+    code, _, err = run(capsys, "latex", "2,3,1", "-o", str(out), "--pdf")
+    assert code == 2 and "pdflatex is not installed" in err and out.exists()
+
+
+@needs_pdflatex
+def test_documents_compile(tmp_path):
+    nasty = {
+        "nodes": [{"id": n} for n in ["in_1", "x&2", "h{a}", "h$b%", "h~c^", "out#\u2192\\input"]],
+        "edges": [
+            {"source": a, "target": b}
+            for a, b in [
+                ("in_1", "h{a}"),
+                ("x&2", "h{a}"),
+                ("in_1", "h$b%"),
+                ("x&2", "h$b%"),
+                ("h{a}", "h~c^"),
+                ("h{a}", "out#\u2192\\input"),
+                ("h$b%", "out#\u2192\\input"),
+                ("h~c^", "out#\u2192\\input"),
+            ]
+        ],
+    }
+    graph = tmp_path / "graph.json"
+    graph.write_text(json.dumps(nasty))
+    layers = load_layers("small_2_3_1.json")
+    documents = {
+        "a231": architecture_document("2,3,1"),
+        "graph": architecture_document(parse_architecture(str(graph)), "poly:z**3+z", name=str(graph)),
+        "weights": weights_document(Network("2,3,1", "tanh", layers), "small_2_3_1.json"),
+    }
+    for name, tex in documents.items():
+        path = tmp_path / f"{name}.tex"
+        path.write_text(tex)
+        pdf = compile_pdf(str(path))
+        assert os.path.getsize(pdf) > 1000
+
+
+@needs_pdflatex
+def test_cli_pdf(tmp_path, capsys):
+    out = tmp_path / "d.tex"
+    code, _, err = run(capsys, "latex", "3,2,5,1", "-o", str(out), "--pdf")
+    assert code == 0 and (tmp_path / "d.pdf").exists() and f"wrote {tmp_path / 'd.pdf'}" in err
