@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import check_node
 from .errors import CertificateError
 
 __all__ = ["CheckResult", "FORMATS", "check_certificate"]
@@ -33,6 +34,7 @@ class CheckResult:
 
 #: Checkers by certificate format.
 FORMATS: dict[str, Callable[[dict], CheckResult]] = {}
+FORMATS[check_node.FORMAT] = check_node.check
 
 
 def check_certificate(data: object) -> CheckResult:
