@@ -110,7 +110,7 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         raise _Rejected(f"claimed rank W = {claims.get('rank_W')}, but rank W = {rank_W}")
     rank_out = 1
     if data.get("W_out") is not None:
-        rank_out = _rank(_matrix(data["W_out"], 1, m, "W_out"))
+        rank_out = _rank(_matrix([data["W_out"]], 1, m, "W_out"))
     if claims.get("rank_W_out") != rank_out:
         raise _Rejected(f"claimed rank W_out = {claims.get('rank_W_out')}, but it is {rank_out}")
     if not all(_analytic(f) for f in field):

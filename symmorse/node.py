@@ -292,9 +292,11 @@ def _matrix_exponential_flow(A, c, h):
         return None  # eigenvalues beyond quadratics: leave it to numerics
     M = sympy.zeros(m + 1, m + 1)
     M[:m, :m], M[:m, m] = A, c
-    E = (M * TIME).exp()
-    E = E.applyfunc(lambda e: sympy.simplify(e.rewrite(sympy.cos)) if e.has(sympy.I) else e)
-    if E.has(sympy.I):
+    E = (M * TIME).exp()  # complex eigenvalues give re/im of complex exponentials: expand them
+    E = E.applyfunc(
+        lambda e: sympy.expand(sympy.expand_complex(e)) if e.has(sympy.I, sympy.re, sympy.im) else e
+    )
+    if E.has(sympy.I, sympy.re, sympy.im):
         return None
     return list(E[:m, :m] * sympy.Matrix(h) + E[:m, m])
 
@@ -315,31 +317,35 @@ def _quadrature_friendly(expr, s):
 
 
 def _triangular_flow(field, h):
-    """Solve ``h_i' = a_i h_i + g_i(earlier h)`` (a_i constant) by quadrature in dependency order."""
+    """Solve ``h_i' = a_i h_i + g_i`` (a_i, g_i free of h_i and of later coordinates) by quadrature.
+
+    In an order of the dependency graph, earlier coordinates are known
+    functions of t, and ``h_i(t) = e^{A(t)} (h_i + int_0^t e^{-A(s)} g_i(s) ds)``
+    with ``A(t) = int_0^t a_i(s) ds``.
+    """
     G = nx.DiGraph()
     G.add_nodes_from(range(len(h)))
-    rates = []
     for i, (fi, hi) in enumerate(zip(field, h)):
-        rate = sympy.diff(fi, hi)
-        if rate.free_symbols & set(h):
+        if sympy.diff(fi, hi).has(hi):
             return None
-        rates.append(rate)
         G.add_edges_from((j, i) for j, hj in enumerate(h) if j != i and fi.has(hj))
     if not nx.is_directed_acyclic_graph(G):
         return None
     solution: dict[int, sympy.Expr] = {}
     for i in nx.lexicographical_topological_sort(G):
-        a = rates[i]
-        g = (field[i] - a * h[i]).xreplace(
-            {h[j]: solution[j].xreplace({TIME: _S}) for j in G.predecessors(i)}
-        )
-        integrand = sympy.expand(sympy.exp(a * (TIME - _S)) * g)
+        earlier = {h[j]: solution[j].xreplace({TIME: _S}) for j in G.predecessors(i)}
+        rate = sympy.expand(sympy.diff(field[i], h[i]).xreplace(earlier))
+        g = (field[i] - sympy.diff(field[i], h[i]) * h[i]).xreplace(earlier)
+        if not _quadrature_friendly(rate, _S):
+            return None
+        A = sympy.integrate(rate, (_S, 0, TIME)) if rate.has(_S) else rate * TIME
+        integrand = sympy.expand(sympy.exp(A - A.xreplace({TIME: _S})) * g)
         if not _quadrature_friendly(integrand, _S):
             return None
         integral = sympy.integrate(integrand, (_S, 0, TIME))
         if integral.has(sympy.Integral):
             return None
-        solution[i] = sympy.exp(a * TIME) * h[i] + sympy.simplify(integral)
+        solution[i] = sympy.exp(A) * h[i] + sympy.simplify(integral)
     return [solution[i] for i in range(len(h))]
 
 
