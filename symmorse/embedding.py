@@ -215,6 +215,22 @@ def _polynomial_critical_points(f, xs) -> TargetAnalysis:
             "basis); every real one has coordinates among the real roots of the eliminants, "
             "and each candidate is checked exactly",
         )
+    used = [x for x in xs if any(e.has(x) for e in basis.exprs)]
+    if sympy.groebner(basis.exprs, *used, order="lex").is_zero_dimensional:
+        # V(grad f) = (finitely many points in the used variables) x R^(unused): complete
+        free = [x for x in xs if x not in used]
+        points = []
+        for sol in _real_solutions(list(basis.exprs), used):
+            at = dict(zip(used, sol))
+            points.append(TargetCriticalPoint([at.get(x, x) for x in xs], len(free), True, None, "proved"))
+        return TargetAnalysis(
+            f,
+            xs,
+            points,
+            True,
+            f"grad f = 0 involves only {', '.join(map(str, used))}, where it has finitely many "
+            f"solutions (solved exactly); {', '.join(map(str, free))} are free",
+        )
     points = []
     for sol in sympy.solve(nonzero, xs, dict=True):
         values = [sympy.simplify(sol.get(x, x)) for x in xs]

@@ -183,6 +183,11 @@ def resnet(
     return Network(G, activation, values)
 
 
+def _check_steps(steps: object) -> None:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise InputError(f"the number of Euler steps must be a positive integer, got {steps!r}")
+
+
 def euler_resnet(node: NeuralODE, steps: int, weights: NodeWeights) -> Network:
     """The explicit Euler discretisation of a layered neural ODE: K residual blocks of step T/K.
 
@@ -199,8 +204,7 @@ def euler_resnet(node: NeuralODE, steps: int, weights: NodeWeights) -> Network:
         raise InputError(
             "an Euler discretisation as a residual network needs a layered field V sigma(A h + c)"
         )
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise InputError(f"the number of Euler steps must be a positive integer, got {steps!r}")
+    _check_steps(steps)
     f = node.layers
     tau = node.T / steps
     block = {"W": f.A.tolist(), "b": list(f.c), "V": (tau * f.V).tolist()}
@@ -421,6 +425,7 @@ def euler_block_analysis(node: NeuralODE, steps: int) -> BlockAnalysis:
     f = node.layers
     if f is None:
         raise InputError("block analysis needs a layered field V sigma(A h + c)")
+    _check_steps(steps)
     tau = node.T / steps
     slope = activation_slope_bound(f.activation)
     norm = sympy.sqrt(sum(v**2 for v in f.V) * sum(v**2 for v in f.A))

@@ -203,7 +203,12 @@ def test_linear_field_is_affine_phi_never_generic():
 
 def test_constant_output_weight():
     c = classify_node(NeuralODE(1, "0, h1**3"), W_out="0, 0")
-    assert (c.node_class, c.critical_points, c.morse, c.status) == ("constant", "everywhere", "fails", "proved")
+    assert (c.node_class, c.critical_points, c.morse, c.status) == (
+        "constant",
+        "everywhere",
+        "fails",
+        "proved",
+    )
 
 
 def test_given_full_rank_W_is_used_by_the_witness():
