@@ -15,6 +15,7 @@ sets the Euler discretisation of a layered neural ODE beside the ODE itself.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -480,6 +481,7 @@ class DepthComparison:
     node_classification: NodeClassification
     block: BlockAnalysis
     resnet_critical_points: list[ExactCriticalPoint] | None
+    resnet_status: str
     resnet_summary: str
 
     def to_json(self) -> dict:
@@ -499,6 +501,7 @@ class DepthComparison:
                 "critical_points": None
                 if self.resnet_critical_points is None
                 else [p.to_json() for p in self.resnet_critical_points],
+                "critical_points_status": self.resnet_status,
                 "summary": self.resnet_summary,
             },
         }
@@ -531,11 +534,13 @@ def depth_compare(
     points = None
     non_augmented = node.m <= node.n and classification.rank_W == node.m
     if block.verdict == "diffeomorphism" and non_augmented:
+        status = "none (proved)"
         summary = (
             "every block's Jacobian is invertible and the lift W has rank m, so grad Phi = "
             "W^T J_1^T ... J_K^T W_out^T never vanishes: no critical points (proved)"
         )
     elif block.verdict == "diffeomorphism":
+        status = "possible"
         summary = (
             "every block is a local diffeomorphism; the lift is augmented, so critical points are possible"
         )
@@ -546,13 +551,18 @@ def depth_compare(
             points = [_in_full_network(net, p) for p in points]
         kinds = ", ".join(f"x = {p.point} ({_kind(p)})" for p in points)
         more = "" if steps == 1 else "; later blocks can add more (not listed)"
+        status = f"{len(points)} exact (proved)" + ("" if steps == 1 else " from block 1")
         summary = (
             f"the residual block's Jacobian vanishes, so the non-augmented ResNet has {len(points)} "
             f"exact critical point(s) from block 1: {kinds}{more}"
         )
-    else:
+    elif block.verdict == "singular":
+        status = "possible (not enumerated)"
         summary = f"a block can be singular ({block.reason}); critical points are possible but not enumerated"
-    return DepthComparison(node, steps, classification, block, points, summary)
+    else:
+        status = "undecided"
+        summary = f"undecided: {block.reason}"
+    return DepthComparison(node, steps, classification, block, points, status, summary)
 
 
 def _in_full_network(net: Network, point: ExactCriticalPoint) -> ExactCriticalPoint:
@@ -577,25 +587,39 @@ def _kind(p: ExactCriticalPoint) -> str:
     return "type undecided" if p.index is None else f"index {p.index}"
 
 
-def depth_compare_text(d: DepthComparison) -> str:
-    """Side-by-side text report of :func:`depth_compare`."""
+def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
+    """Side-by-side text report of :func:`depth_compare`: a two-column table, then the reasons."""
     c = d.node_classification
-    left = [
-        "neural ODE (infinite depth)",
-        f"  h' = ({', '.join(map(str, d.node.field))}), T = {d.node.T}, n = {d.node.n}, m = {d.node.m}",
-        f"  class: {c.node_class}; critical points: {c.critical_points}; Morse: {c.morse}; {c.status}",
-        f"  why: {c.reason}",
+    tau = d.node.T / d.steps
+    points = d.resnet_critical_points or []
+    rows = [
+        ("", f"neural ODE (T = {d.node.T})", f"Euler ResNet (K = {d.steps}, tau = {tau})"),
+        ("map", "W~ phi_T(W x + b) + b~", "W~ (blocks h + tau V sigma(A h + c)) + b~"),
+        ("widths", f"n = {d.node.n}, m = {d.node.m}", f"n = {d.node.n}, m = {d.node.m}"),
+        ("Jacobian", "Dphi_T invertible (a flow)", f"block: {d.block.verdict}"),
+        ("critical points", f"{c.critical_points} ({c.status})", d.resnet_status),
+        ("Morse", c.morse, ", ".join(_kind(p) for p in points) or "-"),
     ]
-    right = [
-        f"Euler residual network (finite depth: K = {d.steps} blocks, tau = T/K = {d.node.T / d.steps})",
-        f"  block Jacobian: {d.block.verdict}: {d.block.reason}",
+    lines = []
+    for label, left, right in rows:
+        lw, rw = textwrap.wrap(left, width) or [""], textwrap.wrap(right, width) or [""]
+        for k in range(max(len(lw), len(rw))):
+            lines.append(
+                f"{label if k == 0 else '':<16}{(lw[k] if k < len(lw) else ''):<{width + 2}}"
+                f"{rw[k] if k < len(rw) else ''}"
+            )
+    lines += [
+        "",
+        f"field: h' = ({', '.join(map(str, d.node.field))})",
+        f"neural ODE: {c.reason}",
+        f"ResNet block: {d.block.reason}",
     ]
     if d.block.steps_for_diffeomorphism is not None:
-        right.append(f"  every block is a diffeomorphism once K >= {d.block.steps_for_diffeomorphism}")
-    right.append(f"  result: {d.resnet_summary}")
-    for p in d.resnet_critical_points or []:
-        right.append(
-            f"    u = {p.chart_value}, x = {p.point} ~ {sympy.N(p.point, 15)}, "
-            f"Phi'' = {p.second_derivative}, {_kind(p)}"
+        lines.append(f"ResNet: every block is a diffeomorphism once K >= {d.block.steps_for_diffeomorphism}")
+    lines.append(f"ResNet: {d.resnet_summary}")
+    for p in points:
+        lines.append(
+            f"  u = {p.chart_value}, x = {p.point} ~ {sympy.N(p.point, 15)}, "
+            f"Phi'' = {p.second_derivative}: {_kind(p)}"
         )
-    return "\n".join(left + [""] + right)
+    return "\n".join(lines)
