@@ -119,7 +119,7 @@ def test_depth_compare_exact_points_agree_with_numerics(steps):
         e = net.evaluate([point], prec=35)
         assert abs(e.gradient[0]) < mpmath.mpf(10) ** -30
         assert p.index == (0 if e.hessian[0][0] > 0 else 1)
-    assert "Euler residual network" in depth_compare_text(d)
+    assert f"Euler ResNet (K = {steps}" in depth_compare_text(d)
 
 
 def test_depth_compare_fine_steps_have_no_critical_points():
