@@ -125,9 +125,9 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         raise _Rejected(f"class {cls} implies critical_points/morse = {expected}, the certificate says {got}")
 
     if cls == "constant":
-        if rank_out != 0:
-            raise _Rejected("class constant needs W_out = 0")
-        return "W_out = 0, so Phi is constant: every point is a degenerate critical point"
+        if rank_out != 0 and rank_W != 0:
+            raise _Rejected("class constant needs W_out = 0 or W = 0")
+        return "W_out = 0 or W = 0, so Phi is constant: every point is a degenerate critical point"
     if rank_out != 1:
         raise _Rejected(f"class {cls} needs W_out != 0")
     if cls == "non-augmented":
@@ -138,8 +138,8 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
             "so grad Phi = W^T Dphi_T^T W_out^T never vanishes"
         )
     if cls == "affine":
-        if rank_W == m:
-            raise _Rejected("class affine claims critical points on a null set, but rank W = m excludes them")
+        if rank_W == m or rank_W == 0:
+            raise _Rejected(f"class affine needs 0 < rank W < m (rank W = {rank_W}, m = {m})")
         for i, f in enumerate(field, 1):
             for a in h:
                 for b in h:

@@ -148,12 +148,13 @@ def classify_node(
     rank_W = exact_rank(Wm) if Wm is not None else min(m, n)
     rank_out = exact_rank(Wo) if Wo is not None else 1
     base = _Base(node, Wm, Wo, rank_W, rank_out)
-    if rank_out == 0:
+    if rank_out == 0 or rank_W == 0:
+        which = "W_out = 0" if rank_out == 0 else "W = 0"
         return base.structural(
             "constant",
             "everywhere",
             "fails",
-            "W_out = 0, so Phi = b_out is constant: every x is a degenerate critical point",
+            f"{which}, so Phi is constant: every x is a degenerate critical point, for all other weights",
         )
     if rank_W == m:
         return base.structural(

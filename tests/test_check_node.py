@@ -89,6 +89,7 @@ TAMPERED = [
     ("non-augmented", ("verdict", "critical_points"), "generic"),
     ("affine", ("field",), ["h2", "-h1**2"]),  # not affine
     ("affine", ("n",), 2),  # m = n: generic rank W = m excludes critical points
+    ("affine", ("W",), [["0"], ["0"]]),  # W = 0: Phi constant, critical everywhere, not on a null set
     ("constant", ("W_out",), ["0", "1"]),
     ("embedding", ("target",), "x**3 + y**2 + 1"),
     ("embedding", ("weights", "W_out"), ["0", "1", "1"]),
