@@ -527,9 +527,9 @@ _TABLE = {
         ),
         "node-augmented": (
             "null-set-only",
-            "Phi is Morse for almost every weight (m > n, non-flat field), so a "
-            "degenerate critical point needs a null set of weights (the shear construction uses "
-            "W = [I; 0], W~ = e_(n+1), such a set)",
+            "with rank W = n < m, d(grad Phi)/dW~ = W^T Dphi_T^T maps onto R^n, so by parametric "
+            "transversality Phi is Morse for almost every W~, whatever the field: a degenerate critical "
+            "point needs a null set of weights (the shear construction uses W = [I; 0], W~ = e_(n+1))",
         ),
         "mlp-bottleneck": (
             "null-set-only",
@@ -546,11 +546,13 @@ _TABLE = {
         "node-non-augmented": ("null-set-only", "critical manifolds occur only for rank W < m, a null set"),
         "mlp-augmented": (
             "null-set-only",
-            "non-isolated critical points are degenerate; Morse almost everywhere",
+            "non-isolated critical points are degenerate; without a bottleneck Phi is Morse for almost "
+            "every weight",
         ),
         "node-augmented": (
             "null-set-only",
-            "non-isolated critical points are degenerate; Morse almost everywhere",
+            "non-isolated critical points are degenerate, and Phi is Morse for almost every W~ "
+            "(transversality: d(grad Phi)/dW~ = W^T Dphi_T^T is onto)",
         ),
         "mlp-bottleneck": (
             "possible",
