@@ -31,7 +31,7 @@ from .checker import check_certificate
 from .errors import CertificateError, InputError
 from .exact import rational_string, to_arb, to_rational
 from .expressions import FUNCTIONS, parse_expression
-from .node import NeuralODE, NodeWeights, phase_symbols, vanishes
+from .node import NeuralODE, NodeWeights, expression_text, phase_symbols, vanishes
 
 __all__ = [
     "CLASSES",
@@ -312,6 +312,11 @@ def _numerical_critical_points(f, xs, digits, box, seed, count) -> TargetAnalysi
             f, xs, [], True, "a partial derivative of f has a constant sign: no critical point"
         )
     H = sympy.hessian(f, xs)
+    if H.has(sympy.Abs, sympy.sign, sympy.DiracDelta, sympy.Heaviside, sympy.Piecewise):
+        raise InputError(
+            f"the target {f} is not twice differentiable everywhere (its Hessian involves "
+            "abs/sign/Dirac terms); critical points and Morse types need a C^2 target"
+        )
     numeric = sympy.lambdify([xs], [grad, H.tolist()], "mpmath")
     rng = random.Random(seed)
     found: list[TargetCriticalPoint] = []
@@ -688,9 +693,9 @@ def shear_embedding(f: sympy.Expr, variables: Sequence[sympy.Symbol], time: obje
         "n": n,
         "m": n + 1,
         "T": rational_string(node.T),
-        "field": [str(e) for e in node.field],
-        "flow": [str(p) for p in node.flow.expressions],
-        "target": str(f),
+        "field": [expression_text(e) for e in node.field],
+        "flow": [expression_text(p) for p in node.flow.expressions],
+        "target": expression_text(f),
         "variables": [x.name for x in xs],
         "weights": weights.to_json(),
         "claims": {"phi_equals_target": True},

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import mpmath
 import networkx as nx
 import sympy
+from sympy.printing.str import StrPrinter
 
 from .activations import get_activation
 from .errors import ExpressionError, InputError, WeightsError
@@ -48,6 +49,7 @@ __all__ = [
     "closed_form_flow",
     "flow_residual",
     "vanishes",
+    "expression_text",
     "NodeWeights",
     "NeuralODE",
     "NodeEvaluation",
@@ -222,6 +224,24 @@ def layer_field(data: Mapping) -> LayerField:
     return LayerField(A, V, c, activation)
 
 
+class _TextPrinter(StrPrinter):
+    """SymPy's str, with ``abs`` spelled as the whitelisted parser reads it."""
+
+    def _print_Abs(self, expr):
+        return f"abs({self._print(expr.args[0])})"
+
+
+def expression_text(expr: sympy.Expr) -> str:
+    """An expression as text that :func:`~symmorse.expressions.parse_expression` reads back.
+
+    Examples
+    --------
+    >>> expression_text(sympy.Abs(phase_symbols(1)[0]) / 2)
+    'abs(h1)/2'
+    """
+    return _TextPrinter().doprint(expr)
+
+
 # -- flows ----------------------------------------------------------------------------
 
 
@@ -342,8 +362,8 @@ def _triangular_flow(field, h):
         integrand = sympy.expand(sympy.exp(A - A.xreplace({TIME: _S})) * g)
         if not _quadrature_friendly(integrand, _S):
             return None
-        integral = sympy.integrate(integrand, (_S, 0, TIME))
-        if integral.has(sympy.Integral):
+        integral = integrand * TIME if not integrand.has(_S) else sympy.integrate(integrand, (_S, 0, TIME))
+        if integral.has(sympy.Integral, sympy.Piecewise):
             return None
         solution[i] = sympy.exp(A) * h[i] + sympy.simplify(integral)
     return [solution[i] for i in range(len(h))]

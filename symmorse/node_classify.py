@@ -28,7 +28,7 @@ from .checker import CheckResult, check_certificate
 from .errors import CertificateError
 from .exact import rational_string
 from .limits import Deadline, TimeLimitReached
-from .node import NeuralODE, parse_matrix
+from .node import NeuralODE, expression_text, parse_matrix
 
 __all__ = ["NodeClassification", "classify_node", "exact_rank", "classification_text"]
 
@@ -211,8 +211,8 @@ class _Base:
             "n": node.n,
             "m": node.m,
             "T": rational_string(node.T),
-            "field": [str(f) for f in node.field],
-            "flow": None if node.flow is None else [str(p) for p in node.flow.expressions],
+            "field": [expression_text(f) for f in node.field],
+            "flow": None if node.flow is None else [expression_text(p) for p in node.flow.expressions],
             "W": None if self.W is None else _rows(self.W),
             "W_out": None if self.W_out is None else _rows(self.W_out)[0],
             "claims": {"rank_W": self.rank_W, "rank_W_out": self.rank_out},
@@ -281,7 +281,7 @@ def _exact_witness(base, seed, attempts, deadline):
         witness = {
             "y": [rational_string(v) for v in y],
             "u": [rational_string(v) for v in u],
-            "W_out": [str(v) for v in w_out],
+            "W_out": [expression_text(v) for v in w_out],
         }
         if base.W is None:
             witness["W"] = _rows(W)

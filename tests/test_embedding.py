@@ -140,6 +140,8 @@ def test_bad_input():
         embed("x/3 + y**(1/2)", "x,y", exact=True)
     with pytest.raises(InputError, match="must be positive"):
         embed("x", "x", time=0)
+    with pytest.raises(InputError, match="not twice differentiable"):
+        embed("abs(x) + y**2", "x,y")
     with pytest.raises(InputError, match="repeat"):
         embed("x", "x,x")
     with pytest.raises(InputError, match="names"):
