@@ -5,7 +5,7 @@ import random
 import mpmath
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from symmorse.errors import ExpressionError, InputError, WeightsError
@@ -275,3 +275,33 @@ def test_layer_field():
     assert list(node.field) == [sympy.tanh(h[0]), -sympy.tanh(2 * h[1] + sympy.Rational(1, 2))]
     with pytest.raises(WeightsError):
         layer_field({"A": [[1, 0]], "V": [[1, 2]], "c": [0]})  # V must be 2 x 1
+
+
+def test_time_limit_gives_undecided():
+    c = classify_node(NeuralODE(1, "0, h1**3"), time_limit=0)
+    assert c.status == "undecided" and "time limit" in c.reason
+
+
+@given(st.data())
+@settings(max_examples=8)
+def test_random_triangular_fields_witnesses_hold_independently(data):
+    """Random triangular polynomial fields: every proved witness is confirmed by sympy on Phi itself."""
+    m = data.draw(st.integers(2, 3))
+    h = [f"h{i}" for i in range(1, m + 1)]
+    parts = []
+    for i in range(m):
+        terms = data.draw(
+            st.lists(
+                st.tuples(st.integers(-3, 3), st.lists(st.integers(0, 2), min_size=i, max_size=i)), max_size=3
+            )
+        )
+        monomials = [f"({c})" + "".join(f"*{h[j]}**{e}" for j, e in enumerate(exps)) for c, exps in terms]
+        parts.append(" + ".join(monomials) or "0")
+    node = NeuralODE(m - 1, ", ".join(parts))
+    c = classify_node(node, seed=data.draw(st.integers(0, 5)), attempts=2)
+    event(f"{c.node_class} {c.status}")
+    if c.status == "proved" and c.node_class == "augmented":
+        grad, det = _check_witness_independently(node, c)
+        assert grad == [0] * node.n and det != 0
+    elif c.node_class == "affine":
+        assert all(sympy.Poly(f, *node.h).total_degree() <= 1 for f in node.field)
