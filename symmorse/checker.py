@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import check_node
+from .check_node import FORMAT as NODE_FORMAT
+from .check_node import check as check_node
 from .errors import CertificateError
 
 __all__ = ["CheckResult", "FORMATS", "check_certificate"]
@@ -34,7 +35,7 @@ class CheckResult:
 
 #: Checkers by certificate format.
 FORMATS: dict[str, Callable[[dict], CheckResult]] = {}
-FORMATS[check_node.FORMAT] = check_node.check
+FORMATS[NODE_FORMAT] = check_node
 
 
 def check_certificate(data: object) -> CheckResult:
