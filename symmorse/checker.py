@@ -31,6 +31,8 @@ import flint
 import networkx as nx
 import sympy
 
+from .check_node import FORMAT as NODE_FORMAT
+from .check_node import check as check_node
 from .errors import CertificateError, InputError
 from .exact import to_rational
 from .expressions import parse_expression
@@ -451,6 +453,7 @@ def _graph_witness(G, inputs, hidden, output, charts, witness) -> None:
 #: Checkers by certificate format.
 FORMATS: dict[str, Callable[[dict], CheckResult]] = {
     "symmorse-certificate/1": check_mlp_certificate,
+    NODE_FORMAT: check_node,
 }
 
 

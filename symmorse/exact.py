@@ -4,7 +4,9 @@ User numbers arrive as integers, rational strings (``"-3/5"``), decimal strings
 (``"0.25"``, read as the decimal it spells) or floats (read as the binary
 fraction the float *is*, so a trained weight is analysed exactly, not a
 rounding of it).  Everything is converted to :class:`sympy.Rational` here, in
-one place, and written back as rational strings.
+one place, and written back as rational strings.  Exact constants that are not
+rational (``exp(-2)``, ``sqrt(3)``) are enclosed rigorously in python-flint
+balls by :func:`to_arb`, so their sign can be proved.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import re
 from fractions import Fraction
 from numbers import Integral
 
+import flint
 import sympy
 
 from .errors import WeightsError
 
-__all__ = ["to_rational", "rational_string"]
+__all__ = ["to_rational", "rational_string", "to_arb"]
 
 _RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
 _DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -91,3 +94,75 @@ def rational_string(value: object) -> str:
     """
     q = to_rational(value)
     return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"
+
+
+_ARB_FUNCTIONS = {
+    sympy.exp: flint.arb.exp,
+    sympy.log: flint.arb.log,
+    sympy.sin: flint.arb.sin,
+    sympy.cos: flint.arb.cos,
+    sympy.tan: flint.arb.tan,
+    sympy.sinh: flint.arb.sinh,
+    sympy.cosh: flint.arb.cosh,
+    sympy.tanh: flint.arb.tanh,
+    sympy.atan: flint.arb.atan,
+    sympy.asinh: flint.arb.asinh,
+    sympy.atanh: flint.arb.atanh,
+    sympy.erf: flint.arb.erf,
+    sympy.Abs: abs,
+}
+
+
+def to_arb(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
+    """A rigorous ball enclosure of a real SymPy expression, at flint's working precision.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Built from rationals, ``E``, ``pi``, symbols in ``values``, ``+ * **``
+        and the functions exp, log, sin, cos, tan, sinh, cosh, tanh, atan,
+        asinh, atanh, erf, Abs.
+    values : dict, optional
+        ``{Symbol: flint.arb}``, balls for the free symbols (e.g. a box).
+
+    Raises
+    ------
+    ValueError
+        For anything else (complex numbers, unknown functions, free symbols).
+
+    Examples
+    --------
+    >>> b = to_arb(sympy.exp(-2) - sympy.Rational(1, 7))
+    >>> b < 0, b > 0
+    (True, False)
+    >>> to_arb(sympy.sqrt(2)) > 1
+    True
+
+    Comparisons of balls are rigorous: ``b < 0`` is True only if every
+    point of the ball is negative.  A ball that is not finite (e.g. the
+    square root of a ball reaching below 0 is ``nan``) compares False both ways.
+    """
+    values = values or {}
+    if expr in values:
+        return values[expr]
+    if expr.is_Rational:
+        return flint.arb(flint.fmpq(int(expr.p), int(expr.q)))
+    if expr is sympy.E:
+        return flint.arb(1).exp()
+    if expr is sympy.pi:
+        return flint.arb.pi()
+    if expr.is_Add or expr.is_Mul:
+        parts = [to_arb(a, values) for a in expr.args]
+        result = parts[0]
+        for p in parts[1:]:
+            result = result + p if expr.is_Add else result * p
+        return result
+    if expr.is_Pow:
+        base = to_arb(expr.base, values)
+        if expr.exp.is_Integer:
+            return base ** int(expr.exp)
+        return base ** to_arb(expr.exp, values)
+    function = _ARB_FUNCTIONS.get(type(expr))
+    if function is not None and len(expr.args) == 1:
+        return function(to_arb(expr.args[0], values))
+    raise ValueError(f"cannot enclose {expr} in a real ball")

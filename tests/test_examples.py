@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from symmorse.checker import check_certificate
+
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples")
 PLOTS = importlib.util.find_spec("matplotlib") is not None
 
@@ -26,6 +28,10 @@ WRITES = {
     "structured_vs_naive_hessian": (["timings.tex", "timings.md"], ["timings.png"]),
     "tampered_certificate": (["original.json", "tampered_det.json", "report.md", "original.tex"], []),
     "chart_coordinates": (["chart_coordinates.tex"], ["chart_coordinates.png"]),
+    "node_embedding_saddle": (
+        ["saddle_embedding.json", "saddle_node_certificate.json", "saddle_embedding.tex"],
+        ["saddle_embedding.png"],
+    ),
     "trained_critical_points": (
         ["trained_critical_points.json", "trained_critical_points.tex"],
         ["trained_critical_points.png"],
@@ -38,7 +44,7 @@ def test_every_example_is_tested_and_documented():
     assert scripts == set(WRITES)
     with open(os.path.join(EXAMPLES, "README.md")) as fh:
         readme = fh.read()
-    for name in [*scripts, "node_embedding_saddle"]:
+    for name in scripts:
         assert f"{name}.py" in readme
 
 
@@ -58,6 +64,10 @@ def test_example_runs_and_writes_its_files(name, tmp_path):
         assert f"wrote {out / filename}" in run.stdout
     if pictures and not PLOTS:
         assert "matplotlib is not installed" in run.stderr
+    if name == "node_embedding_saddle":
+        certificate = json.loads((out / "saddle_node_certificate.json").read_text())
+        assert check_certificate(certificate).accepted
+        assert json.loads((out / "saddle_embedding.json").read_text())["construction"]["verified"]
     if name == "trained_critical_points":
         result = json.loads((out / "trained_critical_points.json").read_text())
         assert result["points"] and all(p["status"] in ("unique", "boundary") for p in result["points"])

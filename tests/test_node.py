@@ -1,0 +1,307 @@
+"""Neural ODEs: flows, derivatives through the flow, numerics, classification and witnesses."""
+
+import random
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from symmorse.errors import ExpressionError, InputError, WeightsError
+from symmorse.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
+from symmorse.node_classify import classify_node
+from symmorse.variational import flow_with_variations
+
+from .helpers import random_rational
+
+rationals = st.builds(lambda p, q: sympy.Rational(p, q), st.integers(-6, 6), st.integers(1, 4))
+
+
+# -- flows -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "h2, -h1",  # rotation: complex eigenvalues
+        "h1 + 2*h2 + 1, 3*h2 - 1",  # affine, real eigenvalues
+        "h2, h3, 0",  # nilpotent
+        "-h1, h1**2 - h2",  # triangular with decay
+        "0, h1**3, h1*h2",  # triangular polynomial (shear-like)
+    ],
+)
+def test_closed_form_flow_agrees_with_integration(field):
+    """Closed forms (matrix exponential, quadrature) match an independent numerical integration."""
+    node = NeuralODE(1, field, time="3/4")
+    assert node.flow is not None
+    rng = random.Random(field)
+    y = [random_rational(rng, 2, 3) for _ in range(node.m)]
+    exact_phi = [p.xreplace({**dict(zip(node.h, y)), TIME: node.T}) for p in node.flow.expressions]
+    numeric = flow_with_variations(node.field, node.h, y, node.T, digits=30)
+    with mpmath.workdps(40):
+        for a, b in zip(exact_phi, numeric.value):
+            assert abs(sympy.N(a, 40) - b) < mpmath.mpf(10) ** -27
+
+
+def test_matrix_exponential_is_real_and_solves_the_ode():
+    h = phase_symbols(2)
+    flow = closed_form_flow([h[0] + h[1], h[1] - h[0]], h)
+    assert not any(p.has(sympy.I) for p in flow.expressions)
+    # independent check: d/dt phi = A phi by differentiation in sympy
+    A = sympy.Matrix([[1, 1], [-1, 1]])
+    phi = sympy.Matrix(flow.expressions)
+    assert sympy.simplify(phi.diff(TIME) - A * phi) == sympy.zeros(2, 1)
+
+
+def test_non_triangular_nonlinear_field_has_no_closed_form():
+    assert NeuralODE(1, "h2**2, h1**2").flow is None
+
+
+def test_user_flow_checked():
+    node = NeuralODE(1, "h2, -h1", flow="h1*cos(t) + h2*sin(t), h2*cos(t) - h1*sin(t)")
+    assert node.flow.method.startswith("user-given")
+    with pytest.raises(InputError, match="does not solve"):
+        _ = NeuralODE(1, "h2, -h1", flow="h1*cos(t), h2").flow
+    with pytest.raises(InputError, match="2 components"):
+        _ = NeuralODE(1, "h2, -h1, 0", flow="h1, h2").flow
+
+
+def test_user_flow_for_field_without_closed_form():
+    """h' = h^2 has no triangular/affine closed form; the user supplies phi_t(h) = h/(1 - t h)."""
+    node = NeuralODE(1, "h1**2", flow="h1/(1 - t*h1)")
+    assert node.flow is not None
+
+
+# -- derivatives through the flow -----------------------------------------------------------
+
+
+@given(st.lists(rationals, min_size=9, max_size=9))
+def test_hessian_through_flow_equals_naive_hessian(values):
+    """grad Phi = W^T Dphi^T W~^T and Hess Phi = W^T (sum W~_i D^2 phi_i) W match sympy on Phi(x)."""
+    node = NeuralODE(2, "0, h1*h2, h1**2 - h3")
+    W = [[values[0], values[1]], [values[2], values[3]], [values[4], values[5]]]
+    weights = node.weights(W=W, b=[values[6], 0, 1], W_out=[1, values[7], values[8]])
+    x = input_symbols(2)
+    phi = node.output(weights)
+    at = {x[0]: sympy.Rational(1, 3), x[1]: sympy.Rational(-1, 2)}
+    y = weights.W * sympy.Matrix([at[x[0]], at[x[1]]]) + weights.b
+    _, D, D2 = node.derivatives_at(list(y))
+    grad = weights.W.T * D.T * weights.W_out.T
+    H = weights.W.T * sum((w * Hi for w, Hi in zip(weights.W_out, D2)), sympy.zeros(3, 3)) * weights.W
+    naive_grad = sympy.Matrix([sympy.diff(phi, xi) for xi in x]).xreplace(at)
+    naive_H = sympy.hessian(phi, x).xreplace(at)
+    assert sympy.simplify(grad - naive_grad) == sympy.zeros(2, 1)
+    assert sympy.simplify(H - naive_H) == sympy.zeros(2, 2)
+
+
+def test_numerical_variations_agree_with_exact_to_the_stated_precision():
+    node = NeuralODE(1, "-h1, h1**2 + h2/2")
+    y = [sympy.Rational(2, 3), sympy.Rational(-1, 5)]
+    _, D, D2 = node.derivatives_at(y)
+    for digits in (20, 40):
+        num = node.variations(y, digits, integrate=True)
+        with mpmath.workdps(digits + 10):
+            tol = mpmath.mpf(10) ** (-digits + 2)
+            for i in range(2):
+                for j in range(2):
+                    assert abs(num.jacobian[i, j] - sympy.N(D[i, j], digits + 10)) < tol
+                    assert abs(num.hessians[1][i, j] - sympy.N(D2[1][i, j], digits + 10)) < tol
+
+
+def test_evaluate_numeric_matches_exact_phi():
+    node = NeuralODE(2, "0, 0, h1**2 - h2**2")
+    w = node.weights(W="1,0;0,1;1,1", b="0,1,0", W_out="1,0,2")
+    phi = node.output(w)
+    x = input_symbols(2)
+    e = node.evaluate(["1/3", "-2"], w, 25)
+    exact = phi.xreplace({x[0]: sympy.Rational(1, 3), x[1]: -2})
+    assert mpmath.almosteq(e.value, sympy.N(exact, 30), 1e-22)
+
+
+# -- critical points for given weights -----------------------------------------------------
+
+
+def test_newton_critical_points_agree_with_exact_ones():
+    """Phi = x^3 - 3x through a shear flow: critical points +-1 with index 0 and 1, to 30 digits."""
+    node = NeuralODE(1, "0, h1**3 - 3*h1")
+    points = node.critical_points(node.weights(W="1; 0"), 30, starts=[["3/2"], ["-3/2"], ["1/10"]])
+    by_sign = {int(mpmath.sign(p.point[0])): p for p in points}
+    assert set(by_sign) == {1, -1}
+    with mpmath.workdps(40):
+        assert abs(by_sign[1].point[0] - 1) < mpmath.mpf(10) ** -28
+        assert abs(by_sign[-1].point[0] + 1) < mpmath.mpf(10) ** -28
+    assert by_sign[1].index == 0 and by_sign[-1].index == 1
+
+
+def test_newton_with_integrated_flow_matches_closed_form():
+    node = NeuralODE(1, "-h1, h1**2")
+    w = node.weights(W="1; 0", b="1/2, 0", W_out="-1, 1")
+    exact = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]])
+    numeric = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]], integrate=True)
+    assert len(exact) == len(numeric) >= 1
+    for a, b in zip(sorted(exact, key=lambda p: p.point[0]), sorted(numeric, key=lambda p: p.point[0])):
+        assert abs(a.point[0] - b.point[0]) < mpmath.mpf(10) ** -18 and a.index == b.index
+
+
+# -- classification -------------------------------------------------------------------------
+
+
+def _check_witness_independently(node, c):
+    """Rebuild the weights of a witness and confirm grad Phi(0) = 0, det Hess Phi(0) != 0 with sympy."""
+    wit = c.witness
+    W = sympy.Matrix([[sympy.Rational(v) for v in row] for row in wit["W"]]) if "W" in wit else None
+    W = W if W is not None else sympy.Matrix([[sympy.Rational(v) for v in r] for r in c.certificate["W"]])
+    w_out = [sympy.sympify(v) for v in wit["W_out"]]
+    weights = node.weights(W=W.tolist(), b=wit["y"], W_out=[0] * node.m)
+    weights = type(weights)(weights.W, weights.b, sympy.Matrix([w_out]), 0)
+    phi = node.output(weights)
+    x = input_symbols(node.n)
+    zero = dict.fromkeys(x, 0)
+    grad = [sympy.simplify(sympy.diff(phi, xi).xreplace(zero)) for xi in x]
+    H = sympy.hessian(phi, x).xreplace(zero)
+    return grad, sympy.simplify(H.det())
+
+
+@pytest.mark.parametrize(
+    ("n", "field", "W", "expected"),
+    [
+        (2, "h2, -h1*h2**2", None, ("non-augmented", "none", "generic")),  # m = n
+        (3, "h2, h1**2", None, ("non-augmented", "none", "generic")),  # m < n
+        (1, "0, h1**3", None, ("augmented", "generic", "generic")),  # m = n + 1
+        (2, "0, 0, h1*h2, h1**2 - h2**2", None, ("augmented", "generic", "generic")),  # m = n + 2
+        (1, "-h1, h1**2", None, ("augmented", "generic", "generic")),  # transcendental flow
+        (2, "0, 0, h1**2*h2", "1,1;1,1;0,0", ("degenerate", "generic", "fails")),  # rank W = 1 < n
+        (1, "h2, -h1", None, ("affine", "null-set", "fails")),  # linear field
+        (2, "h2 + 1, -h1, h3", None, ("affine", "null-set", "fails")),  # affine, m = n + 1
+    ],
+)
+def test_classification_with_checked_certificates(n, field, W, expected):
+    node = NeuralODE(n, field)
+    c = classify_node(node, W=W)
+    assert (c.node_class, c.critical_points, c.morse) == expected
+    assert c.status == "proved" and c.certificate is not None
+    if c.node_class in ("augmented", "degenerate"):
+        grad, det = _check_witness_independently(node, c)
+        assert grad == [0] * n
+        if c.node_class == "augmented":
+            assert det != 0 and det.is_number  # a Morse critical point
+        else:
+            assert det == 0  # degenerate, as claimed
+
+
+def test_linear_field_is_affine_phi_never_generic():
+    """A linear field gives an affine Phi: Hess = 0 for any weights, so the answer is fails, not generic."""
+    node = NeuralODE(2, "h2, h3, -h1")
+    c = classify_node(node)
+    assert c.morse == "fails" and c.critical_points == "null-set"
+    rng = random.Random(3)
+    W = sympy.Matrix(3, 2, lambda i, j: random_rational(rng))
+    weights = node.weights(W=W.tolist(), W_out=[1, 2, 3])
+    assert sympy.hessian(node.output(weights), input_symbols(2)) == sympy.zeros(2, 2)
+
+
+def test_constant_output_weight():
+    c = classify_node(NeuralODE(1, "0, h1**3"), W_out="0, 0")
+    assert (c.node_class, c.critical_points, c.morse, c.status) == (
+        "constant",
+        "everywhere",
+        "fails",
+        "proved",
+    )
+
+
+def test_given_full_rank_W_is_used_by_the_witness():
+    c = classify_node(NeuralODE(1, "0, h1**3"), W="2; 1")
+    assert c.node_class == "augmented" and c.status == "proved"
+    assert c.certificate["W"] == [["2"], ["1"]] and "W" not in c.certificate["witness"]
+
+
+def test_numerical_route_when_no_closed_form():
+    c = classify_node(NeuralODE(1, "tanh(h2), sin(h1)"), digits=20)
+    assert c.status == "numerical" and c.certificate is None and c.morse == "generic"
+
+
+def test_numerical_and_exact_witnesses_agree():
+    node = NeuralODE(1, "-h1, h1**2")
+    exact = classify_node(node, seed=2)
+    numeric = classify_node(node, seed=2, numerical=True, digits=25)
+    assert exact.witness["y"] == numeric.witness["y"]
+    with mpmath.workdps(35):
+        d_exact = sympy.N(sympy.sympify(exact.witness["det_hessian"]), 35)
+        assert abs(mpmath.mpf(numeric.witness["det_hessian"]) - d_exact) < mpmath.mpf(10) ** -22
+
+
+def test_too_flat_field_is_undecided_not_generic():
+    """Nonlinearity in one direction only: det Hess = 0 on the whole bundle for n = 2."""
+    c = classify_node(NeuralODE(2, "0, 0, h1**2"), attempts=3)
+    assert c.morse == "undecided" and c.status == "undecided"
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"inputs": 1, "field": "h2, h1", "time": 0}, InputError, "must be positive"),
+        ({"inputs": 1, "field": "h2, h1", "time": "-1/2"}, InputError, "must be positive"),
+        ({"inputs": 1, "field": "h2, q"}, ExpressionError, "unknown name 'q'"),
+        ({"inputs": 1, "field": "h3, h1"}, ExpressionError, "unknown name 'h3'"),
+        ({"inputs": 0, "field": "h1"}, InputError, "positive integer"),
+        ({"inputs": 1, "field": "h1,,h2"}, ExpressionError, "empty component"),
+        ({"inputs": 1, "field": "h1", "time": "abc"}, InputError, "final time"),
+    ],
+)
+def test_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        NeuralODE(**kwargs)
+
+
+def test_weight_shape_mismatch():
+    node = NeuralODE(2, "0, 0, h1**2")
+    with pytest.raises(WeightsError, match="W must be 3 x 2"):
+        node.weights(W="1,0;0,1")
+    with pytest.raises(WeightsError, match="b must be"):
+        node.weights(b="1,2")
+    with pytest.raises(WeightsError, match="W must be 3 x 2"):
+        classify_node(node, W="1,2,3")
+
+
+def test_layer_field():
+    f = layer_field({"A": [[1, 0], [0, 2]], "V": [[1, 0], [0, -1]], "c": [0, "1/2"], "activation": "tanh"})
+    node = NeuralODE(2, f)
+    h = node.h
+    assert list(node.field) == [sympy.tanh(h[0]), -sympy.tanh(2 * h[1] + sympy.Rational(1, 2))]
+    with pytest.raises(WeightsError):
+        layer_field({"A": [[1, 0]], "V": [[1, 2]], "c": [0]})  # V must be 2 x 1
+
+
+def test_time_limit_gives_undecided():
+    c = classify_node(NeuralODE(1, "0, h1**3"), time_limit=0)
+    assert c.status == "undecided" and "time limit" in c.reason
+
+
+@given(st.data())
+@settings(max_examples=8)
+def test_random_triangular_fields_witnesses_hold_independently(data):
+    """Random triangular polynomial fields: every proved witness is confirmed by sympy on Phi itself."""
+    m = data.draw(st.integers(2, 3))
+    h = [f"h{i}" for i in range(1, m + 1)]
+    parts = []
+    for i in range(m):
+        terms = data.draw(
+            st.lists(
+                st.tuples(st.integers(-3, 3), st.lists(st.integers(0, 2), min_size=i, max_size=i)), max_size=3
+            )
+        )
+        monomials = [f"({c})" + "".join(f"*{h[j]}**{e}" for j, e in enumerate(exps)) for c, exps in terms]
+        parts.append(" + ".join(monomials) or "0")
+    node = NeuralODE(m - 1, ", ".join(parts))
+    c = classify_node(node, seed=data.draw(st.integers(0, 5)), attempts=2)
+    event(f"{c.node_class} {c.status}")
+    if c.status == "proved" and c.node_class == "augmented":
+        grad, det = _check_witness_independently(node, c)
+        assert grad == [0] * node.n and det != 0
+    elif c.node_class == "affine":
+        assert all(sympy.Poly(f, *node.h).total_degree() <= 1 for f in node.field)

@@ -1,0 +1,149 @@
+"""Residual networks: DAG construction, the exact 1-D counterexample, Euler steps, depth comparison."""
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from symmorse.errors import ArchitectureError, InputError
+from symmorse.node import NeuralODE, layer_field
+from symmorse.node_classify import classify_node
+from symmorse.resnet import (
+    depth_compare,
+    depth_compare_text,
+    euler_block_analysis,
+    euler_resnet,
+    resnet,
+    single_unit_critical_points,
+)
+
+rationals = st.builds(lambda p, q: sympy.Rational(p, q), st.integers(-12, 12), st.integers(1, 4))
+
+
+def block(v, w, b):
+    return resnet(
+        1,
+        1,
+        [1],
+        lift=False,
+        weights={"blocks": [{"W": [[w]], "b": [b], "V": [[v]]}], "out": {"W": [[1]], "b": 0}},
+    )
+
+
+def test_resnet_graph_network_is_the_residual_map():
+    """Two 2-D blocks with a lift: Network output equals the recursion written out by hand."""
+    A1, V1, A2, V2 = [[1, 2], [0, -1]], [[1], [-1]], [[3, 1]], [["1/2"], [2]]
+    W, b = [[1, 0], [1, 1]], [0, "1/3"]
+    weights = {
+        "lift": {"W": W, "b": b},
+        "out": {"W": [[2, -1]], "b": 1},
+        "blocks": [{"W": [A1[0]], "b": [1], "V": V1}, {"W": A2, "b": [0], "V": V2}],
+    }
+    net = resnet(2, 2, [1, 1], "tanh", weights=weights)
+    x = sympy.Matrix(net.inputs)
+    h = sympy.Matrix(W) * x + sympy.Matrix([0, sympy.Rational(1, 3)])
+    h = h + sympy.Matrix(V1) * sympy.Matrix([sympy.tanh((sympy.Matrix([A1[0]]) * h)[0] + 1)])
+    h = h + sympy.Matrix([[sympy.Rational(1, 2)], [2]]) * sympy.Matrix(
+        [sympy.tanh((sympy.Matrix(A2) * h)[0])]
+    )
+    expected = (sympy.Matrix([[2, -1]]) * h)[0] + 1
+    assert sympy.simplify(net.output - expected) == 0
+    # the structured Hessian (foundation code, unchanged) agrees with sympy's on the residual map
+    at = {net.inputs[0]: sympy.Rational(1, 5), net.inputs[1]: sympy.Rational(-1, 2)}
+    naive = sympy.hessian(expected, net.inputs).xreplace(at)
+    assert all(abs(sympy.N(a - b, 30)) < 1e-25 for a, b in zip(net.hessian("x").xreplace(at), naive))
+
+
+def test_skip_weights_are_fixed_to_one_and_rest_symbolic():
+    net = resnet(1, 1, [2], lift=False)
+    assert len(net.free_parameters) == 2 + 2 + 2 + 2  # block W, b, V and the output weight and bias
+    assert {s.name: v for s, v in net.weights.items()} == {"W2_1_0_1": 1, "b2_1": 0}  # skip edge, state bias
+
+
+@given(rationals, rationals, rationals)
+def test_residual_block_critical_points_exact(v, w, b):
+    """x + v tanh(w x + b): critical points iff v w < -1, at u^2 = 1 + 1/(v w), checked in sympy."""
+    assume(w != 0 and v != 0)
+    points = single_unit_critical_points(block(v, w, b))
+    x = sympy.Symbol("x", real=True)
+    phi = x + v * sympy.tanh(w * x + b)
+    if v * w < -1:
+        assert len(points) == 2
+        for p in points:
+            assert sympy.simplify(p.chart_value**2 - (1 + 1 / (v * w))) == 0
+            assert sympy.simplify(sympy.diff(phi, x).xreplace({x: p.point})) == 0
+            second = sympy.N(sympy.diff(phi, x, 2).xreplace({x: p.point}), 30)
+            assert p.index == (0 if second > 0 else 1) and not p.degenerate
+    elif v * w == -1:
+        assert [(p.chart_value, p.degenerate) for p in points] == [(0, True)]
+    else:
+        assert points == []
+
+
+def test_non_augmented_node_with_the_same_widths_has_none():
+    """Beside the counterexample: the 1-D neural ODE h' = v tanh(w h + b) provably has no critical point."""
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": ["1/2"]}))
+    c = classify_node(node)
+    assert (c.critical_points, c.status) == ("none", "proved") and c.certificate is not None
+    assert len(single_unit_critical_points(block(-1, 3, sympy.Rational(1, 2)))) == 2
+
+
+def test_euler_resnet_is_the_euler_recursion():
+    node = NeuralODE(1, layer_field({"A": [[2]], "V": [[-1]], "c": [1]}), time="3/2")
+    net = euler_resnet(node, 3, node.weights(W="1", W_out="2"))
+    x = net.inputs[0]
+    h = x
+    for _ in range(3):
+        h = h + sympy.Rational(1, 2) * (-sympy.tanh(2 * h + 1))
+    assert sympy.simplify(net.output - 2 * h) == 0
+
+
+def test_block_analysis_threshold():
+    """1-D Euler block 1 + tau v a sech^2: singular iff tau v a <= -1; the bound proves K > T |v a|."""
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": [0]}), time=1)
+    verdicts = {K: euler_block_analysis(node, K).verdict for K in range(1, 6)}
+    assert verdicts == {1: "singular", 2: "singular", 3: "singular", 4: "diffeomorphism", 5: "diffeomorphism"}
+    assert euler_block_analysis(node, 1).steps_for_diffeomorphism == 4
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_depth_compare_exact_points_agree_with_numerics(steps):
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": ["1/2"]}))
+    d = depth_compare(node, steps)
+    assert d.node_classification.critical_points == "none"
+    net = euler_resnet(node, steps, node.weights(W="1", W_out="1"))
+    for p in d.resnet_critical_points:
+        with mpmath.workdps(40):
+            point = mpmath.mpf(str(sympy.N(p.point, 40)))
+        e = net.evaluate([point], prec=35)
+        assert abs(e.gradient[0]) < mpmath.mpf(10) ** -30
+        assert p.index == (0 if e.hessian[0][0] > 0 else 1)
+    assert f"Euler ResNet (K = {steps}" in depth_compare_text(d)
+
+
+def test_depth_compare_fine_steps_have_no_critical_points():
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": [0]}))
+    d = depth_compare(node, 4)
+    assert d.block.verdict == "diffeomorphism" and "no critical points (proved)" in d.resnet_summary
+
+
+def test_depth_compare_multidimensional_singular_block():
+    node = NeuralODE(2, layer_field({"A": [[1, 2], [0, 1]], "V": [[-1, 0], [1, -3]], "c": [0, 1]}))
+    d = depth_compare(node, 1)
+    assert d.block.verdict == "singular"
+    u = d.block.singular_chart_point
+    D = sympy.diag(*[1 - ui**2 for ui in u])
+    A, V = sympy.Matrix([[1, 2], [0, 1]]), sympy.Matrix([[-1, 0], [1, -3]])
+    assert sympy.simplify((sympy.eye(2) + V * D * A).det()) == 0
+
+
+def test_bad_input():
+    with pytest.raises(ArchitectureError, match="m = n"):
+        resnet(2, 3, [1], lift=False)
+    with pytest.raises(ArchitectureError, match="block widths"):
+        resnet(1, 1, [0])
+    with pytest.raises(InputError, match="layered field"):
+        depth_compare(NeuralODE(1, "-h1**3"), 1)
+    with pytest.raises(InputError, match="Euler steps"):
+        euler_resnet(NeuralODE(1, layer_field({"A": [[1]], "V": [[1]]})), 0, None)
