@@ -183,22 +183,29 @@ def _check_forced(data: dict, ctx, equations: list, params: list[str], xs: list[
     rows = _get(data, "cofactors", list)
     _require(1 <= len(generators) <= len(xs), f"need 1 to {len(xs)} generators")
     _require(len(multipliers) == len(rows) == len(equations), f"need {len(equations)} multipliers and rows")
-    point = _point(data.get("point"), params + xs, "point")
+    theta = _point(data.get("point"), params, "point")
     for k, (D, row, E) in enumerate(zip(multipliers, rows, equations)):
         _require(
             isinstance(row, list) and len(row) == len(generators), f"cofactor row {k} has the wrong length"
         )
         M = [_poly(ctx, m, f"cofactor [{k}][{j}]") for j, m in enumerate(row)]
-        _require(
-            _x_free(ctx, D, xs) and D(*point) != 0, f"multiplier {k} must be x-free and non-zero at the point"
-        )
+        _require(_x_free(ctx, D, xs) and D(*theta, *[0] * len(xs)) != 0, f"multiplier {k} is not x-free or 0")
         _require(sum(m * g for m, g in zip(M, generators)) == D * E, f"D_{k} E_{k} != sum_j M_{k}j G_j")
-    _require(all(g(*point) == 0 for g in generators), "a generator does not vanish at the point")
-    jacobian = flint.fmpq_mat([[g.derivative(x)(*point) for x in xs] for g in generators])
-    _require(jacobian.rank() == len(generators), "dG/dx does not have full rank at the point")
+    if "sign_change" in data:  # one generator, of opposite signs at two inputs: a zero between them
+        ends = _get(data, "sign_change", list)
+        _require(len(generators) == 1 and len(ends) == 2, "a sign change needs one generator and two inputs")
+        a, b = (generators[0](*theta, *_point(x, xs, "sign_change")) for x in ends)
+        _require(a * b < 0, "the generator does not change sign between the two inputs")
+        how = "G changes sign on a segment at the point"
+    else:  # a rational zero where dG/dx has full rank
+        x0 = _point(data.get("zero"), xs, "zero")
+        _require(all(g(*theta, *x0) == 0 for g in generators), "a generator does not vanish at the zero")
+        jacobian = flint.fmpq_mat([[g.derivative(x)(*theta, *x0) for x in xs] for g in generators])
+        _require(jacobian.rank() == len(generators), "dG/dx does not have full rank at the zero")
+        how = "G = 0 with dG/dx of full rank at the point"
     return (
-        "D_k E_k = sum_j M_kj G_j (expanded); G = 0 with dG/dx of full rank and D_k != 0 at the point: "
-        "every weight vector near it has a degenerate critical point (implicit function theorem)"
+        f"D_k E_k = sum_j M_kj G_j (expanded), D_k != 0 and {how}: every weight vector near the point "
+        "has a degenerate critical point (continuity / implicit function theorem), so no P != 0 exists"
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .check_elimination import check as check_elimination
 from .errors import CertificateError
 
 __all__ = ["CheckResult", "FORMATS", "check_certificate"]
@@ -32,7 +33,7 @@ class CheckResult:
 
 
 #: Checkers by certificate format.
-FORMATS: dict[str, Callable[[dict], CheckResult]] = {}
+FORMATS: dict[str, Callable[[dict], CheckResult]] = {"symmorse-elimination/1": check_elimination}
 
 
 def check_certificate(data: object) -> CheckResult:

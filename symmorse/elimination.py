@@ -30,10 +30,10 @@ import networkx as nx
 import sympy
 
 from .activations import Activation, Z, get_activation
-from .architecture import mlp, widths
+from .architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers, mlp, widths
 from .errors import ActivationError, ArchitectureError, InputError, SymmorseError
 from .limits import Deadline
-from .network import Network
+from .network import Network, structured_derivatives
 
 __all__ = [
     "Elimination",
@@ -50,7 +50,7 @@ FORMAT = "symmorse-elimination/1"
 #: Input widths handled: one input (a resultant) or two (a chain of resultants).
 MAX_INPUTS = 2
 #: Largest degree of Phi in x, per input width.
-MAX_DEGREE = {1: 27, 2: 9}
+MAX_DEGREE = {1: 9, 2: 4}
 #: Largest number of weights (theta has this many coordinates at most).
 MAX_PARAMETERS = 40
 #: Cofactors are tracked while every polynomial involved has at most this many terms; beyond it
@@ -153,21 +153,14 @@ def _text(poly: dict, names: list[str]) -> str:
 
 
 class _Ring:
-    """Q[theta, x] as a FLINT context, with conversions from SymPy and to the certificate form."""
+    """Q[theta, x] as a FLINT context, and the certificate form of its polynomials."""
 
     def __init__(self, net: Network) -> None:
         self.params = [s.name for s in net.parameters]
         self.xs = [s.name for s in net.inputs]
-        self.symbols = net.parameters + net.inputs
         self.ctx = flint.fmpq_mpoly_ctx.get(self.params + self.xs, "lex")
         self.zero = self.ctx.constant(0)
         self.one = self.ctx.constant(1)
-
-    def convert(self, expr: sympy.Expr) -> flint.fmpq_mpoly:
-        terms = sympy.Poly(expr, *self.symbols, domain="QQ").as_dict()
-        return self.ctx.from_dict(
-            {e: flint.fmpq(int(c.numerator), int(c.denominator)) for e, c in terms.items()}
-        )
 
     def x_degree(self, p: flint.fmpq_mpoly) -> int:
         """Total degree in x (-1 for the zero polynomial)."""
@@ -180,6 +173,9 @@ class _Ring:
     @staticmethod
     def json(p: flint.fmpq_mpoly) -> dict:
         return {"terms": [[str(c), [int(k) for k in e]] for e, c in p.terms()]}
+
+    def text(self, p: flint.fmpq_mpoly) -> str:
+        return _text(self.json(p), self.params + self.xs)
 
 
 def _coefficients(p: flint.fmpq_mpoly, var: str) -> list[flint.fmpq_mpoly]:
@@ -348,8 +344,33 @@ def _primitive(p: flint.fmpq_mpoly) -> tuple[flint.fmpq, flint.fmpq_mpoly]:
 
 
 def _equations(net: Network, ring: _Ring) -> list[flint.fmpq_mpoly]:
-    """``E = (grad Phi, det Hess Phi)`` from the structured route, as FLINT polynomials."""
-    return [ring.convert(g) for g in net.gradient("x")] + [ring.convert(net.hessian_det("x"))]
+    """``E = (grad Phi, det Hess Phi)``: the structured route of DESIGN section 1, run over Q[theta, x].
+
+    A forward pass gives ``sigma'(z_v)`` and ``sigma''(z_v)`` as FLINT polynomials, and
+    :func:`~symmorse.network.structured_derivatives` (ring-generic) the gradient and Hessian;
+    this equals :meth:`Network.gradient` / :meth:`Network.hessian_det` expanded, without SymPy's
+    expansion cost.
+    """
+    G, gen = net.graph, dict(zip(ring.params + ring.xs, ring.ctx.gens()))
+    sigma = [sympy.Poly(net.activation.sigma.diff(Z, k), Z).all_coeffs() for k in range(3)]
+
+    def horner(coefficients: list, z: flint.fmpq_mpoly) -> flint.fmpq_mpoly:
+        value = ring.zero
+        for c in coefficients:
+            value = value * z + flint.fmpq(int(c.p), int(c.q))
+        return value
+
+    def weight(u, v) -> flint.fmpq_mpoly:
+        return gen[edge_parameter(G, u, v)]
+
+    value = {v: gen[input_variable(G, v)] for v in input_nodes(G)}
+    d1, d2 = {}, {}
+    for v in [v for group in layers(G)[1:-1] for v in group]:
+        z = sum((weight(u, v) * value[u] for u in G.predecessors(v)), gen[bias_parameter(G, v)])
+        value[v], d1[v], d2[v] = (horner(p, z) for p in sigma)
+    sd = structured_derivatives(G, weight, d1, d2, ring.zero, ring.one)
+    H = sd.hessian
+    return [*sd.gradient, H[0][0] if len(H) == 1 else H[0][0] * H[1][1] - H[0][1] * H[1][0]]
 
 
 def _equation_names(n0: int) -> list[str]:
@@ -427,41 +448,50 @@ def _measure_zero(
     return body, reason
 
 
-def _zero_with_rank(F: flint.fmpq_mpoly, ring: _Ring, rng: random.Random) -> dict | None:
-    """A rational point with ``F = 0`` and ``dF/dx != 0``, solving F for a variable of degree 1."""
-    names = ring.xs + ring.params
-    for var in [v for v in names if ring.degree_in(F, v) == 1]:
-        for _ in range(8):
-            point = _random_point(names, rng)
-            values = [point[n] for n in ring.params + ring.xs]
-            i = (ring.params + ring.xs).index(var)
-            values[i] = 0
-            b = F(*values)
-            values[i] = 1
-            a = F(*values) - b
-            if a == 0:
-                continue
-            values[i] = -b / a
-            if any(F.derivative(x)(*values) != 0 for x in ring.xs):
-                return dict(zip(ring.params + ring.xs, values))
+def _sign_change(F: flint.fmpq_mpoly, ring: _Ring, rng: random.Random) -> tuple[dict, list[dict]] | None:
+    """Weights theta0 and two inputs on an x-axis parallel where ``F(., theta0)`` changes sign.
+
+    Real roots of F restricted to the line are isolated by :meth:`sympy.Poly.intervals`; an
+    interval whose ends give opposite signs (widened a little if an end is itself a root) is kept.
+    """
+    var = next(x for x in ring.xs if ring.degree_in(F, x) > 0)
+    i = ring.ctx.variable_to_index(var)
+    t = sympy.Dummy("t")
+    for _ in range(10):
+        theta = _random_point(ring.params, rng)
+        base = {x: flint.fmpq(rng.randint(-3, 3)) for x in ring.xs}
+        line = F.subs({**theta, **{x: v for x, v in base.items() if x != var}})
+        terms = {(int(e[i]),): sympy.Rational(int(c.p), int(c.q)) for e, c in line.terms()}
+        if len(terms) < 2:
+            continue
+        for (lo, hi), _ in sympy.Poly.from_dict(terms, t).intervals():
+            for j in range(0, 40, 4):
+                ends = [
+                    {**base, var: flint.fmpq(int(q.p), int(q.q)) + s * flint.fmpq(1, 2**j) * (j > 0)}
+                    for q, s in ((lo, -1), (hi, 1))
+                ]
+                a, b = (F(*theta.values(), *[e[x] for x in ring.xs]) for e in ends)
+                if a * b < 0:
+                    return theta, ends
     return None
 
 
 def _common_factor(E: list, ring: _Ring, rng: random.Random) -> tuple[dict, str] | None:
-    """Forced degeneracy from one factor F of every E_k with a real simple zero."""
+    """Forced degeneracy: a factor F of every E_k that changes sign (hence vanishes) near some weights."""
     common = ring.zero
     for e in E:
         common = common.gcd(e)
     for F, _ in common.factor()[1]:
         if ring.x_degree(F) < 1:
             continue
-        point = _zero_with_rank(F, ring, rng)
-        if point is not None:
+        found = _sign_change(F, ring, rng)
+        if found is not None:
             rows = [[ring.json(e / F)] for e in E]
-            return (
-                _forced_body([F], [ring.one] * len(E), rows, point, ring),
-                f"the equations share the factor {F}, which has a simple real zero at the witness point; "
-                "so every weight near it has a degenerate critical point and no P != 0 exists",
+            body = _forced_body([F], [ring.one] * len(E), rows, found[0], ring)
+            body["sign_change"] = [{x: str(q) for x, q in end.items()} for end in found[1]]
+            return body, (
+                f"the equations share the factor {ring.text(F)}, which changes sign on a segment for all "
+                "weights near the witness point; its zeros are degenerate critical points; no P != 0 exists"
             )
     return None
 
@@ -485,10 +515,9 @@ def _linear_pair(E: list, ring: _Ring, rng: random.Random) -> tuple[dict, str] |
             J[1][1] * (y[0] - c[0]) - J[0][1] * (y[1] - c[1]),
             J[0][0] * (y[1] - c[1]) - J[1][0] * (y[0] - c[0]),
         ]
-        multipliers, rows = [], []
+        multipliers, rows, k = [], [], len(ring.params)
         for e in E:
             d = max(ring.x_degree(e), 0)
-            k = len(ring.params)
             parts: dict[int, dict] = {}
             for exps, coeff in e.terms():
                 parts.setdefault(sum(exps[k:]), {})[exps] = coeff
@@ -509,11 +538,12 @@ def _linear_pair(E: list, ring: _Ring, rng: random.Random) -> tuple[dict, str] |
                     continue
                 A = flint.fmpq_mat([[entry(*values) for entry in row] for row in J])
                 x0 = A.solve(flint.fmpq_mat(2, 1, [-c[0](*values), -c[1](*values)]))
-                point = {**theta, x1: x0[0, 0], x2: x0[1, 0]}
+                body = _forced_body([F1, F2], multipliers, rows, theta, ring)
+                body["zero"] = {x1: str(x0[0, 0]), x2: str(x0[1, 0])}
                 return (
-                    _forced_body([F1, F2], multipliers, rows, point, ring),
-                    f"every equation vanishes where {F1} = {F2} = 0, a simple real point for every weight "
-                    "with a non-zero determinant; so degeneracy is forced and no P != 0 exists",
+                    body,
+                    f"every equation vanishes where {ring.text(F1)} = {ring.text(F2)} = 0, a simple real "
+                    "point for every weight near the witness; so degeneracy is forced and no P != 0 exists",
                 )
     return None
 
@@ -549,8 +579,9 @@ def _run(arch: list[int], activation: Activation, seed: int, max_terms: int) -> 
     name = ",".join(map(str, arch))
     if outcome is None:
         reason = (
-            "every resultant chain tried vanishes identically, and no common factor of the equations with a "
-            "real simple zero was found: neither P != 0 nor forced degeneracy is shown"
+            "every resultant chain tried vanishes identically, and neither a common factor of the equations "
+            "that changes sign nor (two inputs) two x-linear factors whose common zero kills every equation "
+            "was found: neither P != 0 nor forced degeneracy is shown"
         )
         return Elimination("undecided", reason, name, activation.name, None, time.perf_counter() - start)
     body, reason = outcome
@@ -580,7 +611,7 @@ def _validate(
     act = get_activation(activation)
     if not act.is_polynomial:
         raise ActivationError(f"elimination needs a polynomial activation poly:EXPR; {act.name!r} is not one")
-    n0, degree = ws[0], sympy.degree(act.sigma, Z) ** (len(ws) - 2)
+    n0, degree = ws[0], sympy.degree(act.sigma, Z) ** max(len(ws) - 2, 0)
     p = len(Network(ws, act).parameters)
     name = ",".join(map(str, ws))
     if n0 > MAX_INPUTS:
