@@ -10,8 +10,9 @@ The equations are ``E = (dPhi/dx_1, ..., dPhi/dx_n, det Hess Phi)``; a degenerat
 is a common real zero of E.  Hence ``P = sum_k A_k E_k`` (cofactors A_k) vanishes there; so does
 a resultant chain in the x's (Sylvester: a resultant lies in the ideal of its two arguments, unless
 both are free of the variable, which the kernel refuses).  ``forced``: ``D_k E_k = sum_j M_kj G_j``
-with ``G(x0, theta0) = 0``, ``rank dG/dx = len(G)`` and ``D_k(theta0) != 0`` there; by the implicit
-function theorem every theta near theta0 then has a real zero of G, i.e. a degenerate critical point.
+with x-free ``D_k(theta0) != 0``, and either one G changing sign between two inputs at theta0 or
+``G(x0, theta0) = 0`` with ``rank dG/dx = len(G)``; by continuity (or the implicit function theorem)
+every theta near theta0 has a real zero of G, i.e. a degenerate critical point.
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ def sylvester_cofactors(
     >>> f = a * x**2 + b * x + c
     >>> A, B = sylvester_cofactors(f, f.derivative("x"), "x")
     >>> A, B
-    (-4*a^2, 2*a^2*x + a*b)
+    (4*a^2, -2*a^2*x - a*b)
     >>> A * f + B * f.derivative("x") == f.resultant(f.derivative("x"), "x")
     True
 
