@@ -2,10 +2,11 @@
 
 For a polynomial activation, Phi is a polynomial in the input x and the weights theta, and a
 degenerate critical point is a common real zero of ``E = (grad Phi, det Hess Phi)`` (for one
-input, ``E = (Phi', Phi'')``).  Eliminating x with Sylvester resultants gives ``P(theta)`` in the
-ideal of E together with cofactors, ``P = sum_k A_k E_k``, an identity anyone can check by
-expanding; where every resultant vanishes identically, a common factor of E with a real simple zero
-proves instead that degeneracy is *forced* on an open set of weights (DESIGN section 5b).
+input, ``E = (Phi', Phi'')``).  Eliminating x with resultants (in Bezout form) gives ``P(theta)``
+in the ideal of E together with cofactors, ``P = sum_k A_k E_k``, an identity anyone can check by
+expanding; where every resultant vanishes identically, a common factor of E that changes sign (or
+two x-linear ones) proves instead that degeneracy is *forced* on an open set of weights (DESIGN
+section 5b).
 
 The equations come from the structured route (:meth:`~symmorse.network.Network.gradient`,
 :meth:`~symmorse.network.Network.hessian_det`); the algebra runs in FLINT's multivariate
@@ -18,7 +19,6 @@ from __future__ import annotations
 import math
 import multiprocessing
 import random
-import resource
 import time
 import traceback
 from collections.abc import Sequence
@@ -30,7 +30,7 @@ import networkx as nx
 import sympy
 
 from .activations import Activation, Z, get_activation
-from .architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers, mlp, widths
+from .architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers
 from .errors import ActivationError, ArchitectureError, InputError, SymmorseError
 from .limits import Deadline
 from .network import Network, structured_derivatives
@@ -38,7 +38,7 @@ from .network import Network, structured_derivatives
 __all__ = [
     "Elimination",
     "eliminate",
-    "sylvester_cofactors",
+    "bezout_cofactors",
     "MAX_INPUTS",
     "MAX_DEGREE",
     "MAX_PARAMETERS",
@@ -188,10 +188,10 @@ def _coefficients(p: flint.fmpq_mpoly, var: str) -> list[flint.fmpq_mpoly]:
     return [ctx.from_dict(d) for d in reversed(parts)]
 
 
-def sylvester_cofactors(
+def bezout_cofactors(
     f: flint.fmpq_mpoly, g: flint.fmpq_mpoly, var: str, max_terms: int | None = None
-) -> tuple[flint.fmpq_mpoly, flint.fmpq_mpoly]:
-    """Cofactors A, B with ``A*f + B*g = Res_var(f, g)``, from the Sylvester matrix.
+) -> tuple[flint.fmpq_mpoly, flint.fmpq_mpoly, flint.fmpq_mpoly]:
+    """``(R, A, B)`` with ``R = A*f + B*g`` free of ``var``: the Bezout form of the resultant.
 
     Parameters
     ----------
@@ -200,71 +200,77 @@ def sylvester_cofactors(
     var : str
         The variable to eliminate.
     max_terms : int, optional
-        Give up (raise an internal ``_TooLarge``) when a minor exceeds this many terms.
+        Give up (raise an internal ``_TooLarge``) when a minor would exceed this many terms.
 
     Returns
     -------
-    A, B : flint.fmpq_mpoly
-        ``deg_var A < n``, ``deg_var B < m``.
+    R, A, B : flint.fmpq_mpoly
+        ``R = det(Bezout matrix) = +-lc^|m-n| Res_var(f, g)`` (lc: the leading coefficient of the
+        polynomial of higher degree), so R = 0 exactly when the resultant is 0.
+
+    Raises
+    ------
+    ValueError
+        If both polynomials are free of ``var`` (their resultant, 1, is in no proper ideal).
 
     Examples
     --------
     >>> ctx = flint.fmpq_mpoly_ctx.get(("a", "b", "c", "x"), "lex")
     >>> a, b, c, x = ctx.gens()
     >>> f = a * x**2 + b * x + c
-    >>> A, B = sylvester_cofactors(f, f.derivative("x"), "x")
-    >>> A, B
-    (4*a^2, -2*a^2*x - a*b)
-    >>> A * f + B * f.derivative("x") == f.resultant(f.derivative("x"), "x")
+    >>> R, A, B = bezout_cofactors(f, f.derivative("x"), "x")
+    >>> R, A, B
+    (-4*a^3*c + a^2*b^2, -4*a^3, 2*a^3*x + a^2*b)
+    >>> R == A * f + B * f.derivative("x") == -a * f.resultant(f.derivative("x"), "x")
     True
 
     Notes
     -----
-    Multiply column j of the Sylvester matrix S by ``var^(N-1-j)`` and add it to the last
-    column: that column becomes ``(var^(n-1) f, ..., f, var^(m-1) g, ..., g)`` and the determinant
-    is unchanged, so expanding along it writes ``det S = Res`` as ``A f + B g``.  The minors are
-    computed once each by a memoised Laplace expansion over row subsets (division-free).
+    ``(f(x)g(y) - f(y)g(x))/(x - y) = sum_j B_j(x) y^j`` with ``B_j = g F_j - f G_j``, where
+    ``F_j = sum_{k>j} f_k x^(k-1-j)`` and likewise ``G_j``.  Adding ``x^i`` times column i of the
+    Bezout matrix to its column 0 turns row j into ``B_j(x)`` without changing the determinant, and
+    expanding along that column writes R as ``A f + B g``.  The minors come from one memoised,
+    division-free Laplace expansion over row subsets: ``2^max(m, n)`` of them, against
+    ``2^(m+n)`` for the Sylvester matrix.
     """
     ctx = f.context()
-    F, G = _coefficients(f, var), _coefficients(g, var)
-    m, n = len(F) - 1, len(G) - 1
-    N = m + n
-    if N == 0:
-        raise ValueError(f"both polynomials are free of {var}: their resultant is not in their ideal")
     zero = ctx.constant(0)
-    S = [[zero] * N for _ in range(N)]
-    for i in range(n):
-        S[i][i : i + m + 1] = F
-    for i in range(m):
-        S[n + i][i : i + n + 1] = G
+    m = max(f.degrees()[ctx.variable_to_index(var)], g.degrees()[ctx.variable_to_index(var)])
+    if m < 1:
+        raise ValueError(f"both polynomials are free of {var}: their resultant is not in their ideal")
+    fc, gc = (_coefficients(p, var)[::-1] for p in (f, g))  # lowest power first
+    fc, gc = fc + [zero] * (m + 1 - len(fc)), gc + [zero] * (m + 1 - len(gc))
+    c = [[fc[i] * gc[j] - fc[j] * gc[i] for j in range(m + 1)] for i in range(m + 1)]
+    M = [
+        [sum((c[i + 1 + k][j - k] for k in range(min(j, m - 1 - i) + 1)), zero) for i in range(m)]
+        for j in range(m)
+    ]
     memo = {0: ctx.constant(1)}
 
     def minor(rows: int) -> flint.fmpq_mpoly:
-        """det of the rows in the bit set ``rows`` and the first popcount(rows) columns."""
+        """det of the rows in the bit set ``rows`` and the last popcount(rows) columns."""
         if rows not in memo:
-            members = [r for r in range(N) if rows >> r & 1]
-            col, total = len(members) - 1, zero
+            members = [r for r in range(m) if rows >> r & 1]
+            col, total = m - len(members), zero
             for pos, r in enumerate(members):
-                if not S[r][col].is_zero():
+                if not M[r][col].is_zero():
                     sub = minor(rows & ~(1 << r))
-                    if max_terms and len(S[r][col]) * len(sub) > 100 * max_terms:
-                        raise _TooLarge(f"a Sylvester minor would exceed {max_terms} terms")
-                    total = total + S[r][col] * sub if (pos + col) % 2 == 0 else total - S[r][col] * sub
+                    if max_terms and len(M[r][col]) * len(sub) > 100 * max_terms:
+                        raise _TooLarge(f"a Bezout minor would exceed {max_terms} terms")
+                    total = total + M[r][col] * sub if pos % 2 == 0 else total - M[r][col] * sub
             if max_terms and len(total) > max_terms:
-                raise _TooLarge(f"a Sylvester minor has more than {max_terms} terms")
+                raise _TooLarge(f"a Bezout minor has more than {max_terms} terms")
             memo[rows] = total
         return memo[rows]
 
     x = ctx.gens()[ctx.variable_to_index(var)]
-    A, B, full = zero, zero, (1 << N) - 1
-    for i in range(N):
-        C = minor(full & ~(1 << i))
-        C = -C if (i + N - 1) % 2 else C
-        if i < n:
-            A += C * x ** (n - 1 - i)
-        else:
-            B += C * x ** (N - 1 - i)
-    return A, B
+    R = A = B = zero
+    for j in range(m):
+        cofactor = minor(((1 << m) - 1) & ~(1 << j)) * (-1) ** j
+        R += cofactor * M[j][0]
+        A -= cofactor * sum((gc[k] * x ** (k - 1 - j) for k in range(j + 1, m + 1)), zero)
+        B += cofactor * sum((fc[k] * x ** (k - 1 - j) for k in range(j + 1, m + 1)), zero)
+    return R, A, B
 
 
 def _chain_value(node: list, E: list, memo: dict) -> flint.fmpq_mpoly:
@@ -278,18 +284,17 @@ def _chain_value(node: list, E: list, memo: dict) -> flint.fmpq_mpoly:
     return memo[key]
 
 
-def _chain_cofactors(node: list, E: list, memo: dict, max_terms: int) -> list[flint.fmpq_mpoly]:
-    """Cofactors ``c_k`` with ``value(node) = sum_k c_k E_k``, composed through the chain."""
+def _chain_cofactors(node: list, E: list, max_terms: int) -> tuple[flint.fmpq_mpoly, list[flint.fmpq_mpoly]]:
+    """``(R, c)`` with ``R = sum_k c_k E_k`` x-free: the chain with each resultant in Bezout form."""
     ctx = E[0].context()
     if node[0] == "eq":
-        return [ctx.constant(int(k == node[1])) for k in range(len(E))]
-    f, g = _chain_value(node[2], E, memo), _chain_value(node[3], E, memo)
-    A, B = sylvester_cofactors(f, g, node[1], max_terms)
-    a, b = _chain_cofactors(node[2], E, memo, max_terms), _chain_cofactors(node[3], E, memo, max_terms)
+        return E[node[1]], [ctx.constant(int(k == node[1])) for k in range(len(E))]
+    (f, a), (g, b) = _chain_cofactors(node[2], E, max_terms), _chain_cofactors(node[3], E, max_terms)
+    R, A, B = bezout_cofactors(f, g, node[1], max_terms)
     result = [A * ak + B * bk for ak, bk in zip(a, b)]
     if max(len(c) for c in result) > max_terms:
         raise _TooLarge(f"a cofactor has more than {max_terms} terms")
-    return result
+    return R, result
 
 
 def _chains(E: list, ring: _Ring):
@@ -352,7 +357,8 @@ def _equations(net: Network, ring: _Ring) -> list[flint.fmpq_mpoly]:
     expansion cost.
     """
     G, gen = net.graph, dict(zip(ring.params + ring.xs, ring.ctx.gens()))
-    sigma = [sympy.Poly(net.activation.sigma.diff(Z, k), Z).all_coeffs() for k in range(3)]
+    p = sympy.Poly(net.activation.sigma, Z)
+    sigma = [q.all_coeffs() for q in (p, p.diff(Z), p.diff(Z).diff(Z))]
 
     def horner(coefficients: list, z: flint.fmpq_mpoly) -> flint.fmpq_mpoly:
         value = ring.zero
@@ -387,9 +393,8 @@ def _measure_zero(
     E: list, ring: _Ring, node: list, memo: dict, max_terms: int, rng: random.Random
 ) -> tuple[dict, str]:
     """Certificate body for P from the chain ``node``: cofactors if small enough, else the chain."""
-    value = _chain_value(node, E, memo)
     try:
-        cofactors = _chain_cofactors(node, E, memo, max_terms)
+        value, cofactors = _chain_cofactors(node, E, max_terms)
         common = value
         for c in cofactors:
             common = common.gcd(c)
@@ -398,18 +403,17 @@ def _measure_zero(
         cofactors = [c * (1 / scale) for c in cofactors]
         membership = {
             "method": "cofactors",
+            "chain": node,
             "cofactors": [ring.json(c) for c in cofactors],
             "claim": "every weight with a degenerate critical point is a zero of P, since "
             "P = " + " + ".join(f"A{k + 1}*E{k + 1}" for k in range(len(E))) + " (identity in Q[theta, x], "
             f"cofactors of {'/'.join(str(len(c)) for c in cofactors)} terms); P != 0 at a rational point",
         }
-        how = (
-            f"{_chain_text(node)} divided by its gcd with the cofactors"
-            if node[0] == "res"
-            else _chain_text(node)
-        )
+        how = _chain_text(node)
+        if node[0] == "res":
+            how = f"{how} in Bezout form, divided by its gcd with the cofactors"
     except _TooLarge as exc:
-        _, P = _primitive(value)
+        _, P = _primitive(_chain_value(node, E, memo))
         membership = {
             "method": "resultant",
             "chain": node,
@@ -558,10 +562,9 @@ def _forced_body(generators: list, multipliers: list, rows: list, point: dict, r
     }
 
 
-def _run(arch: list[int], activation: Activation, seed: int, max_terms: int) -> Elimination:
+def _run(net: Network, seed: int, max_terms: int) -> Elimination:
     """The elimination itself (in this process)."""
     start = time.perf_counter()
-    net = Network(arch, activation)
     ring = _Ring(net)
     rng = random.Random(seed)
     E = _equations(net, ring)
@@ -576,7 +579,7 @@ def _run(arch: list[int], activation: Activation, seed: int, max_terms: int) -> 
         outcome = _common_factor(E, ring, rng)
     if outcome is None and len(ring.xs) == 2:
         outcome = _linear_pair(E, ring, rng)
-    name = ",".join(map(str, arch))
+    name, activation = net.describe(), net.activation
     if outcome is None:
         reason = (
             "every resultant chain tried vanishes identically, and neither a common factor of the equations "
@@ -588,7 +591,7 @@ def _run(arch: list[int], activation: Activation, seed: int, max_terms: int) -> 
     sigma = sympy.Poly(activation.sigma, Z).all_coeffs()[::-1]
     certificate = {
         "format": FORMAT,
-        "architecture": {"widths": list(arch)},
+        "architecture": {"widths": net.widths},
         "activation": {"name": activation.name, "coefficients": [str(c) for c in sigma]},
         "variables": ring.params + ring.xs,
         "equations": _equation_names(len(ring.xs)),
@@ -601,19 +604,18 @@ def _run(arch: list[int], activation: Activation, seed: int, max_terms: int) -> 
     )
 
 
-def _validate(
-    architecture: str | Sequence[int] | nx.DiGraph, activation: str | Activation
-) -> tuple[list[int], Activation]:
-    G = architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture)
-    ws = widths(G)
-    if ws is None or any(G.nodes[v].get("activation") for v in G):
-        raise ArchitectureError("elimination needs a layered MLP given by widths, e.g. 1,2,1")
+def _validate(architecture: str | Sequence[int] | nx.DiGraph, activation: str | Activation) -> Network:
+    """The network to eliminate, after checking the activation and the size limits."""
     act = get_activation(activation)
     if not act.is_polynomial:
         raise ActivationError(f"elimination needs a polynomial activation poly:EXPR; {act.name!r} is not one")
+    net = Network(architecture, act)
+    ws = net.widths
+    if ws is None or any(net.graph.nodes[v].get("activation") for v in net.graph):
+        raise ArchitectureError("elimination needs a layered MLP given by widths, e.g. 1,2,1")
     n0, degree = ws[0], sympy.degree(act.sigma, Z) ** max(len(ws) - 2, 0)
-    p = len(Network(ws, act).parameters)
-    name = ",".join(map(str, ws))
+    p = len(net.parameters)
+    name = net.describe()
     if n0 > MAX_INPUTS:
         raise ArchitectureError(
             f"elimination handles input width 1 or {MAX_INPUTS}; {name} has input width {n0}"
@@ -625,7 +627,7 @@ def _validate(
         )
     if p > MAX_PARAMETERS:
         raise ArchitectureError(f"{name} has {p} weights; elimination supports at most {MAX_PARAMETERS}")
-    return ws, act
+    return net
 
 
 def eliminate(
@@ -673,20 +675,24 @@ def eliminate(
     Notes
     -----
     Resultant chains (``Res_x1(E1, E2)``; for two inputs ``Res_x1`` of two ``Res_x2``) are
-    tried until one is a non-zero polynomial in theta; Sylvester cofactors composed through the
-    chain, divided by their common gcd with P, certify ``P = sum_k A_k E_k``.  If all chains
-    vanish, a common factor of E (or, for two inputs, two independent x-linear factors whose
-    common zero kills E) with a real simple zero proves forced degeneracy.
+    tried until one is a non-zero polynomial in theta; Bezout cofactors
+    (:func:`bezout_cofactors`) composed through the chain, divided by their common gcd with P,
+    certify ``P = sum_k A_k E_k``.  If all chains vanish, a common factor of E that changes sign
+    (or, for two inputs, two independent x-linear factors whose common zero kills E) proves forced
+    degeneracy.
     """
-    arch, act = _validate(architecture, activation)
+    net = _validate(architecture, activation)
     if time_limit is None:
-        return _run(arch, act, seed, max_cofactor_terms)
+        return _run(net, seed, max_cofactor_terms)
     if time_limit < 0:
         raise InputError(f"the time limit must be >= 0 seconds, got {time_limit}")
-    return _in_worker(arch, act, seed, max_cofactor_terms, time_limit)
+    return _in_worker(net, seed, max_cofactor_terms, time_limit)
 
 
 def _worker(args: tuple, channel) -> None:
+    """Body of the worker process: limit its memory, run, and send the outcome back."""
+    import resource  # POSIX only, like the fork start method used here
+
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -700,13 +706,13 @@ def _worker(args: tuple, channel) -> None:
         channel.send(("bug", traceback.format_exc()))
 
 
-def _in_worker(arch: list[int], act: Activation, seed: int, max_terms: int, seconds: float) -> Elimination:
+def _in_worker(net: Network, seed: int, max_terms: int, seconds: float) -> Elimination:
     """Run :func:`_run` in a forked process that is killed at the deadline."""
     deadline = Deadline(seconds)
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     start = time.perf_counter()
-    worker = ctx.Process(target=_worker, args=((arch, act, seed, max_terms), send), daemon=True)
+    worker = ctx.Process(target=_worker, args=((net, seed, max_terms), send), daemon=True)
     worker.start()
     send.close()
     try:
@@ -730,5 +736,6 @@ def _in_worker(arch: list[int], act: Activation, seed: int, max_terms: int, seco
         "died": f"the elimination process stopped (exit code {worker.exitcode}), most likely out of memory "
         f"(limit {MEMORY_LIMIT / 2**30:g} GiB)",
     }[kind]
-    name = ",".join(map(str, arch))
-    return Elimination("undecided", reason, name, act.name, None, time.perf_counter() - start)
+    return Elimination(
+        "undecided", reason, net.describe(), net.activation.name, None, time.perf_counter() - start
+    )
