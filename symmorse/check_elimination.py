@@ -171,7 +171,7 @@ def _check_null(data: dict, ctx, equations: list, params: list[str], xs: list[st
         m = _get(entry, "multiplicity", int)
         _require(m >= 1 and _x_free(ctx, F, xs) and F.total_degree() >= 1, f"factor {k} is not admissible")
         _require(entry.get("degree") == F.total_degree(), f"factor {k} has degree {F.total_degree()}")
-        c, parts = F.factor()
+        _, parts = F.factor()
         _require(len(parts) == 1 and parts[0][1] == 1, f"factor {k} is not irreducible over Q")
         product *= F**m
     _require(product == P, "the factorization does not multiply out to P")

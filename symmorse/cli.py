@@ -84,8 +84,8 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
     )
     data = result.to_json()
     if args.out:
-        write_atomic(args.out, json.dumps(data, indent=1) + "\n")
-    print(json.dumps(data, indent=1) if args.json else result.summary())
+        write_atomic(args.out, json.dumps(data) + "\n")
+    print(json.dumps(data) if args.json else result.summary())
     return 0
 
 
