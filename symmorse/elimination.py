@@ -21,9 +21,9 @@ import multiprocessing
 import random
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 
 import flint
 import networkx as nx
@@ -390,17 +390,41 @@ def _random_point(names: Sequence[str], rng: random.Random, bound: int = 3) -> d
 
 
 def _measure_zero(
-    E: list, ring: _Ring, node: list, memo: dict, max_terms: int, rng: random.Random
+    E: list, ring: _Ring, first: list, chains: Iterator, memo: dict, max_terms: int, rng: random.Random
 ) -> tuple[dict, str]:
-    """Certificate body for P from the chain ``node``: cofactors if small enough, else the chain."""
-    try:
-        value, cofactors = _chain_cofactors(node, E, max_terms)
+    """Certificate body for P from the first chain (``first``, then ``chains``) that gives cofactors.
+
+    A chain is skipped when its Bezout form vanishes although its resultant does not (the extra
+    leading coefficients may share a factor in x); when a cofactor grows beyond ``max_terms``,
+    the first chain is used with the weaker ``resultant`` membership instead.
+    """
+    problem, proof = "the Bezout form of every chain vanishes", None
+    for node in chain([first], chains):
+        try:
+            value, cofactors = _chain_cofactors(node, E, max_terms)
+        except _TooLarge as exc:
+            problem = str(exc)
+            break
+        if not value.is_zero() and ring.x_degree(value) == 0:
+            proof = node, value, cofactors
+            break
+    if proof is None:
+        _, P = _primitive(_chain_value(first, E, memo))
+        membership = {
+            "method": "resultant",
+            "chain": first,
+            "claim": f"weaker: no cofactors ({problem}); P is a constant multiple of {_chain_text(first)}, "
+            "recomputed by the checker with FLINT, and a resultant lies in the ideal of its arguments "
+            "(Sylvester); P != 0 at a rational point",
+        }
+        how = _chain_text(first)
+    else:
+        node, value, cofactors = proof
         common = value
         for c in cofactors:
             common = common.gcd(c)
-        P, cofactors = value / common, [c / common for c in cofactors]
-        scale, P = _primitive(P)
-        cofactors = [c * (1 / scale) for c in cofactors]
+        scale, P = _primitive(value / common)
+        cofactors = [c / (common * scale) for c in cofactors]
         membership = {
             "method": "cofactors",
             "chain": node,
@@ -412,16 +436,6 @@ def _measure_zero(
         how = _chain_text(node)
         if node[0] == "res":
             how = f"{how} in Bezout form, divided by its gcd with the cofactors"
-    except _TooLarge as exc:
-        _, P = _primitive(_chain_value(node, E, memo))
-        membership = {
-            "method": "resultant",
-            "chain": node,
-            "claim": f"weaker: no cofactors ({exc}); P is a constant multiple of {_chain_text(node)}, "
-            "recomputed by the checker with FLINT, and a resultant lies in the ideal of its arguments "
-            "(Sylvester); P != 0 at a rational point",
-        }
-        how = _chain_text(node)
     for _ in range(200):
         point = _random_point(ring.params, rng)
         v = P(*point.values(), *[0] * len(ring.xs))
@@ -568,13 +582,16 @@ def _run(net: Network, seed: int, max_terms: int) -> Elimination:
     ring = _Ring(net)
     rng = random.Random(seed)
     E = _equations(net, ring)
-    outcome, memo = None, {}
-    for node in _chains(E, ring):
-        if _admissible(node, E, memo, ring):
-            value = _chain_value(node, E, memo)
-            if not value.is_zero() and ring.x_degree(value) == 0:
-                outcome = _measure_zero(E, ring, node, memo, max_terms, rng)
-                break
+    memo: dict = {}
+    chains = (
+        node
+        for node in _chains(E, ring)
+        if _admissible(node, E, memo, ring)
+        and not (value := _chain_value(node, E, memo)).is_zero()
+        and ring.x_degree(value) == 0
+    )  # lazily: each candidate costs resultants
+    first = next(chains, None)
+    outcome = None if first is None else _measure_zero(E, ring, first, chains, memo, max_terms, rng)
     if outcome is None:
         outcome = _common_factor(E, ring, rng)
     if outcome is None and len(ring.xs) == 2:

@@ -4,6 +4,7 @@ import ast
 import copy
 import functools
 import pathlib
+import random
 import sys
 
 import flint
@@ -434,3 +435,29 @@ def test_summary_reports_factors_and_what_is_certified():
     text = eliminate("2,2,1", "poly:z**3+z").summary()
     assert "measure-zero" in text and "multiplicity" in text and "certified:" in text
     assert "W1_1_1*W1_2_2 - W1_1_2*W1_2_1" in text  # det W is a factor
+
+
+def test_a_chain_whose_bezout_form_vanishes_is_skipped():
+    # E1 = x1 x2^2 + a, E2 = x2 + b, E3 = x2 + c: both inner Bezout forms carry lc_x2(E1) = x1, so the
+    # outer Bezout form is 0 although Res_x1(Res_x2(E1, E2), Res_x2(E1, E3)) = +-a (b^2 - c^2) is not.
+    from symmorse.elimination import _chain_cofactors, _chain_value, _measure_zero
+
+    ring = _Ring.__new__(_Ring)
+    ring.params, ring.xs = ["a", "b", "c"], ["x1", "x2"]
+    ring.ctx = flint.fmpq_mpoly_ctx.get(ring.params + ring.xs, "lex")
+    a, b, c, x1, x2 = ring.ctx.gens()
+    E = [x1 * x2**2 + a, x2 + b, x2 + c]
+    inner = ["res", "x1", ["res", "x2", ["eq", 0], ["eq", 1]], ["res", "x2", ["eq", 0], ["eq", 2]]]
+    assert _chain_value(inner, E, {}) in (a * b**2 - a * c**2, a * c**2 - a * b**2)
+    assert _chain_cofactors(inner, E, 1000)[0].is_zero()
+    other = ["res", "x2", ["eq", 1], ["eq", 2]]
+    body, _ = _measure_zero(E, ring, inner, iter([other]), {}, 1000, random.Random(0))
+    assert body["membership"]["method"] == "cofactors" and body["membership"]["chain"] == other
+
+    def read(p):
+        return ring.ctx.from_dict(
+            {tuple(e): flint.fmpq(*map(int, sympy.Rational(q).as_numer_denom())) for q, e in p["terms"]}
+        )
+
+    P, *cofactors = [read(p) for p in [body["polynomial"], *body["membership"]["cofactors"]]]
+    assert sum((A * e for A, e in zip(cofactors, E)), ring.ctx.constant(0)) == P and P.degrees()[3:] == (0, 0)
