@@ -84,6 +84,12 @@ class Elimination:
         The ``symmorse-elimination/1`` certificate (None when undecided).
     seconds : float
         Wall-clock time of the elimination.
+
+    Examples
+    --------
+    >>> e = eliminate("1,2,1", "poly:z**2+z")
+    >>> print(e.summary().splitlines()[4])
+    P = W1_1_1**2*w1 + W1_2_1**2*w2
     """
 
     verdict: str
@@ -132,6 +138,7 @@ class Elimination:
             point = ", ".join(f"{k}={v}" for k, v in cert["point"].items())
             gens = "; ".join(_text(g, names) for g in cert["generators"])
             lines.append(f"common zero set: G = ({gens}); witness {point}")
+            lines.append(f"certified: {cert['claim']}")
         lines.append(f"time: {self.seconds:.3f} s")
         return "\n".join(lines)
 
@@ -569,6 +576,9 @@ def _linear_pair(E: list, ring: _Ring, rng: random.Random) -> tuple[dict, str] |
 def _forced_body(generators: list, multipliers: list, rows: list, point: dict, ring: _Ring) -> dict:
     return {
         "verdict": "forced",
+        "claim": "D_k E_k = sum_j M_kj G_j (identity in Q[theta, x], D_k free of x and non-zero at the "
+        "witness) and G has a real zero near the witness for every weight near it (a sign change on a "
+        "segment, or a zero where dG/dx has full rank): degenerate critical points on an open set of weights",
         "generators": [ring.json(g) for g in generators],
         "multipliers": [ring.json(m) for m in multipliers],
         "cofactors": rows,
