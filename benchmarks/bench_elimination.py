@@ -1,12 +1,13 @@
 """Elimination of x (degeneracy polynomials) beside Singular on the same polynomials.
 
-symmorse: the resultant chain that :func:`symmorse.elimination.eliminate` selects (FLINT), and the
-whole certificate (equations, chain search, Sylvester cofactors, gcd reduction, witness point,
-factorization).  Singular, on the same equations E written out as text: the same resultant chain
-(``resultant``), and for the whole job that chain plus ``factorize(P)`` and ``lift`` (cofactors of
-the same P in the ideal of E).  Singular's times are taken inside Singular (``rtimer``, microseconds), without
-its start-up; each Singular run is capped at ``--cap`` seconds.  Singular is installed with apt
-here if missing (it is not a dependency of symmorse).
+symmorse: the resultant chain that :func:`symmorse.elimination.eliminate` selects (FLINT), and
+the whole certificate from the parsed activation (network, equations, chain search, Bezout
+cofactors, gcd reduction, witness point, factorization).  Singular, on the same equations E
+written out as text: the same resultant chain (``resultant``), and for the whole job that chain
+plus ``factorize(P)`` and ``lift`` (cofactors of the same P in the ideal of E).  Singular's times
+are taken inside Singular (``rtimer``, microseconds), without its start-up; each Singular run is
+capped at ``--cap`` seconds.  Singular is installed with apt here if missing (it is not a
+dependency of symmorse).
 
 Usage: python benchmarks/bench_elimination.py [--cases 1,2,1:poly:z**3+z ...] [--repeat 5] [--cap 120]
 """
@@ -22,6 +23,7 @@ import time
 
 import flint
 
+from symmorse.activations import get_activation
 from symmorse.elimination import _chain_text, _chain_value, _equations, _Ring, eliminate
 from symmorse.network import Network
 
@@ -97,8 +99,9 @@ def stored(text: str) -> flint.fmpq:
     return flint.fmpq(int(num), int(den or 1))
 
 
-def ours(arch: str, act: str, repeat: int) -> tuple[float, float, dict]:
+def ours(arch: str, text: str, repeat: int) -> tuple[float, float, dict]:
     """Medians of (the chain alone, the whole certificate), and the certificate."""
+    act = get_activation(text)  # parsed once, like the polynomials handed to Singular
     cert = eliminate(arch, act).certificate
     net = Network(arch, act)
     ring = _Ring(net)
