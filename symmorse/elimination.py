@@ -380,7 +380,7 @@ def _equations(net: Network, ring: _Ring) -> list[flint.fmpq_mpoly]:
     d1, d2 = {}, {}
     for v in [v for group in layers(G)[1:-1] for v in group]:
         z = sum((weight(u, v) * value[u] for u in G.predecessors(v)), gen[bias_parameter(G, v)])
-        value[v], d1[v], d2[v] = (horner(p, z) for p in sigma)
+        value[v], d1[v], d2[v] = (horner(q, z) for q in sigma)
     sd = structured_derivatives(G, weight, d1, d2, ring.zero, ring.one)
     H = sd.hessian
     return [*sd.gradient, H[0][0] if len(H) == 1 else H[0][0] * H[1][1] - H[0][1] * H[1][0]]
