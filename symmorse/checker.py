@@ -31,6 +31,7 @@ import flint
 import networkx as nx
 import sympy
 
+from .check_elimination import check as check_elimination
 from .check_node import FORMAT as NODE_FORMAT
 from .check_node import check as check_node
 from .errors import CertificateError, InputError
@@ -453,6 +454,7 @@ def _graph_witness(G, inputs, hidden, output, charts, witness) -> None:
 #: Checkers by certificate format.
 FORMATS: dict[str, Callable[[dict], CheckResult]] = {
     "symmorse-certificate/1": check_mlp_certificate,
+    "symmorse-elimination/1": check_elimination,
     NODE_FORMAT: check_node,
 }
 

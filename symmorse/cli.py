@@ -116,6 +116,21 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eliminate(args: argparse.Namespace) -> int:
+    from .elimination import eliminate
+
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise InputError(f"--time-limit must be positive, got {args.time_limit}")
+    result = eliminate(
+        parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
+    )
+    data = result.to_json()
+    if args.out:
+        write_atomic(args.out, json.dumps(data) + "\n")
+    print(json.dumps(data) if args.json else result.summary())
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .checker import check_certificate
     from .errors import CertificateError
@@ -344,7 +359,6 @@ def _cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
-
 def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> None:
     p.add_argument("--inputs", "-n", type=int, required=True, metavar="N", help="input width n")
     if not layers_only:
@@ -368,7 +382,6 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument("--seed", type=int, default=0, help="seed of the witness search / starting points")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
-
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -434,6 +447,37 @@ def build_parser() -> argparse.ArgumentParser:
     certify.add_argument("--json", action="store_true", help="print the certificate")
     certify.add_argument("--out", "-o", metavar="FILE", help="write the certificate to FILE")
     certify.set_defaults(run=_cmd_certify)
+
+    eliminate = commands.add_parser(
+        "eliminate",
+        help="a polynomial P(weights) != 0 vanishing at every weight with a degenerate critical point",
+        description=(
+            "For a polynomial activation, eliminate x from grad Phi = 0, det Hess Phi = 0 (input width 1 or "
+            "2) by resultants: P(theta) != 0 with cofactors P = sum_k A_k E_k, a rational point where "
+            "P != 0, and the irreducible factors of P; or a proof that degeneracy is forced (P = 0). "
+            "Writes a symmorse-elimination/1 certificate for 'symmorse check'."
+        ),
+        epilog="Example: symmorse eliminate 1,2,1 -a poly:z**3+z --out e.json && symmorse check e.json",
+    )
+    eliminate.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
+    eliminate.add_argument(
+        "--activation",
+        "-a",
+        required=True,
+        metavar="poly:EXPR",
+        help="a polynomial activation, e.g. poly:z**3+z",
+    )
+    eliminate.add_argument("--seed", type=int, default=0, help="seed of the witness points (default 0)")
+    eliminate.add_argument(
+        "--time-limit",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="answer undecided after S seconds (default 300; the work runs in a memory-limited process)",
+    )
+    eliminate.add_argument("--json", action="store_true", help="print the certificate")
+    eliminate.add_argument("--out", "-o", metavar="FILE", help="write the certificate to FILE")
+    eliminate.set_defaults(run=_cmd_eliminate)
 
     check = commands.add_parser(
         "check",
