@@ -104,8 +104,6 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _cmd_certify(args: argparse.Namespace) -> int:
     from .certify import certify
 
-    if args.time_limit is not None and args.time_limit <= 0:
-        raise InputError(f"--time-limit must be positive, got {args.time_limit}")
     if args.attempts < 1:
         raise InputError(f"--attempts must be at least 1, got {args.attempts}")
     cert = certify(parse_architecture(args.arch), args.activation, args.seed, args.attempts, args.time_limit)
@@ -119,8 +117,6 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 def _cmd_eliminate(args: argparse.Namespace) -> int:
     from .elimination import eliminate
 
-    if args.time_limit is not None and args.time_limit <= 0:
-        raise InputError(f"--time-limit must be positive, got {args.time_limit}")
     result = eliminate(
         parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
     )
@@ -219,8 +215,6 @@ def _cmd_normal_form(args: argparse.Namespace) -> int:
 def _cmd_critical_points(args: argparse.Namespace) -> int:
     from .critical import critical_points
 
-    if args.time_limit is not None and not 0 <= args.time_limit < float("inf"):
-        raise InputError("--time-limit must be a number of seconds >= 0")
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
     net = _network(args, default_activation=None)
@@ -384,6 +378,12 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
 
 
+def _architecture_arguments(p: argparse.ArgumentParser) -> None:
+    """ARCH and --activation, as classify and certify take them."""
+    p.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
+    p.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symmorse`` command."""
     parser = argparse.ArgumentParser(
@@ -426,8 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
         "general graphs, generic ranks and the minimum input-output vertex cut.",
         epilog="Example: symmorse classify 3,5,2,4,1 --json",
     )
-    classify.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
-    classify.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+    _architecture_arguments(classify)
     classify.add_argument("--json", action="store_true", help="print JSON")
     classify.set_defaults(run=_cmd_classify)
 
@@ -439,8 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Morse for almost every weight. What cannot be decided is reported as undecided.",
         epilog="Example: symmorse certify 2,3,1 --out 231.json && symmorse check 231.json",
     )
-    certify.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
-    certify.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+    _architecture_arguments(certify)
     certify.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
     certify.add_argument("--attempts", type=int, default=8, help="random points per branch (default 8)")
     certify.add_argument("--time-limit", type=float, metavar="S", help="answer undecided after S seconds")
@@ -677,11 +675,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_common_options(args: argparse.Namespace) -> None:
+    """Options several commands share, validated once: a time limit is finite and >= 0."""
+    limit = getattr(args, "time_limit", None)
+    if limit is not None and not 0 <= limit < float("inf"):
+        raise InputError(f"--time-limit must be a finite number of seconds >= 0, got {limit}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_common_options(args)
         return args.run(args)
     except SymmorseError as exc:
         print(f"symmorse: error: {exc}", file=sys.stderr)

@@ -91,7 +91,7 @@ def test_normal_form(capsys, tmp_path):
         (["classify", "2,0,1"], "width 0"),
         (["classify", "2,3,1", "-a", "relu"], "unknown activation"),
         (["certify", "2,3,2"], "must be 1"),
-        (["certify", "2,3,1", "--time-limit", "-1"], "--time-limit must be positive"),
+        (["certify", "2,3,1", "--time-limit", "-1"], "--time-limit must be a finite number of seconds >= 0"),
         (["certify", "2,3,1", "--attempts", "0"], "--attempts must be at least 1"),
         (["certify", "2,3,1", "-a", "poly:z^"], "syntax error"),
         (["check", "no/such/file.json"], "does not exist"),
