@@ -308,11 +308,31 @@ def get_activation(name: str | Activation) -> Activation:
     return _REGISTRY[key]
 
 
+#: Largest degree of a polynomial activation.
+MAX_POLYNOMIAL_DEGREE = 100
+
+
+def _degree_bound(expr: sympy.Expr) -> int:
+    """An upper bound for the degree in Z of a polynomial expression, without expanding it."""
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        return int(expr.exp) * _degree_bound(expr.base)
+    return 1 if expr.has(Z) else 0
+
+
 def _polynomial(text: str) -> Activation:
     try:
-        p = sympy.expand(parse_expression(text, [Z], functions=(), what="polynomial activation"))
+        p = parse_expression(text, [Z], functions=(), what="polynomial activation")
     except ExpressionError as exc:
         raise ActivationError(str(exc)) from None
+    if _degree_bound(p) > MAX_POLYNOMIAL_DEGREE:
+        raise ActivationError(
+            f"polynomial activation {text!r} has degree above {MAX_POLYNOMIAL_DEGREE} (the supported limit)"
+        )
+    p = sympy.expand(p)
     if not p.is_polynomial(Z):
         raise ActivationError(f"polynomial activation {text!r} is not a polynomial in z")
     poly = sympy.Poly(p, Z)

@@ -24,6 +24,7 @@ from .certify import certify
 from .checker import CheckResult, check_certificate
 from .errors import CertificateError, InputError
 from .io import read_json, write_atomic
+from .limits import run_limited
 from .progress import progress
 
 __all__ = [
@@ -194,10 +195,13 @@ class Verified:
     entry: CatalogEntry | None
 
 
-def verify(directory: str | None = None, show_progress: bool = True) -> list[Verified]:
+def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> list[Verified]:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
-    A file that is not a readable certificate counts as rejected, with the reason.
+    Each check runs in a forked, memory-limited process with ``seconds`` to finish
+    (:func:`~symmorse.limits.run_limited`).  A file that is not a readable
+    certificate, or cannot be checked within the limits, counts as rejected, with
+    the reason.
 
     Raises
     ------
@@ -221,8 +225,10 @@ def verify(directory: str | None = None, show_progress: bool = True) -> list[Ver
         entry = None
         try:
             data = read_json(os.path.join(directory, name), "certificate")
-            result = check_certificate(data)
-            entry = CatalogEntry.from_certificate(name, data) if result.accepted else None
+            outcome = run_limited(check_certificate, (data,), seconds)
+            result = outcome.value if outcome.ok else CheckResult(False, f"not checked: {outcome.value}")
+            mlp = result.accepted and data.get("format") == "symmorse-certificate/1"
+            entry = CatalogEntry.from_certificate(name, data) if mlp else None
         except (CertificateError, InputError) as exc:
             result = CheckResult(False, f"unreadable: {exc}")
         results.append(Verified(name, result, entry))
@@ -230,7 +236,7 @@ def verify(directory: str | None = None, show_progress: bool = True) -> list[Ver
 
 
 def summary_table(results: Sequence[Verified]) -> str:
-    """Counts of accepted certificates by activation, class and verdicts, as a text table.
+    """Counts of accepted MLP certificates by activation, class and verdicts, as a text table.
 
     Examples
     --------

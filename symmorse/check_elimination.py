@@ -169,6 +169,7 @@ def _check_null(data: dict, ctx, equations: list, params: list[str], xs: list[st
     for k, entry in enumerate(_get(factorization, "factors", list)):
         F = _poly(ctx, entry.get("polynomial") if isinstance(entry, dict) else None, f"factor {k}")
         m = _get(entry, "multiplicity", int)
+        _require(type(m) is int and 1 <= m <= P.total_degree(), f"factor {k} has an impossible multiplicity")
         _require(m >= 1 and _x_free(ctx, F, xs) and F.total_degree() >= 1, f"factor {k} is not admissible")
         _require(entry.get("degree") == F.total_degree(), f"factor {k} has degree {F.total_degree()}")
         _, parts = F.factor()
@@ -227,6 +228,14 @@ def check(data: dict) -> CheckResult:
     sigma = [_rational(c, "an activation coefficient") for c in _get(activation, "coefficients", list)]
     if not all(type(n) is int and 1 <= n <= 64 for n in widths) or len(widths) < 2 or len(widths) > 8:
         raise CertificateError("elimination certificate: widths must be 2 to 8 integers in 1..64")
+    # The sizes elimination itself accepts (input width <= 2, <= 40 weights, low degree):
+    # larger claims are not checked, so a certificate cannot make the kernel run for ever.
+    weights = sum(b * (a + 1) for a, b in zip(widths, widths[1:]))
+    if widths[0] > 2 or weights > 40 or len(sigma) > 10:
+        raise CertificateError(
+            "elimination certificate beyond the checked sizes (input width <= 2, <= 40 weights, "
+            "activation degree <= 9)"
+        )
     verdict = _get(data, "verdict", str)
     try:
         _require(widths[-1] == 1, "the output width must be 1")

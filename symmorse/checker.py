@@ -79,7 +79,12 @@ def _chart(name: object) -> tuple | None:
             p = parse_expression(name[5:], [z], functions=(), what="activation").xreplace({z: _u})
         except InputError as exc:
             raise _Rejected(str(exc)) from None
-        _require(p.is_polynomial(_u), f"activation {name!r} is not a polynomial")
+        _require(
+            p.is_polynomial(_u)
+            and sympy.degree(p, _u) <= 100
+            and all(c.is_Rational for c in sympy.Poly(p, _u).all_coeffs()),
+            f"activation {name!r} is not a polynomial of degree <= 100 with rational coefficients",
+        )
         return (None, None), sympy.diff(p, _u), sympy.diff(p, _u, 2), _u, p
     return _CHARTS.get(name)
 
@@ -396,8 +401,9 @@ def _check_graph(data: dict) -> CheckResult:
         G = nx.DiGraph()
         G.add_nodes_from((n["id"], {"activation": n.get("activation")}) for n in arch["nodes"])
         G.add_edges_from((e["source"], e["target"]) for e in arch["edges"])
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, nx.NetworkXError) as exc:
         raise CertificateError(f"malformed architecture graph ({exc})") from None
+    _require(G.number_of_nodes() >= 2, "the graph needs inputs and an output")
     _require(
         nx.is_directed_acyclic_graph(G) and nx.is_weakly_connected(G), "the graph is not a connected DAG"
     )
@@ -405,7 +411,7 @@ def _check_graph(data: dict) -> CheckResult:
     _require(len(sinks) == 1, "the graph must have exactly one output")
     output, inputs = sinks[0], [v for v in G if G.in_degree(v) == 0]
     hidden = [v for v in nx.topological_sort(G) if v not in inputs and v != output]
-    names = {v: G.nodes[v]["activation"] or data["activation"] for v in hidden}
+    names = {v: G.nodes[v].get("activation") or data["activation"] for v in hidden}
     table = {name: _chart(name) for name in set(names.values())}
     charts = {v: table[name] for v, name in names.items()}
     monotone = all(_positive_derivative(chart) for chart in table.values())

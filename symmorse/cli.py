@@ -19,6 +19,7 @@ from .activations import activation_names
 from .architecture import describe, parse_architecture
 from .errors import InputError, SymmorseError
 from .io import load_weights, write_atomic
+from .limits import run_limited
 from .network import Network
 
 __all__ = ["main", "build_parser"]
@@ -132,7 +133,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .errors import CertificateError
     from .io import read_json
 
-    result = check_certificate(read_json(args.file, "certificate", CertificateError))
+    data = read_json(args.file, "certificate", CertificateError)
+    outcome = run_limited(check_certificate, (data,), args.time_limit)
+    if not outcome.ok:
+        raise CertificateError(f"{args.file} could not be checked: {outcome.value}")
+    result = outcome.value
     if args.json:
         print(json.dumps({"file": args.file, "accepted": result.accepted, "reason": result.reason}))
     else:
@@ -484,6 +489,13 @@ def build_parser() -> argparse.ArgumentParser:
         "1: rejected (the first false claim is printed); 2: unreadable input.",
     )
     check.add_argument("file", metavar="FILE", help="certificate (JSON)")
+    check.add_argument(
+        "--time-limit",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="give up after S seconds (default 300; the check runs in a memory-limited process: exit 2)",
+    )
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(run=_cmd_check)
 
@@ -695,6 +707,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("symmorse: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. piped into head: stop quietly (Python docs' recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # a bug, not bad input
         if os.environ.get("SYMMORSE_DEBUG"):
             traceback.print_exc()

@@ -17,10 +17,8 @@ independent kernel :mod:`symmorse.check_elimination`.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import random
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, combinations
@@ -31,8 +29,8 @@ import sympy
 
 from .activations import Activation, Z, get_activation
 from .architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers
-from .errors import ActivationError, ArchitectureError, InputError, SymmorseError
-from .limits import Deadline
+from .errors import ActivationError, ArchitectureError, InputError
+from .limits import MEMORY_LIMIT, run_limited
 from .network import Network, structured_derivatives
 
 __all__ = [
@@ -56,8 +54,6 @@ MAX_PARAMETERS = 40
 #: Cofactors are tracked while every polynomial involved has at most this many terms; beyond it
 #: the certificate falls back to the weaker "resultant" membership (recomputed by the checker).
 MAX_COFACTOR_TERMS = 50_000
-#: Address-space limit (bytes) of the worker process that runs a time-limited elimination.
-MEMORY_LIMIT = 4 * 2**30
 
 
 class _TooLarge(Exception):
@@ -716,53 +712,13 @@ def eliminate(
     return _in_worker(net, seed, max_cofactor_terms, time_limit)
 
 
-def _worker(args: tuple, channel) -> None:
-    """Body of the worker process: limit its memory, run, and send the outcome back."""
-    import resource  # POSIX only, like the fork start method used here
-
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        channel.send(("ok", _run(*args)))
-    except SymmorseError as exc:
-        channel.send(("error", exc))
-    except MemoryError:
-        channel.send(("memory", None))
-    except Exception:  # a bug: hand the traceback to the parent
-        channel.send(("bug", traceback.format_exc()))
-
-
 def _in_worker(net: Network, seed: int, max_terms: int, seconds: float) -> Elimination:
-    """Run :func:`_run` in a forked process that is killed at the deadline."""
-    deadline = Deadline(seconds)
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
+    """Run :func:`_run` in a forked, memory-limited process that is killed at the deadline."""
     start = time.perf_counter()
-    worker = ctx.Process(target=_worker, args=((net, seed, max_terms), send), daemon=True)
-    worker.start()
-    send.close()
-    try:
-        kind, payload = receive.recv() if receive.poll(deadline.remaining()) else ("timeout", None)
-    except EOFError:
-        kind, payload = "died", None
-    finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        receive.close()
-    if kind == "ok":
-        return payload
-    if kind == "error":
-        raise payload
-    if kind == "bug":
-        raise RuntimeError(f"elimination worker failed:\n{payload}")
-    reason = {
-        "timeout": f"time limit of {seconds:g} s reached",
-        "memory": f"the elimination ran out of memory (limit {MEMORY_LIMIT / 2**30:g} GiB)",
-        "died": f"the elimination process stopped (exit code {worker.exitcode}), most likely out of memory "
-        f"(limit {MEMORY_LIMIT / 2**30:g} GiB)",
-    }[kind]
+    outcome = run_limited(_run, (net, seed, max_terms), seconds, MEMORY_LIMIT)
+    if outcome.ok:
+        return outcome.value
+    reason = f"the elimination stopped: {outcome.value}"
     return Elimination(
         "undecided", reason, net.describe(), net.activation.name, None, time.perf_counter() - start
     )

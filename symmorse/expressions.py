@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import sympy
 
-from .errors import ExpressionError
+from .errors import ExpressionError, WeightsError
+from .exact import to_rational
 
 __all__ = ["parse_expression", "FUNCTIONS"]
 
@@ -40,6 +41,7 @@ FUNCTIONS: Mapping[str, sympy.FunctionClass] = {
 _CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
 _MAX_LENGTH = 10_000
 _MAX_EXPONENT = 1_000
+_MAX_BITS = 100_000
 
 _BINARY = {
     ast.Add: lambda a, b: a + b,
@@ -100,9 +102,16 @@ def parse_expression(
     allowed = dict(FUNCTIONS) if functions is None else {f: FUNCTIONS[f] for f in functions}
     try:
         tree = ast.parse(_source(text), mode="eval")
+        return _Builder(text, what, symbols, allowed).build(tree.body)
     except SyntaxError as exc:
-        raise ExpressionError(f"{what} {text!r}: syntax error ({exc.msg})") from None
-    return _Builder(text, what, symbols, allowed).build(tree.body)
+        raise ExpressionError(f"{what} {_shown(text)}: syntax error ({exc.msg})") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(f"{what} is nested too deeply to read") from None
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """The user's text for an error message, shortened if long."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 20] + " ... " + text[-15:])
 
 
 def _source(text):
@@ -116,7 +125,7 @@ class _Builder:
         self.symbols, self.functions = symbols, functions
 
     def fail(self, message):
-        raise ExpressionError(f"{self.what} {self.text!r}: {message}")
+        raise ExpressionError(f"{self.what} {_shown(self.text)}: {message}")
 
     def build(self, node):
         if isinstance(node, ast.Constant):
@@ -129,20 +138,24 @@ class _Builder:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = self.build(node.left), self.build(node.right)
             if isinstance(node.op, ast.Pow):
-                self.check_exponent(right)
+                self.check_power(left, right)
             if isinstance(node.op, ast.Div) and right == 0:
                 self.fail("division by zero")
             return _BINARY[type(node.op)](left, right)
         if isinstance(node, ast.Call):
             return self.call(node)
-        self.fail(f"'{ast.unparse(node)}' is not allowed (only numbers, names, + - * / ** and calls)")
+        self.fail(f"{_shown(ast.unparse(node))} is not allowed (only numbers, names, + - * / ** and calls)")
 
     def number(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             self.fail(f"{node.value!r} is not a number")
         if isinstance(node.value, int):
             return sympy.Integer(node.value)
-        return sympy.Rational(ast.get_source_segment(_source(self.text), node) or repr(node.value))
+        literal = ast.get_source_segment(_source(self.text), node) or repr(node.value)
+        try:
+            return to_rational(literal, where="a number")  # the decimal it spells; exponents bounded
+        except WeightsError as exc:
+            self.fail(str(exc))
 
     def name(self, name):
         if name in self.symbols:
@@ -161,6 +174,18 @@ class _Builder:
             self.fail(f"'{node.func.id}' takes exactly one argument")
         return self.functions[node.func.id](self.build(node.args[0]))
 
-    def check_exponent(self, exponent):
+    def check_power(self, base, exponent):
+        """Refuse powers too large to write down: |exponent| <= 1000 and results of <= 10^5 bits."""
         if exponent.is_number and (not exponent.is_real or abs(exponent) > _MAX_EXPONENT):
             self.fail(f"exponent {exponent} is out of range (|exponent| <= {_MAX_EXPONENT})")
+        if base.is_Rational and exponent.is_Integer:
+            bits = abs(int(exponent)) * max(int(base.p).bit_length(), int(base.q).bit_length())
+            if bits > _MAX_BITS:
+                self.fail(f"a power with exponent {exponent} is too large (more than {_MAX_BITS} bits)")
+        elif (
+            isinstance(base, sympy.Pow)
+            and exponent.is_number
+            and base.exp.is_number
+            and abs(base.exp * exponent) > _MAX_EXPONENT
+        ):
+            self.fail(f"exponent {base.exp * exponent} is out of range (|exponent| <= {_MAX_EXPONENT})")

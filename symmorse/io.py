@@ -60,6 +60,10 @@ def read_json(path: str, what: str = "file", error: type[InputError] = InputErro
         raise error(f"{what} {path!r} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise error(f"{what} {path!r} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise error(f"{what} {path!r} is nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise error(f"{what} {path!r} cannot be read: {exc}") from None
 
 
 @dataclass(frozen=True)

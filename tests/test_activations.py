@@ -99,3 +99,9 @@ def test_bad_activations_are_named(text, message):
 def test_aliases():
     assert get_activation("linear") is get_activation("identity")
     assert get_activation("ATAN").name == "arctan"
+
+
+def test_polynomial_activations_have_a_degree_limit():
+    with pytest.raises(ActivationError, match="degree above 100"):
+        get_activation("poly:(z**1000+1)**1000")  # refused before expanding
+    assert get_activation("poly:z**100+z").strictly_monotone is False

@@ -195,3 +195,18 @@ def test_non_monotone_activation_cannot_claim_proofs():
 def test_unreadable_certificates_raise(data, message):
     with pytest.raises(CertificateError, match=message):
         check_certificate(data)
+
+
+def test_malformed_graph_certificates_are_refused_not_crashed():
+    data = json.loads(json.dumps(certify("2,3,1").to_json()))
+    data["architecture"] = {"nodes": [], "edges": []}
+    assert not check_certificate(data).accepted
+    data["architecture"] = {"nodes": [{"id": "a"}], "edges": [{"source": "a", "target": "ghost"}]}
+    assert not check_certificate(data).accepted  # no KeyError on the undeclared node
+
+
+def test_non_rational_polynomial_activations_are_rejected():
+    data = fresh("2,3,1", "poly:z**3+z")
+    data["activation"] = "poly:pi*z**3+z"
+    result = check_certificate(data)
+    assert not result.accepted and "rational coefficients" in result.reason

@@ -81,3 +81,32 @@ def test_parser_never_fails_otherwise(text):
     except ExpressionError:
         return
     assert result.free_symbols <= {sympy.Symbol("x"), sympy.Symbol("y")}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("1e999999999*x", "exponent too large"),
+        ("((2**1000)**1000)**1000", "too large"),
+        ("((x+1)**1000)**1000", "out of range"),
+        ("-" * 9000 + "1", "nested too deeply"),
+    ],
+)
+def test_parser_refuses_numbers_too_large_to_build(text, message):
+    """Each of these used to hang or exhaust memory; now one clear error, at once."""
+    with pytest.raises(ExpressionError, match=message) as exc:
+        parse_expression(text, ["x"])
+    assert len(str(exc.value)) < 300  # the text is shortened in the message
+
+
+def test_reading_hostile_json_gives_one_clear_error(tmp_path):
+    from symmorse.errors import InputError
+    from symmorse.io import read_json
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    big = tmp_path / "big.json"
+    big.write_text('{"n": ' + "9" * 5000 + "}")
+    for path, message in ((deep, "nested too deeply"), (big, "cannot be read")):
+        with pytest.raises(InputError, match=message):
+            read_json(str(path))
