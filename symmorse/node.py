@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import mpmath
 import networkx as nx
 import sympy
+from sympy.matrices.exceptions import MatrixError
 from sympy.printing.str import StrPrinter
 
 from .activations import get_activation
@@ -307,18 +308,45 @@ def _affine_parts(field, h):
 
 
 def _matrix_exponential_flow(A, c, h):
+    """``exp(t [[A, c], [0, 0]])`` from the Jordan form ``P J P^-1``, real and in closed form.
+
+    ``exp(J t) = exp(D t) exp(N t)`` (D diagonal, N nilpotent, commuting), with
+    ``exp(lambda t) = exp(re(lambda) t) (cos(im(lambda) t) + i sin(im(lambda) t))``; the
+    constants of P and P^-1 are put in radical normal form first, so the imaginary
+    parts cancel on expansion.
+    """
     m = A.rows
     if any(degree > 2 for factor, _ in A.charpoly().factor_list()[1] for degree in [sympy.degree(factor)]):
         return None  # eigenvalues beyond quadratics: leave it to numerics
     M = sympy.zeros(m + 1, m + 1)
     M[:m, :m], M[:m, m] = A, c
-    E = (M * TIME).exp()  # complex eigenvalues give re/im of complex exponentials: expand them
-    E = E.applyfunc(
-        lambda e: sympy.expand(sympy.expand_complex(e)) if e.has(sympy.I, sympy.re, sympy.im) else e
+    try:
+        P, J = M.jordan_form()
+    except (MatrixError, NotImplementedError):
+        return None
+    P = P.applyfunc(_radical_normal_form)
+    P_inv = P.inv().applyfunc(_radical_normal_form)
+    eigenvalues = [_radical_normal_form(J[i, i]) for i in range(m + 1)]
+    exp_D = sympy.diag(
+        *[
+            sympy.exp(sympy.re(v) * TIME)
+            * (sympy.cos(sympy.im(v) * TIME) + sympy.I * sympy.sin(sympy.im(v) * TIME))
+            for v in eigenvalues
+        ]
     )
+    N = J - sympy.diag(*[J[i, i] for i in range(m + 1)])
+    exp_N, term = sympy.zeros(m + 1, m + 1), sympy.eye(m + 1)
+    for k in range(m + 1):
+        exp_N += term / sympy.factorial(k)
+        term = term * N * TIME
+    E = (P * exp_D * exp_N * P_inv).applyfunc(lambda e: sympy.expand(sympy.expand_complex(sympy.expand(e))))
     if E.has(sympy.I, sympy.re, sympy.im):
         return None
     return list(E[:m, :m] * sympy.Matrix(h) + E[:m, m])
+
+
+def _radical_normal_form(value):
+    return sympy.expand(sympy.radsimp(sympy.expand_complex(value)))
 
 
 def _quadrature_friendly(expr, s):
