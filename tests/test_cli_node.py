@@ -134,6 +134,10 @@ def test_embed_text(capsys):
         ["embed", "sin(x)", "--vars", "x", "--exact"],  # non-polynomial where a polynomial is needed
         ["embed", "x", "--vars", "x", "--time", "0"],
         ["embed", "x", "--vars", "x,,y"],
+        ["embed", "log(x)", "--vars", "x"],  # undefined for x <= 0: no neural ODE has Phi = f
+        ["embed", "1/x", "--vars", "x"],
+        ["embed", "sqrt(x)", "--vars", "x"],
+        ["embed", "x*t", "--vars", "x,t"],  # t is the flow's time
         ["check", "/nonexistent/cert.json"],
     ],
 )
