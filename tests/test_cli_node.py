@@ -192,3 +192,21 @@ def test_node_generic_verdict_says_the_given_W_out_is_not_used(capsys, tmp_path)
     cert.write_text(json.dumps(data))
     code, out, _ = run(capsys, "check", str(cert))
     assert code == 1 and "W_out must be free" in out
+
+
+def test_depth_compare_units_seeing_the_same_input(capsys):
+    """Both units see h: the block is h + tanh(h), a diffeomorphism; no singular chart point is claimed."""
+    layers = '{"A": [[1],[1]], "V": [[3,-2]], "c": [0,0]}'
+    code, out, _ = run(capsys, "depth-compare", "--inputs", "1", "--layers", layers, "--steps", "1", "--json")
+    d = json.loads(out)["resnet"]
+    assert (
+        code == 0 and d["block"]["verdict"] == "diffeomorphism" and d["block"]["singular_chart_point"] is None
+    )
+    assert d["critical_points_status"] == "none (proved)"
+
+
+@pytest.mark.parametrize("activation", ["silu", "gelu"])
+def test_depth_compare_activation_without_chart(capsys, activation):
+    layers = json.dumps({"A": [[1]], "V": [[-2]], "c": [0], "activation": activation})
+    code, out, err = run(capsys, "depth-compare", "--inputs", "1", "--layers", layers)
+    assert code == 0 and "block: singular" in out and not err
