@@ -18,25 +18,14 @@ import sympy
 from flint import fmpq, fmpq_mat
 
 from .errors import CertificateError, ExpressionError, WeightsError
-from .exact import to_arb, to_rational
+from .exact import real_analytic, to_arb, to_rational
 from .expressions import FUNCTIONS, parse_expression
 
-__all__ = ["FORMAT", "check", "real_analytic"]
+__all__ = ["FORMAT", "check"]
 
 FORMAT = "symmorse-node/1"
 _TIME = sympy.Symbol("t", real=True)
 _Z = sympy.Dummy("z")
-_ENTIRE = (
-    sympy.exp,
-    sympy.sin,
-    sympy.cos,
-    sympy.sinh,
-    sympy.cosh,
-    sympy.tanh,
-    sympy.atan,
-    sympy.asinh,
-    sympy.erf,
-)
 _VERDICTS = {
     "constant": ("everywhere", "fails"),
     "non-augmented": ("none", "generic"),
@@ -392,36 +381,6 @@ def _nonzero(e) -> bool:
     except ValueError:
         return False
     return ball > 0 or ball < 0
-
-
-def real_analytic(e: sympy.Expr) -> bool:
-    """Whether ``e`` is real-analytic on all of R^k, by construction (its symbols are real).
-
-    Polynomials, exp, sin, cos, sinh, cosh, tanh, atan, asinh, erf, powers and
-    logarithms of provably positive bases, and constants that a finite real ball
-    encloses; False means "not shown".
-
-    Examples
-    --------
-    >>> x = sympy.Symbol("x", real=True)
-    >>> real_analytic(sympy.exp(x) / (1 + x**2)), real_analytic(1 / x), real_analytic(sympy.log(x))
-    (True, False, False)
-    """
-    if not e.free_symbols:  # a constant: a finite real ball shows it is a well-defined real number
-        try:
-            return to_arb(e).is_finite()
-        except ValueError:
-            return False
-    if e.is_Atom:
-        return e.is_real is True
-    if e.is_Add or e.is_Mul:
-        return all(real_analytic(a) for a in e.args)
-    if e.is_Pow:
-        ok_power = (e.exp.is_Integer and e.exp >= 0) or e.base.is_positive is True
-        return ok_power and real_analytic(e.base) and real_analytic(e.exp)
-    if isinstance(e, sympy.log):
-        return e.args[0].is_positive is True and real_analytic(e.args[0])
-    return isinstance(e, _ENTIRE) and real_analytic(e.args[0])
 
 
 def _rank(M: sympy.Matrix) -> int:

@@ -27,10 +27,10 @@ import flint
 import mpmath
 import sympy
 
-from .check_node import FORMAT, real_analytic
+from .check_node import FORMAT
 from .checker import check_certificate
 from .errors import CertificateError, InputError
-from .exact import rational_string, to_arb, to_rational
+from .exact import rational_string, real_analytic, to_arb, to_rational
 from .expressions import FUNCTIONS, parse_expression
 from .node import NeuralODE, NodeWeights, expression_text, phase_symbols, vanishes
 

@@ -33,7 +33,7 @@ from sympy.printing.str import StrPrinter
 
 from .activations import get_activation
 from .errors import ExpressionError, InputError, WeightsError
-from .exact import rational_string, to_rational
+from .exact import rational_string, real_analytic, to_rational
 from .expressions import parse_expression
 from .variational import FlowVariations, flow_with_variations
 
@@ -584,12 +584,17 @@ class NeuralODE:
         texts = (
             split_components(self._user_flow, "flow") if isinstance(self._user_flow, str) else self._user_flow
         )
-        if len(texts) != self.m:
-            raise InputError(f"the flow has {len(texts)} components, the field has {self.m}")
+        if not isinstance(texts, Sequence) or len(texts) != self.m:
+            raise InputError(f"the flow must have {self.m} components, like the field")
         exprs = [self._parse(p, [*self.h, TIME], f"flow component {i}") for i, p in enumerate(texts, 1)]
         problem = flow_residual(self.field, exprs, self.h)
         if problem is not None:
             raise InputError(f"the given flow does not solve h' = f(h): {problem}")
+        if not all(real_analytic(p) for p in exprs):
+            raise InputError(
+                "the given flow is not shown to be real-analytic on all of R^(m+1) (e.g. it has a pole), "
+                "so it is not shown to exist up to time T from every start point"
+            )
         return Flow(tuple(exprs), "user-given (checked against the ODE)")
 
     def describe(self) -> str:
@@ -696,8 +701,8 @@ class NeuralODE:
         >>> [mpmath.nstr(v, 10) for v in (e.value, e.gradient[0], e.hessian[0, 0])]
         ['0.125', '0.75', '3.0']
         """
-        if len(x) != self.n:
-            raise WeightsError(f"expected an input of length {self.n}, got {len(x)}")
+        if not isinstance(x, Sequence) or len(x) != self.n:
+            raise WeightsError(f"expected an input of length {self.n}, got {x!r}")
         with mpmath.workdps(digits + 10):
             W, b = _mp_matrix(weights.W), _mp_matrix(weights.b)
             w_out = _mp_matrix(weights.W_out)
@@ -751,8 +756,8 @@ class NeuralODE:
         with mpmath.workdps(digits + 10):
             tol = mpmath.mpf(10) ** (-digits)
             for start in starts:
-                if len(start) != self.n:
-                    raise WeightsError(f"a start point must have {self.n} entries, got {len(start)}")
+                if not isinstance(start, Sequence) or len(start) != self.n:
+                    raise WeightsError(f"a start point must have {self.n} entries, got {start!r}")
                 point = self._newton([_mpf(v) for v in start], weights, digits, tol, integrate)
                 if point is None or any(
                     mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol)

@@ -154,23 +154,24 @@ def resnet(
     """
     G = resnet_graph(inputs, phase, hidden, lift)
     values: dict[str, object] = dict(_fixed_parameters(G))
-    weights = weights or {}
-    unknown = set(weights) - {"lift", "blocks", "out"}
-    if unknown:
-        raise WeightsError(f"residual network weights: unknown keys {sorted(unknown)}")
+    weights = _section(weights or {}, {"lift", "blocks", "out"}, set(), "the weights")
     state = [f"s0_{i}" for i in range(1, phase + 1)] if lift else [f"x{i}" for i in range(1, inputs + 1)]
     xs = [f"x{i}" for i in range(1, inputs + 1)]
     if "lift" in weights:
         if not lift:
             raise WeightsError("residual network weights: 'lift' given for a network without a lift")
-        values.update(_matrix_parameters(G, state, xs, weights["lift"]["W"], "lift W"))
-        values.update(_vector_parameters(G, state, weights["lift"].get("b", [0] * phase), "lift b"))
+        part = _section(weights["lift"], {"W", "b"}, {"W"}, "'lift'")
+        values.update(_matrix_parameters(G, state, xs, part["W"], "lift W"))
+        values.update(_vector_parameters(G, state, part.get("b", [0] * phase), "lift b"))
     blocks = weights.get("blocks", [])
+    if not isinstance(blocks, list):
+        raise WeightsError('residual network weights: \'blocks\' must be a list of {"W", "b", "V"} objects')
     if len(blocks) > len(hidden):
         raise WeightsError(
             f"residual network weights: {len(blocks)} blocks given, the network has {len(hidden)}"
         )
     for j, block in enumerate(blocks, start=1):
+        block = _section(block, {"W", "b", "V"}, {"W", "V"}, f"block {j}")
         units = [f"a{j}_{k}" for k in range(1, hidden[j - 1] + 1)]
         new = [f"s{j}_{i}" for i in range(1, phase + 1)]
         values.update(_matrix_parameters(G, units, state, block["W"], f"block {j} W"))
@@ -179,10 +180,24 @@ def resnet(
         state = new
     if "out" in weights:
         last = [f"s{len(hidden)}_{i}" for i in range(1, phase + 1)]
-        values.update(_matrix_parameters(G, ["y"], last, weights["out"]["W"], "out W"))
-        b_out = weights["out"].get("b", 0)
+        part = _section(weights["out"], {"W", "b"}, {"W"}, "'out'")
+        values.update(_matrix_parameters(G, ["y"], last, part["W"], "out W"))
+        b_out = part.get("b", 0)
         values.update(_vector_parameters(G, ["y"], b_out if isinstance(b_out, list) else [b_out], "out b"))
     return Network(G, activation, values)
+
+
+def _section(value: object, keys: set, required: set, what: str) -> Mapping:
+    """A part of the weights: an object with only ``keys``, among them ``required``."""
+    if not isinstance(value, Mapping):
+        raise WeightsError(f"residual network weights: {what} must be an object with keys {sorted(keys)}")
+    unknown = set(value) - keys
+    if unknown:
+        raise WeightsError(f"residual network weights: {what} has unknown keys {sorted(map(str, unknown))}")
+    missing = required - set(value)
+    if missing:
+        raise WeightsError(f"residual network weights: {what} lacks {sorted(missing)}")
+    return value
 
 
 def _check_steps(steps: object) -> None:

@@ -8,8 +8,8 @@ import sympy
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from symmorse.check_node import real_analytic
 from symmorse.errors import ExpressionError, InputError, WeightsError
+from symmorse.exact import real_analytic
 from symmorse.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
 from symmorse.node_classify import classify_node
 from symmorse.variational import flow_with_variations
@@ -67,14 +67,15 @@ def test_user_flow_checked():
     assert node.flow.method.startswith("user-given")
     with pytest.raises(InputError, match="does not solve"):
         _ = NeuralODE(1, "h2, -h1", flow="h1*cos(t), h2").flow
-    with pytest.raises(InputError, match="2 components"):
+    with pytest.raises(InputError, match="3 components"):
         _ = NeuralODE(1, "h2, -h1, 0", flow="h1, h2").flow
 
 
 def test_user_flow_for_field_without_closed_form():
-    """h' = h^2 has no triangular/affine closed form; the user supplies phi_t(h) = h/(1 - t h)."""
-    node = NeuralODE(1, "h1**2", flow="h1/(1 - t*h1)")
-    assert node.flow is not None
+    """h' = (1, cos h1) is beyond quadrature here; the user supplies the (global) flow."""
+    assert closed_form_flow(NeuralODE(1, "1, cos(h1)").field, phase_symbols(2)) is None
+    node = NeuralODE(1, "1, cos(h1)", flow="h1 + t, h2 + sin(h1 + t) - sin(h1)")
+    assert node.flow.method.startswith("user-given")
 
 
 # -- derivatives through the flow -----------------------------------------------------------
@@ -319,6 +320,18 @@ def test_too_flat_field_is_undecided_not_generic():
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         NeuralODE(**kwargs)
+
+
+def test_user_flow_that_blows_up_is_refused():
+    """h1/(1 - t h1) solves h1' = h1^2 symbolically but blows up at t = 1/h1: Phi is not defined."""
+    h1, t = sympy.symbols("h1 t")
+    p = h1 / (1 - t * h1)
+    assert sympy.simplify(sympy.diff(p, t) - p**2) == 0 and sympy.solve(1 - t * h1, t) == [1 / h1]
+    node = NeuralODE(1, "h1**2, 0", flow="h1/(1 - t*h1), h2")
+    with pytest.raises(InputError, match="real-analytic"):
+        _ = node.flow
+    with pytest.raises(InputError, match="components"):
+        _ = NeuralODE(1, "h1", flow=5).flow
 
 
 def test_weight_shape_mismatch():

@@ -6,7 +6,7 @@ import sympy
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from symmorse.errors import ArchitectureError, InputError
+from symmorse.errors import ArchitectureError, InputError, WeightsError
 from symmorse.node import NeuralODE, layer_field
 from symmorse.node_classify import classify_node
 from symmorse.resnet import (
@@ -190,6 +190,24 @@ def test_constant_output_weight_makes_both_sides_constant():
     d = depth_compare(node, 1, node.weights(W="1", W_out="0"))
     assert d.node_classification.node_class == "constant" and d.resnet_status == "everywhere (proved)"
     assert sympy.diff(euler_resnet(node, 1, node.weights(W="1", W_out="0")).output, "x1") == 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [
+        ({"lift": {"b": [0]}}, "'lift' lacks"),
+        ({"blocks": [{"W": [[1]]}]}, "block 1 lacks"),
+        ({"out": {}}, "'out' lacks"),
+        ({"lift": [1]}, "must be an object"),
+        ({"blocks": {"W": 1}}, "must be a list"),
+        ({"blocks": [5]}, "block 1 must be an object"),
+        ({"blocks": [{"W": [[1]], "V": [[1]], "w": 1}]}, "unknown keys"),
+        ([1], "must be an object"),
+    ],
+)
+def test_malformed_weights_are_weights_errors(weights, match):
+    with pytest.raises(WeightsError, match=match):
+        resnet(1, 1, [1], weights=weights)
 
 
 def test_bad_input():
