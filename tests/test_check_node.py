@@ -247,6 +247,15 @@ def test_algebraic_residual_is_decided_exactly():
     assert not check_certificate(cert).accepted
 
 
+def test_high_degree_algebraic_residual_is_not_decided_but_rejected():
+    """Twelve square roots (degree up to 4096) and a 1e-40 error: rejected quickly, no minimal polynomial."""
+    cert = copy.deepcopy(CERTS["augmented"])
+    terms = " + ".join(f"sqrt({p})" for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37))
+    w = cert["witness"]["W_out"][1]
+    cert["witness"]["W_out"][1] = f"({w}) + ({terms}) - ({terms})*(1 + 10**-40)"
+    assert not check_certificate(cert).accepted
+
+
 def test_false_identity_is_refuted_without_simplify(monkeypatch):
     """A flow that does not solve the field is refuted at a rational point by ball arithmetic."""
     monkeypatch.setattr(sympy, "simplify", lambda *a, **k: (_ for _ in ()).throw(AssertionError("simplify")))
