@@ -3,13 +3,16 @@
 A certificate states a neural ODE ``Phi(x) = W~ phi_T(W x + b) + b~`` (input
 width n, phase space m, field in ``h1..hm``, final time T, optionally the
 closed-form flow in ``h1..hm, t``) and either a classification or an exact
-embedding ``Phi = f``.  This kernel re-derives every claim with exact
-arithmetic: the flow is checked against the ODE symbolically, ranks are
-computed with python-flint, Dphi_T and D^2phi_T are differentiated from the
-flow, equalities are shown by expansion/simplification and inequalities by
-rigorous ball arithmetic.  It imports only the exact-number and whitelisted
-parsing helpers (a test enforces this); see ``docs/neural-odes.md`` for the
-format and the theorems each class rests on.
+embedding ``Phi = f``; a classification ranges over the weights it leaves
+free (``claims.free_weights``).  This kernel re-derives every claim with exact
+arithmetic: the flow is checked against the ODE symbolically (and must be
+real-analytic on all of R^(m+1) wherever it is used, so it is global), ranks
+are computed with python-flint, Dphi_T and D^2phi_T are differentiated from
+the flow, identities are shown by expansion (refuted by balls at rational
+points, else simplified), constants are decided exactly (expansion, minimal
+polynomials) and inequalities by rigorous ball arithmetic.  It imports only
+the exact-number and whitelisted parsing helpers (a test enforces this); see
+``docs/neural-odes.md`` for the format and the theorems each class rests on.
 """
 
 from __future__ import annotations
