@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ import sympy
 from .check_node import FORMAT
 from .checker import check_certificate
 from .errors import CertificateError, InputError
-from .exact import rational_string, to_arb, to_rational
+from .exact import rational_string, real_analytic, to_arb, to_rational
 from .expressions import FUNCTIONS, parse_expression
 from .node import NeuralODE, NodeWeights, expression_text, phase_symbols, vanishes
 
@@ -128,6 +129,11 @@ def parse_target(text: str, variables: str | Sequence[str]) -> tuple[sympy.Expr,
     clash = [v for v in names if v in FUNCTIONS or v in ("E", "pi")]
     if clash:
         raise InputError(f"variable name {clash[0]!r} is reserved (a function or constant)")
+    clash = [v for v in names if v == "t" or re.fullmatch(r"h[0-9]+", v)]
+    if clash:
+        raise InputError(
+            f"variable name {clash[0]!r} is reserved (the neural ODE's time t and coordinates h1, h2, ...)"
+        )
     xs = [sympy.Symbol(v, real=True) for v in names]
     return parse_expression(text, xs, what="target"), xs
 
@@ -671,6 +677,13 @@ def shear_embedding(f: sympy.Expr, variables: Sequence[sympy.Symbol], time: obje
     ``Phi(x) = phi_T(x, 0)_{n+1} = f(x)``.  ``verified`` is True only when the
     certificate kernel accepts the embedding certificate.
 
+    Raises
+    ------
+    InputError
+        For T <= 0, or a target not shown to be real-analytic on all of R^n
+        (``log(x)``, ``1/x``, ``sqrt(x)``, ``abs(x)``: the field would be undefined
+        or not smooth somewhere, and Phi = f would be false there).
+
     Examples
     --------
     >>> c = shear_embedding(*parse_target("x**3 + y**2", "x,y"))
@@ -683,6 +696,12 @@ def shear_embedding(f: sympy.Expr, variables: Sequence[sympy.Symbol], time: obje
     T = to_rational(time, "T") if not isinstance(time, sympy.Rational) else time
     if T <= 0:
         raise InputError(f"the final time T must be positive, got T = {T}")
+    if not real_analytic(f):
+        raise InputError(
+            f"the target {f} is not shown to be real-analytic on all of R^{n} (symmorse embeds functions "
+            "defined on the whole space: polynomials, exp, sin, cos, sinh, cosh, tanh, atan, asinh, erf, "
+            "powers and logs of provably positive expressions)"
+        )
     node = NeuralODE(n, [sympy.Integer(0)] * n + [f.xreplace(dict(zip(xs, h))) / T], time=T)
     weights = node.weights()  # W = [I; 0], b = 0, W~ = e_{n+1}, b~ = 0
     if node.flow is None:

@@ -6,7 +6,9 @@ fraction the float *is*, so a trained weight is analysed exactly, not a
 rounding of it).  Everything is converted to :class:`sympy.Rational` here, in
 one place, and written back as rational strings.  Exact constants that are not
 rational (``exp(-2)``, ``sqrt(3)``) are enclosed rigorously in python-flint
-balls by :func:`to_arb`, so their sign can be proved.
+balls by :func:`to_arb`, so their sign can be proved, and
+:func:`real_analytic` recognises expressions defined and analytic on all of R^k
+(flows that exist for all time, targets defined everywhere).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import sympy
 
 from .errors import WeightsError
 
-__all__ = ["to_rational", "rational_string", "to_arb"]
+__all__ = ["to_rational", "rational_string", "to_arb", "real_analytic"]
 
 _RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
 _DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -166,3 +168,46 @@ def to_arb(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
     if function is not None and len(expr.args) == 1:
         return function(to_arb(expr.args[0], values))
     raise ValueError(f"cannot enclose {expr} in a real ball")
+
+
+_ENTIRE = (
+    sympy.exp,
+    sympy.sin,
+    sympy.cos,
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+    sympy.atan,
+    sympy.asinh,
+    sympy.erf,
+)
+
+
+def real_analytic(e: sympy.Expr) -> bool:
+    """Whether ``e`` is real-analytic on all of R^k, by construction (its symbols are real).
+
+    Polynomials, exp, sin, cos, sinh, cosh, tanh, atan, asinh, erf, powers and
+    logarithms of provably positive bases, and constants that a finite real ball
+    encloses; False means "not shown".
+
+    Examples
+    --------
+    >>> x = sympy.Symbol("x", real=True)
+    >>> real_analytic(sympy.exp(x) / (1 + x**2)), real_analytic(1 / x), real_analytic(sympy.log(x))
+    (True, False, False)
+    """
+    if not e.free_symbols:  # a constant: a finite real ball shows it is a well-defined real number
+        try:
+            return to_arb(e).is_finite()
+        except ValueError:
+            return False
+    if e.is_Atom:
+        return e.is_real is True
+    if e.is_Add or e.is_Mul:
+        return all(real_analytic(a) for a in e.args)
+    if e.is_Pow:
+        ok_power = (e.exp.is_Integer and e.exp >= 0) or e.base.is_positive is True
+        return ok_power and real_analytic(e.base) and real_analytic(e.exp)
+    if isinstance(e, sympy.log):
+        return e.args[0].is_positive is True and real_analytic(e.args[0])
+    return isinstance(e, _ENTIRE) and real_analytic(e.args[0])

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 import mpmath
 import networkx as nx
 import sympy
+from sympy.matrices.exceptions import MatrixError
 from sympy.printing.str import StrPrinter
 
 from .activations import get_activation
 from .errors import ExpressionError, InputError, WeightsError
-from .exact import rational_string, to_rational
+from .exact import rational_string, real_analytic, to_rational
 from .expressions import parse_expression
 from .variational import FlowVariations, flow_with_variations
 
@@ -307,18 +308,45 @@ def _affine_parts(field, h):
 
 
 def _matrix_exponential_flow(A, c, h):
+    """``exp(t [[A, c], [0, 0]])`` from the Jordan form ``P J P^-1``, real and in closed form.
+
+    ``exp(J t) = exp(D t) exp(N t)`` (D diagonal, N nilpotent, commuting), with
+    ``exp(lambda t) = exp(re(lambda) t) (cos(im(lambda) t) + i sin(im(lambda) t))``; the
+    constants of P and P^-1 are put in radical normal form first, so the imaginary
+    parts cancel on expansion.
+    """
     m = A.rows
     if any(degree > 2 for factor, _ in A.charpoly().factor_list()[1] for degree in [sympy.degree(factor)]):
         return None  # eigenvalues beyond quadratics: leave it to numerics
     M = sympy.zeros(m + 1, m + 1)
     M[:m, :m], M[:m, m] = A, c
-    E = (M * TIME).exp()  # complex eigenvalues give re/im of complex exponentials: expand them
-    E = E.applyfunc(
-        lambda e: sympy.expand(sympy.expand_complex(e)) if e.has(sympy.I, sympy.re, sympy.im) else e
+    try:
+        P, J = M.jordan_form()
+    except (MatrixError, NotImplementedError):
+        return None
+    P = P.applyfunc(_radical_normal_form)
+    P_inv = P.inv().applyfunc(_radical_normal_form)
+    eigenvalues = [_radical_normal_form(J[i, i]) for i in range(m + 1)]
+    exp_D = sympy.diag(
+        *[
+            sympy.exp(sympy.re(v) * TIME)
+            * (sympy.cos(sympy.im(v) * TIME) + sympy.I * sympy.sin(sympy.im(v) * TIME))
+            for v in eigenvalues
+        ]
     )
+    N = J - sympy.diag(*[J[i, i] for i in range(m + 1)])
+    exp_N, term = sympy.zeros(m + 1, m + 1), sympy.eye(m + 1)
+    for k in range(m + 1):
+        exp_N += term / sympy.factorial(k)
+        term = term * N * TIME
+    E = (P * exp_D * exp_N * P_inv).applyfunc(lambda e: sympy.expand(sympy.expand_complex(sympy.expand(e))))
     if E.has(sympy.I, sympy.re, sympy.im):
         return None
     return list(E[:m, :m] * sympy.Matrix(h) + E[:m, m])
+
+
+def _radical_normal_form(value):
+    return sympy.expand(sympy.radsimp(sympy.expand_complex(value)))
 
 
 def _quadrature_friendly(expr, s):
@@ -556,12 +584,17 @@ class NeuralODE:
         texts = (
             split_components(self._user_flow, "flow") if isinstance(self._user_flow, str) else self._user_flow
         )
-        if len(texts) != self.m:
-            raise InputError(f"the flow has {len(texts)} components, the field has {self.m}")
+        if not isinstance(texts, Sequence) or len(texts) != self.m:
+            raise InputError(f"the flow must have {self.m} components, like the field")
         exprs = [self._parse(p, [*self.h, TIME], f"flow component {i}") for i, p in enumerate(texts, 1)]
         problem = flow_residual(self.field, exprs, self.h)
         if problem is not None:
             raise InputError(f"the given flow does not solve h' = f(h): {problem}")
+        if not all(real_analytic(p) for p in exprs):
+            raise InputError(
+                "the given flow is not shown to be real-analytic on all of R^(m+1) (e.g. it has a pole), "
+                "so it is not shown to exist up to time T from every start point"
+            )
         return Flow(tuple(exprs), "user-given (checked against the ODE)")
 
     def describe(self) -> str:
@@ -668,8 +701,8 @@ class NeuralODE:
         >>> [mpmath.nstr(v, 10) for v in (e.value, e.gradient[0], e.hessian[0, 0])]
         ['0.125', '0.75', '3.0']
         """
-        if len(x) != self.n:
-            raise WeightsError(f"expected an input of length {self.n}, got {len(x)}")
+        if not isinstance(x, Sequence) or len(x) != self.n:
+            raise WeightsError(f"expected an input of length {self.n}, got {x!r}")
         with mpmath.workdps(digits + 10):
             W, b = _mp_matrix(weights.W), _mp_matrix(weights.b)
             w_out = _mp_matrix(weights.W_out)
@@ -723,8 +756,8 @@ class NeuralODE:
         with mpmath.workdps(digits + 10):
             tol = mpmath.mpf(10) ** (-digits)
             for start in starts:
-                if len(start) != self.n:
-                    raise WeightsError(f"a start point must have {self.n} entries, got {len(start)}")
+                if not isinstance(start, Sequence) or len(start) != self.n:
+                    raise WeightsError(f"a start point must have {self.n} entries, got {start!r}")
                 point = self._newton([_mpf(v) for v in start], weights, digits, tol, integrate)
                 if point is None or any(
                     mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol)

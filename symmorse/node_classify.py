@@ -12,6 +12,10 @@ A witness is a point of the critical bundle ``{W^T u = 0, u = Dphi_T(y)^T W~^T}`
 certificate is written, and the verdict is ``proved`` only when the
 independent kernel :mod:`symmorse.check_node` accepts it; without one the
 witness is computed from the variational equations and labelled ``numerical``.
+A verdict ranges over the weights that are not given (``free_weights``): a
+given W~ is used as fixed only where its value decides the answer (W~ = 0,
+or an affine field with W given too: then grad Phi is one exact constant);
+the generic classes are statements about generic W~ and b.
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ class NodeClassification:
         ``proved`` only when the certificate kernel accepted the certificate.
     reason : str
     rank_W, rank_W_out : int
+    free_weights : tuple of str
+        The weights the verdict ranges over (those not fixed), from ``W, b, W_out, b_out``.
+    scope : str
+        The same in words, and whether a given W~ was used.
     digits : int or None
         Precision of a numerical verdict.
     certificate : dict or None
@@ -65,6 +73,8 @@ class NodeClassification:
     reason: str
     rank_W: int
     rank_W_out: int
+    free_weights: tuple[str, ...] = ("W", "b", "W_out", "b_out")
+    scope: str = ""
     digits: int | None = None
     certificate: dict | None = None
     witness: dict | None = field(default=None)
@@ -79,6 +89,8 @@ class NodeClassification:
             "reason": self.reason,
             "rank_W": self.rank_W,
             "rank_W_out": self.rank_W_out,
+            "free_weights": list(self.free_weights),
+            "scope": self.scope,
             "witness": self.witness,
         }
 
@@ -116,7 +128,11 @@ def classify_node(
     W : matrix, optional
         A fixed input weight (m x n, exact); by default W is generic (full rank).
     W_out : row, optional
-        A fixed output weight; only its rank matters (0 makes Phi constant).
+        An output weight.  It is used as fixed where its value decides the
+        answer: W~ = 0 (Phi constant), or an affine field with W given (grad
+        Phi is then one exact constant: critical points ``none`` or
+        ``everywhere``).  Otherwise the verdict is about every or generic
+        W~ (see ``free_weights`` and ``scope``), and a given W~ is not used.
     seed : int
         Seed of the witness search (same seed, same certificate).
     digits : int
@@ -149,6 +165,7 @@ def classify_node(
     rank_out = exact_rank(Wo) if Wo is not None else 1
     base = _Base(node, Wm, Wo, rank_W, rank_out)
     if rank_out == 0 or rank_W == 0:
+        base.fixed_out = rank_out == 0
         which = "W_out = 0" if rank_out == 0 else "W = 0"
         return base.structural(
             "constant",
@@ -164,6 +181,8 @@ def classify_node(
             f"rank W = m = {m} (m <= n): grad Phi = W^T Dphi_T(y)^T W_out^T with W^T injective, "
             "Dphi_T invertible and W_out != 0 never vanishes, for every b, W_out != 0, b_out",
         )
+    if node.is_affine and Wm is not None and Wo is not None:
+        return _affine_slope(base)
     if node.is_affine:
         return base.structural(
             "affine",
@@ -188,6 +207,27 @@ class _Base:
 
     def __init__(self, node, W, W_out, rank_W, rank_out):
         self.node, self.W, self.W_out, self.rank_W, self.rank_out = node, W, W_out, rank_W, rank_out
+        self.fixed_out = False  # whether the verdict is about the given W_out (set before the skeleton)
+
+    def free_weights(self):
+        fixed = {"W": self.W is not None, "W_out": self.fixed_out}
+        return tuple(name for name in ("W", "b", "W_out", "b_out") if not fixed.get(name, False))
+
+    def scope(self, cls):
+        free = self.free_weights()
+        fixed = [name for name in ("W", "W_out") if name not in free]
+        text = f"fixed: {', '.join(fixed) or 'none'}; the verdict ranges over {', '.join(free)}"
+        if self.W is None:
+            text += f" (W generic, of rank {self.rank_W})"
+        if self.W_out is not None and not self.fixed_out:
+            if cls in ("constant", "non-augmented"):
+                text += "; the given W_out is covered: the verdict holds for every W_out"
+            else:
+                text += (
+                    f"; the given W_out is NOT used: the verdict is about generic ({', '.join(free)}), not "
+                    "about this W_out (for it, try --critical-points, numerical)"
+                )
+        return text
 
     def kind(self):
         return "degenerate" if self.rank_W < self.node.n else "augmented"
@@ -214,14 +254,29 @@ class _Base:
             "field": [expression_text(f) for f in node.field],
             "flow": None if node.flow is None else [expression_text(p) for p in node.flow.expressions],
             "W": None if self.W is None else _rows(self.W),
-            "W_out": None if self.W_out is None else _rows(self.W_out)[0],
-            "claims": {"rank_W": self.rank_W, "rank_W_out": self.rank_out},
+            "W_out": _rows(self.W_out)[0] if self.fixed_out else None,
+            "claims": {
+                "rank_W": self.rank_W,
+                "rank_W_out": self.rank_out,
+                "free_weights": list(self.free_weights()),
+            },
             "verdict": {"class": cls, "critical_points": critical, "morse": morse},
             "witness": witness,
         }
 
     def result(self, cls, critical, morse, status, reason, **extra):
-        return NodeClassification(cls, critical, morse, status, reason, self.rank_W, self.rank_out, **extra)
+        return NodeClassification(
+            cls,
+            critical,
+            morse,
+            status,
+            reason,
+            self.rank_W,
+            self.rank_out,
+            self.free_weights(),
+            self.scope(cls),
+            **extra,
+        )
 
     def structural(self, cls, critical, morse, reason):
         cert = self.skeleton(cls, critical, morse)
@@ -231,6 +286,39 @@ class _Base:
                 cls, critical, morse, "undecided", f"{reason} (not certified: {checked.reason})"
             )
         return self.result(cls, critical, morse, "proved", reason, certificate=cert)
+
+
+def _affine_slope(base):
+    """Affine field, W and W_out given: grad Phi = W^T Dphi_T^T W_out^T is one exact constant."""
+    node = base.node
+    base.fixed_out = True
+    if node.flow is None:
+        return base.result(
+            "affine",
+            "undecided",
+            "undecided",
+            "undecided",
+            "the field is affine but its flow has no closed form here, so grad Phi = W^T Dphi_T^T W_out^T "
+            "(a constant) is not computed exactly",
+        )
+    _, D, _ = node.derivatives_at([0] * node.m)
+    slope = [sympy.simplify(g) for g in base.W.T * D.T * base.W_out.T]
+    shown = ", ".join(map(str, slope))
+    if all(g == 0 for g in slope):
+        return base.structural(
+            "affine",
+            "everywhere",
+            "fails",
+            f"the field is affine and grad Phi = W^T Dphi_T^T W_out^T = ({shown}) = 0: for these W and W_out "
+            "Phi is constant for every b, b_out, so every point is a degenerate critical point",
+        )
+    return base.structural(
+        "affine",
+        "none",
+        "generic",
+        f"the field is affine, so grad Phi = W^T Dphi_T^T W_out^T = ({shown}) is constant; it is not 0, so "
+        "for these W and W_out Phi has no critical points, for every b, b_out",
+    )
 
 
 def _check(cert):
@@ -376,6 +464,7 @@ def classification_text(node: NeuralODE, c: NodeClassification) -> str:
     lines = [
         node.describe(),
         f"class: {c.node_class}   critical points: {c.critical_points}   Morse: {c.morse}   status: {status}",
+        f"scope: {c.scope}",
         f"rank W = {c.rank_W}, rank W_out = {c.rank_W_out}"
         + (
             ""
@@ -385,5 +474,8 @@ def classification_text(node: NeuralODE, c: NodeClassification) -> str:
         f"reason: {c.reason}",
     ]
     if c.witness:
-        lines.append("witness: " + ", ".join(f"{k} = {v}" for k, v in c.witness.items()))
+        lines.append(
+            "witness (a point of weight space, b = y): "
+            + ", ".join(f"{k} = {v}" for k, v in c.witness.items())
+        )
     return "\n".join(lines)

@@ -15,6 +15,7 @@ sets the Euler discretisation of a layered neural ODE beside the ODE itself.
 
 from __future__ import annotations
 
+import random
 import textwrap
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import networkx as nx
 import sympy
 from sympy.calculus.util import maximum
 
-from .activations import U, get_activation
+from .activations import U, Z, get_activation
 from .architecture import bias_parameter, edge_parameter, from_graph, hidden_nodes
 from .errors import ArchitectureError, InputError, WeightsError
 from .exact import to_arb
@@ -153,23 +154,24 @@ def resnet(
     """
     G = resnet_graph(inputs, phase, hidden, lift)
     values: dict[str, object] = dict(_fixed_parameters(G))
-    weights = weights or {}
-    unknown = set(weights) - {"lift", "blocks", "out"}
-    if unknown:
-        raise WeightsError(f"residual network weights: unknown keys {sorted(unknown)}")
+    weights = _section(weights or {}, {"lift", "blocks", "out"}, set(), "the weights")
     state = [f"s0_{i}" for i in range(1, phase + 1)] if lift else [f"x{i}" for i in range(1, inputs + 1)]
     xs = [f"x{i}" for i in range(1, inputs + 1)]
     if "lift" in weights:
         if not lift:
             raise WeightsError("residual network weights: 'lift' given for a network without a lift")
-        values.update(_matrix_parameters(G, state, xs, weights["lift"]["W"], "lift W"))
-        values.update(_vector_parameters(G, state, weights["lift"].get("b", [0] * phase), "lift b"))
+        part = _section(weights["lift"], {"W", "b"}, {"W"}, "'lift'")
+        values.update(_matrix_parameters(G, state, xs, part["W"], "lift W"))
+        values.update(_vector_parameters(G, state, part.get("b", [0] * phase), "lift b"))
     blocks = weights.get("blocks", [])
+    if not isinstance(blocks, list):
+        raise WeightsError('residual network weights: \'blocks\' must be a list of {"W", "b", "V"} objects')
     if len(blocks) > len(hidden):
         raise WeightsError(
             f"residual network weights: {len(blocks)} blocks given, the network has {len(hidden)}"
         )
     for j, block in enumerate(blocks, start=1):
+        block = _section(block, {"W", "b", "V"}, {"W", "V"}, f"block {j}")
         units = [f"a{j}_{k}" for k in range(1, hidden[j - 1] + 1)]
         new = [f"s{j}_{i}" for i in range(1, phase + 1)]
         values.update(_matrix_parameters(G, units, state, block["W"], f"block {j} W"))
@@ -178,10 +180,24 @@ def resnet(
         state = new
     if "out" in weights:
         last = [f"s{len(hidden)}_{i}" for i in range(1, phase + 1)]
-        values.update(_matrix_parameters(G, ["y"], last, weights["out"]["W"], "out W"))
-        b_out = weights["out"].get("b", 0)
+        part = _section(weights["out"], {"W", "b"}, {"W"}, "'out'")
+        values.update(_matrix_parameters(G, ["y"], last, part["W"], "out W"))
+        b_out = part.get("b", 0)
         values.update(_vector_parameters(G, ["y"], b_out if isinstance(b_out, list) else [b_out], "out b"))
     return Network(G, activation, values)
+
+
+def _section(value: object, keys: set, required: set, what: str) -> Mapping:
+    """A part of the weights: an object with only ``keys``, among them ``required``."""
+    if not isinstance(value, Mapping):
+        raise WeightsError(f"residual network weights: {what} must be an object with keys {sorted(keys)}")
+    unknown = set(value) - keys
+    if unknown:
+        raise WeightsError(f"residual network weights: {what} has unknown keys {sorted(map(str, unknown))}")
+    missing = required - set(value)
+    if missing:
+        raise WeightsError(f"residual network weights: {what} lacks {sorted(missing)}")
+    return value
 
 
 def _check_steps(steps: object) -> None:
@@ -389,9 +405,13 @@ def activation_slope_bound(activation: str) -> sympy.Expr | None:
 class BlockAnalysis:
     """Whether the Euler block ``h + tau V sigma(A h + c)`` can have a singular Jacobian.
 
-    ``verdict`` is ``"diffeomorphism"`` (Jacobian invertible everywhere, proved by
-    ``tau * sup sigma' * |V|_F |A|_F < 1``), ``"singular"`` (an exact chart point
-    where ``det(I + tau V D A) = 0``), or ``"undecided"``.
+    ``verdict`` is ``"diffeomorphism"`` (the Jacobian ``I + tau V D A``,
+    ``D = diag(sigma'(A h + c))``, is invertible at every h: proved by
+    ``tau * sup sigma' * |V|_F |A|_F < 1``, or by exact root isolation when the
+    units' chart values are one free coordinate), ``"singular"`` (a reachable
+    point where ``det(I + tau V D A) = 0``: an exact chart point, or a sign change
+    of the determinant between two points h, by ball arithmetic), or
+    ``"undecided"``.
     """
 
     verdict: str
@@ -414,6 +434,14 @@ class BlockAnalysis:
 def euler_block_analysis(node: NeuralODE, steps: int) -> BlockAnalysis:
     """Decide whether the Euler block of step T/K of a layered field can be singular.
 
+    The chart values ``u_i = c(z_i)`` of the units are not independent in
+    general: ``z = A h + c`` ranges over an affine subspace.  Units with the same
+    row of ``(A | c)`` share one chart value, units with ``A_i = 0`` have a fixed
+    one; when the remaining distinct rows of A are linearly independent every
+    chart point of them is reached by some h, and only then is an exact root of
+    the determinant a singular point.  Otherwise the determinant is sampled at
+    rational points h in ball arithmetic: a sign change proves a singular point.
+
     Examples
     --------
     >>> from symmorse.node import layer_field
@@ -422,6 +450,12 @@ def euler_block_analysis(node: NeuralODE, steps: int) -> BlockAnalysis:
     ('singular', 'diffeomorphism')
     >>> euler_block_analysis(node, 1).steps_for_diffeomorphism
     3
+
+    Two units that see the same pre-activation: the block is ``h + tanh(h)``.
+
+    >>> node = NeuralODE(1, layer_field({"A": [[1], [1]], "V": [[3, -2]], "c": [0, 0]}), time=1)
+    >>> euler_block_analysis(node, 1).verdict
+    'diffeomorphism'
     """
     f = node.layers
     if f is None:
@@ -441,35 +475,139 @@ def euler_block_analysis(node: NeuralODE, steps: int) -> BlockAnalysis:
             None,
             k0,
         )
-    chart = get_activation(f.activation).chart
-    k = f.A.rows
-    us = sympy.symbols(f"u1:{k + 1}", real=True)
-    D = sympy.diag(*[chart.d1_at(ui) for ui in us])
-    det = sympy.together((sympy.eye(k) + tau * D * f.A * f.V).det())
-    sample = chart.interval.inf + 1 if chart.interval.inf.is_finite is False else None
-    fixed = {
-        ui: (
-            sympy.Rational(1, 2) * (chart.interval.inf + chart.interval.sup)
-            if sample is None
-            else sympy.Integer(0)
-        )
-        for ui in us[1:]
-    }
-    roots = _roots_in(sympy.fraction(det.xreplace(fixed))[0], us[0], chart.interval)
-    if roots:
-        point = [roots[0][0], *fixed.values()]
+    activation = get_activation(f.activation)
+    found = None if activation.chart is None else _chart_analysis(f, tau, activation.chart)
+    if found is None:
+        found = _sign_change(f, tau, activation)
+    if found is None:
+        why = "the units' chart values are coupled, " if activation.chart is not None else ""
         return BlockAnalysis(
-            "singular",
-            (
-                f"det(I + tau V D A) = 0 at the chart point u = {[str(p) for p in point]} (exact root in "
-                f"{chart.interval}): the block's Jacobian is singular there"
-            ),
-            point,
+            "undecided",
+            f"no bound proves invertibility, {why}and no singular point was found "
+            "(no sign change of det(I + tau V D A) at sampled points h)",
+            None,
             k0,
         )
-    return BlockAnalysis(
-        "undecided", "no bound proves invertibility and no singular chart point was found", None, k0
+    verdict, reason, point = found
+    return BlockAnalysis(verdict, reason, point, k0)
+
+
+def _interior_point(interval: sympy.Interval) -> sympy.Expr:
+    lo, hi = interval.inf, interval.sup
+    if lo.is_finite and hi.is_finite:
+        return (lo + hi) / 2
+    if not lo.is_finite and not hi.is_finite:
+        return sympy.Integer(0)
+    return lo + 1 if lo.is_finite else hi - 1
+
+
+def _chart_analysis(f, tau, chart) -> tuple | None:
+    """Exact analysis through the chart, if every chart point considered is reachable; else None."""
+    k = f.A.rows
+    rows = [(*f.A.row(i), f.c[i]) for i in range(k)]
+    free = [r for r in dict.fromkeys(rows) if any(v != 0 for v in r[:-1])]
+    if free and sympy.Matrix([r[:-1] for r in free]).rank() < len(free):
+        return None  # the pre-activations are affinely dependent: not every chart point is reached
+    us = sympy.symbols(f"u1:{len(free) + 1}", real=True)
+    value = {}
+    for i, r in enumerate(rows):
+        if r in free:
+            value[i] = us[free.index(r)]
+        else:  # A_i = 0: the pre-activation is the constant c_i
+            value[i] = sympy.simplify(chart(r[-1]))
+            if not value[i].is_Rational:
+                return None
+    D = sympy.diag(*[chart.d1_at(value[i]) for i in range(k)])
+    det = sympy.cancel(sympy.together((sympy.eye(k) + tau * D * f.A * f.V).det()))
+    numerator = sympy.expand(sympy.fraction(det)[0])
+    sample = _interior_point(chart.interval)
+    if numerator == 0:
+        point = [sample] * len(us)
+        return (
+            "singular",
+            "det(I + tau V D A) vanishes identically: the Jacobian is singular everywhere",
+            point,
+        )
+    if not us:
+        return "diffeomorphism", f"det(I + tau V D A) = {det} != 0 is constant", None
+    names = ", ".join(
+        f"u{j + 1} (unit {', '.join(str(i + 1) for i, r in enumerate(rows) if r == row)})"
+        for j, row in enumerate(free)
     )
+    for uj in us:
+        others = {ui: sample for ui in us if ui != uj}
+        roots = _roots_in(sympy.expand(numerator.xreplace(others)), uj, chart.interval)
+        if roots:
+            point = [roots[0][0] if ui == uj else sample for ui in us]
+            return (
+                "singular",
+                (
+                    f"det(I + tau V D A) = 0 at the chart point u = {[str(p) for p in point]} for {names} "
+                    f"(exact root in {chart.interval}); the distinct rows of A are independent, so some h "
+                    "reaches it: the block's Jacobian is singular there"
+                ),
+                point,
+            )
+    if len(us) == 1:
+        return (
+            "diffeomorphism",
+            (
+                f"det(I + tau V D A) = {det} as a function of the one free chart value {names} has no zero "
+                f"in {chart.interval} (exact real-root isolation): the Jacobian is invertible at every h "
+                "(a local diffeomorphism)"
+            ),
+            None,
+        )
+    return None
+
+
+def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple | None:
+    """A rational h with ``det(I + tau V D A) = 0`` exactly, or two with opposite signs (balls), or None."""
+    rng = random.Random(seed)
+    m = f.A.cols
+    derivative = activation.derivative(Z)
+    signs: dict[int, list] = {}
+    for k in range(samples):
+        h = sympy.Matrix([sympy.Rational(rng.randint(-24, 24), 8) if k else 0 for _ in range(m)])
+        z = f.A * h + f.c
+        try:
+            d = [to_arb(derivative.xreplace({Z: zi})) for zi in z]
+        except ValueError:
+            return None
+        J = flint.arb_mat(m, m)
+        for a in range(m):
+            for b in range(m):
+                entry = flint.arb(1 if a == b else 0)
+                for i in range(f.A.rows):
+                    entry += _arb(tau * f.V[a, i] * f.A[i, b]) * d[i]
+                J[a, b] = entry
+        det = J.det()
+        if det.is_zero():  # an exact zero: the activation's derivative was rational here
+            return (
+                "singular",
+                f"det(I + tau V D A) = 0 exactly at h = {[str(v) for v in h]}: the block's Jacobian is "
+                "singular there",
+                None,
+            )
+        if det > 0 or det < 0:
+            signs.setdefault(1 if det > 0 else -1, list(h))
+        if len(signs) == 2:
+            p, q = signs[1], signs[-1]
+            return (
+                "singular",
+                (
+                    f"det(I + tau V D A) > 0 at h = {[str(v) for v in p]} and < 0 at h = "
+                    f"{[str(v) for v in q]} (ball arithmetic); it is continuous in h, so it vanishes on the "
+                    "segment between them: "
+                    "the block's Jacobian is singular there"
+                ),
+                None,
+            )
+    return None
+
+
+def _arb(q: sympy.Rational) -> flint.arb:
+    return flint.arb(flint.fmpq(int(q.p), int(q.q)))
 
 
 @dataclass(frozen=True)
@@ -528,12 +666,15 @@ def depth_compare(
     if node.layers is None:
         raise InputError("depth-compare needs a layered field V sigma(A h + c) (give --layers)")
     weights = weights or node.weights(W=sympy.eye(node.m, node.n).tolist())
-    classification = classify_node(node, W=weights.W, seed=seed)
+    classification = classify_node(node, W=weights.W, W_out=weights.W_out, seed=seed)
     block = euler_block_analysis(node, steps)
     net = euler_resnet(node, steps, weights)
     points = None
     non_augmented = node.m <= node.n and classification.rank_W == node.m
-    if block.verdict == "diffeomorphism" and non_augmented:
+    if classification.node_class == "constant":
+        status = "everywhere (proved)"
+        summary = "W_out = 0 or W = 0, so Phi is constant: every point is a (degenerate) critical point"
+    elif block.verdict == "diffeomorphism" and non_augmented:
         status = "none (proved)"
         summary = (
             "every block's Jacobian is invertible and the lift W has rank m, so grad Phi = "
@@ -544,7 +685,7 @@ def depth_compare(
         summary = (
             "every block is a local diffeomorphism; the lift is augmented, so critical points are possible"
         )
-    elif node.n == node.m == 1 and node.layers.A.rows == 1:
+    elif node.n == node.m == 1 and node.layers.A.rows == 1 and get_activation(node.layers.activation).chart:
         one_step = NeuralODE(1, node.layers, time=node.T / steps)
         points = single_unit_critical_points(euler_resnet(one_step, 1, weights))
         if steps > 1:
@@ -553,8 +694,8 @@ def depth_compare(
         more = "" if steps == 1 else "; later blocks can add more (not listed)"
         status = f"{len(points)} exact (proved)" + ("" if steps == 1 else " from block 1")
         summary = (
-            f"the residual block's Jacobian vanishes, so the non-augmented ResNet has {len(points)} "
-            f"exact critical point(s) from block 1: {kinds}{more}"
+            f"Phi' factors through block 1's derivative, whose zeros in the chart (exact real-root "
+            f"isolation) give {len(points)} exact critical point(s): {kinds or 'none'}{more}"
         )
     elif block.verdict == "singular":
         status = "possible (not enumerated)"
@@ -615,7 +756,10 @@ def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
         f"ResNet block: {d.block.reason}",
     ]
     if d.block.steps_for_diffeomorphism is not None:
-        lines.append(f"ResNet: every block is a diffeomorphism once K >= {d.block.steps_for_diffeomorphism}")
+        lines.append(
+            f"ResNet: the Neumann bound makes every block a diffeomorphism once K >= "
+            f"{d.block.steps_for_diffeomorphism}"
+        )
     lines.append(f"ResNet: {d.resnet_summary}")
     for p in points:
         lines.append(

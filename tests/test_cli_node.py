@@ -134,6 +134,10 @@ def test_embed_text(capsys):
         ["embed", "sin(x)", "--vars", "x", "--exact"],  # non-polynomial where a polynomial is needed
         ["embed", "x", "--vars", "x", "--time", "0"],
         ["embed", "x", "--vars", "x,,y"],
+        ["embed", "log(x)", "--vars", "x"],  # undefined for x <= 0: no neural ODE has Phi = f
+        ["embed", "1/x", "--vars", "x"],
+        ["embed", "sqrt(x)", "--vars", "x"],
+        ["embed", "x*t", "--vars", "x,t"],  # t is the flow's time
         ["check", "/nonexistent/cert.json"],
     ],
 )
@@ -160,4 +164,49 @@ def test_certificate_numbers_are_exact_strings(capsys, tmp_path):
     run(capsys, "node", "--inputs", "1", "--field=-h1, h1**2", "--certificate", str(cert))
     data = json.loads(cert.read_text())
     assert all(isinstance(v, str) for v in data["witness"]["W_out"] + data["witness"]["y"])
-    assert sympy.sympify(data["witness"]["W_out"][0]).has(sympy.exp)  # transcendental, exact
+    w = sympy.sympify(data["witness"]["W_out"][0])
+    assert w.is_number and w.has(sympy.exp, sympy.sinh, sympy.cosh)  # transcendental, exact
+
+
+@pytest.mark.parametrize(("W_out", "critical"), [("0,1", "everywhere"), ("1,1", "none")])
+def test_node_given_weights_of_an_affine_field(capsys, tmp_path, W_out, critical):
+    """h' = 0, W = (1, 0)^T: Phi(x) = w1 (x + b1) + w2 b2, constant iff w1 = 0; the kernel agrees."""
+    cert = tmp_path / "c.json"
+    argv = ["node", "--inputs", "1", "--field", "0, 0", "--W", "1;0", "--W-out", W_out, "--json"]
+    code, out, _ = run(capsys, *argv, "--certificate", str(cert))
+    d = json.loads(out)
+    assert code == 0 and (d["class"], d["critical_points"], d["status"]) == ("affine", critical, "proved")
+    assert d["free_weights"] == ["b", "b_out"]
+    code, out, _ = run(capsys, "check", str(cert))
+    assert code == 0 and out.startswith("accepted")
+
+
+def test_node_generic_verdict_says_the_given_W_out_is_not_used(capsys, tmp_path):
+    cert = tmp_path / "c.json"
+    argv = ["node", "--inputs", "1", "--field", "0, h1**3", "--W", "1;0", "--W-out", "1,1"]
+    code, out, _ = run(capsys, *argv, "--certificate", str(cert))
+    assert code == 0 and "augmented" in out and "NOT used" in out
+    data = json.loads(cert.read_text())
+    assert data["W_out"] is None and data["claims"]["free_weights"] == ["b", "W_out", "b_out"]
+    data["W_out"] = ["1", "1"]  # recording the user's W~ with the generic verdict is refused
+    cert.write_text(json.dumps(data))
+    code, out, _ = run(capsys, "check", str(cert))
+    assert code == 1 and "W_out must be free" in out
+
+
+def test_depth_compare_units_seeing_the_same_input(capsys):
+    """Both units see h: the block is h + tanh(h), a diffeomorphism; no singular chart point is claimed."""
+    layers = '{"A": [[1],[1]], "V": [[3,-2]], "c": [0,0]}'
+    code, out, _ = run(capsys, "depth-compare", "--inputs", "1", "--layers", layers, "--steps", "1", "--json")
+    d = json.loads(out)["resnet"]
+    assert (
+        code == 0 and d["block"]["verdict"] == "diffeomorphism" and d["block"]["singular_chart_point"] is None
+    )
+    assert d["critical_points_status"] == "none (proved)"
+
+
+@pytest.mark.parametrize("activation", ["silu", "gelu"])
+def test_depth_compare_activation_without_chart(capsys, activation):
+    layers = json.dumps({"A": [[1]], "V": [[-2]], "c": [0], "activation": activation})
+    code, out, err = run(capsys, "depth-compare", "--inputs", "1", "--layers", layers)
+    assert code == 0 and "block: singular" in out and not err

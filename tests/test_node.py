@@ -9,6 +9,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from symmorse.errors import ExpressionError, InputError, WeightsError
+from symmorse.exact import real_analytic
 from symmorse.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
 from symmorse.node_classify import classify_node
 from symmorse.variational import flow_with_variations
@@ -27,6 +28,8 @@ rationals = st.builds(lambda p, q: sympy.Rational(p, q), st.integers(-6, 6), st.
         "h2, -h1",  # rotation: complex eigenvalues
         "h1 + 2*h2 + 1, 3*h2 - 1",  # affine, real eigenvalues
         "h2, h3, 0",  # nilpotent
+        "h1 + h2, h1 - h2",  # real irrational eigenvalues (sympy's exp(M t) left t/t, nan at t = 0)
+        "-h1 + 2*h2, -2*h1",  # complex eigenvalues with a real part
         "-h1, h1**2 - h2",  # triangular with decay
         "0, h1**3, h1*h2",  # triangular polynomial (shear-like)
     ],
@@ -35,6 +38,7 @@ def test_closed_form_flow_agrees_with_integration(field):
     """Closed forms (matrix exponential, quadrature) match an independent numerical integration."""
     node = NeuralODE(1, field, time="3/4")
     assert node.flow is not None
+    assert all(real_analytic(p) for p in node.flow.expressions)  # global, as the kernel needs
     rng = random.Random(field)
     y = [random_rational(rng, 2, 3) for _ in range(node.m)]
     exact_phi = [p.xreplace({**dict(zip(node.h, y)), TIME: node.T}) for p in node.flow.expressions]
@@ -63,14 +67,15 @@ def test_user_flow_checked():
     assert node.flow.method.startswith("user-given")
     with pytest.raises(InputError, match="does not solve"):
         _ = NeuralODE(1, "h2, -h1", flow="h1*cos(t), h2").flow
-    with pytest.raises(InputError, match="2 components"):
+    with pytest.raises(InputError, match="3 components"):
         _ = NeuralODE(1, "h2, -h1, 0", flow="h1, h2").flow
 
 
 def test_user_flow_for_field_without_closed_form():
-    """h' = h^2 has no triangular/affine closed form; the user supplies phi_t(h) = h/(1 - t h)."""
-    node = NeuralODE(1, "h1**2", flow="h1/(1 - t*h1)")
-    assert node.flow is not None
+    """h' = (1, cos h1) is beyond quadrature here; the user supplies the (global) flow."""
+    assert closed_form_flow(NeuralODE(1, "1, cos(h1)").field, phase_symbols(2)) is None
+    node = NeuralODE(1, "1, cos(h1)", flow="h1 + t, h2 + sin(h1 + t) - sin(h1)")
+    assert node.flow.method.startswith("user-given")
 
 
 # -- derivatives through the flow -----------------------------------------------------------
@@ -158,9 +163,9 @@ def _check_witness_independently(node, c):
     phi = node.output(weights)
     x = input_symbols(node.n)
     zero = dict.fromkeys(x, 0)
-    grad = [sympy.simplify(sympy.diff(phi, xi).xreplace(zero)) for xi in x]
+    grad = [sympy.simplify(sympy.diff(phi, xi).xreplace(zero).rewrite(sympy.exp)) for xi in x]
     H = sympy.hessian(phi, x).xreplace(zero)
-    return grad, sympy.simplify(H.det())
+    return grad, sympy.simplify(H.det().rewrite(sympy.exp))
 
 
 @pytest.mark.parametrize(
@@ -211,6 +216,65 @@ def test_constant_output_weight():
     )
 
 
+def _slope(node, weights):
+    """d Phi/dx of an affine neural ODE, from Phi itself (sympy), at a random bias."""
+    rng = random.Random(7)
+    b = [random_rational(rng) for _ in range(node.m)]
+    w = type(weights)(weights.W, sympy.Matrix(b), weights.W_out, weights.b_out)
+    return [sympy.simplify(sympy.diff(node.output(w), x).rewrite(sympy.exp)) for x in input_symbols(node.n)]
+
+
+@pytest.mark.parametrize(
+    ("field", "W", "W_out", "verdict"),
+    [
+        ("0, 0", "1; 0", "0, 1", ("everywhere", "fails")),  # Phi = b2: constant, although W, W_out != 0
+        ("0, 0", "1; 0", "1, 1", ("none", "generic")),
+        ("h2, 0", "0; 1", "1, -1", ("everywhere", "fails")),  # shear: slope T w1 + w2 = 0
+        ("h2, -h1", "1; 0", "2, 3", ("none", "generic")),  # rotation: slope 2 cos 1 - 3 sin 1
+    ],
+)
+def test_given_W_out_with_affine_field_is_the_users_network(field, W, W_out, verdict):
+    """Affine field, W and W~ given: the verdict is about that network, checked on Phi itself."""
+    node = NeuralODE(1, field)
+    c = classify_node(node, W=W, W_out=W_out)
+    assert (c.node_class, c.critical_points, c.morse, c.status) == ("affine", *verdict, "proved")
+    assert c.certificate["W_out"] is not None and "W_out" not in c.free_weights
+    slope = _slope(node, node.weights(W=W, W_out=W_out))
+    assert (slope == [0]) == (verdict[0] == "everywhere")
+
+
+@given(st.lists(st.integers(-2, 2), min_size=4, max_size=4), st.integers(-2, 2), st.integers(-2, 2))
+@settings(max_examples=6, deadline=None)
+def test_random_affine_fields_with_given_weights(A, w1, w2):
+    """Random linear 2-D fields and W = (1, 1)^T: none iff Phi has a non-zero slope (sympy on Phi)."""
+    node = NeuralODE(1, f"{A[0]}*h1 + {A[1]}*h2, {A[2]}*h1 + {A[3]}*h2", time="1/2")
+    c = classify_node(node, W="1; 1", W_out=[w1, w2])
+    if (w1, w2) == (0, 0):
+        assert c.node_class == "constant"
+        return
+    if c.status != "proved":  # no closed-form flow here
+        assert node.flow is None and c.critical_points == "undecided"
+        return
+    slope = _slope(node, node.weights(W="1; 1", W_out=[w1, w2]))
+    assert c.critical_points == ("everywhere" if slope == [0] else "none")
+
+
+def test_generic_verdict_does_not_pose_as_the_given_W_out():
+    """For W = (1, 0)^T, W~ = (1, 1) Phi' = 1 + 3 (x + b1)^2 > 0, yet the class is generic in W~."""
+    node = NeuralODE(1, "0, h1**3")
+    weights = node.weights(W="1; 0", W_out="1, 1")
+    (x,) = input_symbols(1)
+    assert sympy.expand(sympy.diff(node.output(weights), x) - (1 + 3 * x**2)) == 0
+    c = classify_node(node, W="1; 0", W_out="1, 1")
+    assert c.critical_points == "generic" and c.status == "proved"
+    assert c.certificate["W_out"] is None and c.certificate["claims"]["free_weights"] == [
+        "b",
+        "W_out",
+        "b_out",
+    ]
+    assert c.free_weights == ("b", "W_out", "b_out") and "NOT used" in c.scope
+
+
 def test_given_full_rank_W_is_used_by_the_witness():
     c = classify_node(NeuralODE(1, "0, h1**3"), W="2; 1")
     assert c.node_class == "augmented" and c.status == "proved"
@@ -256,6 +320,18 @@ def test_too_flat_field_is_undecided_not_generic():
 def test_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         NeuralODE(**kwargs)
+
+
+def test_user_flow_that_blows_up_is_refused():
+    """h1/(1 - t h1) solves h1' = h1^2 symbolically but blows up at t = 1/h1: Phi is not defined."""
+    h1, t = sympy.symbols("h1 t")
+    p = h1 / (1 - t * h1)
+    assert sympy.simplify(sympy.diff(p, t) - p**2) == 0 and sympy.solve(1 - t * h1, t) == [1 / h1]
+    node = NeuralODE(1, "h1**2, 0", flow="h1/(1 - t*h1), h2")
+    with pytest.raises(InputError, match="real-analytic"):
+        _ = node.flow
+    with pytest.raises(InputError, match="components"):
+        _ = NeuralODE(1, "h1", flow=5).flow
 
 
 def test_weight_shape_mismatch():

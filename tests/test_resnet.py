@@ -3,10 +3,10 @@
 import mpmath
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from symmorse.errors import ArchitectureError, InputError
+from symmorse.errors import ArchitectureError, InputError, WeightsError
 from symmorse.node import NeuralODE, layer_field
 from symmorse.node_classify import classify_node
 from symmorse.resnet import (
@@ -136,6 +136,78 @@ def test_depth_compare_multidimensional_singular_block():
     D = sympy.diag(*[1 - ui**2 for ui in u])
     A, V = sympy.Matrix([[1, 2], [0, 1]]), sympy.Matrix([[-1, 0], [1, -3]])
     assert sympy.simplify((sympy.eye(2) + V * D * A).det()) == 0
+
+
+def test_units_sharing_a_preactivation_are_not_independent_chart_values():
+    """A = (1, 1)^T, V = (3, -2): both units see h, the block is h + tanh(h) with slope >= 1."""
+    layers = {"A": [[1], [1]], "V": [[3, -2]], "c": [0, 0]}
+    node = NeuralODE(1, layer_field(layers))
+    h = node.h[0]
+    slope = sympy.diff(h + 3 * sympy.tanh(h) - 2 * sympy.tanh(h), h)
+    assert sympy.simplify(slope - (2 - sympy.tanh(h) ** 2)) == 0  # >= 1 everywhere
+    d = depth_compare(node, 1)
+    assert d.block.verdict == "diffeomorphism" and d.resnet_status == "none (proved)"
+
+
+def _slope(A, V, c, h):
+    """The derivative of the 1-D block h + V tanh(A h + c), numerically."""
+    return 1 + sum(v * a * mpmath.sech(a * h + ci) ** 2 for v, a, ci in zip(V, A, c))
+
+
+@given(
+    st.integers(-2, 2).filter(bool),
+    st.sampled_from([1, 2, -1]),
+    st.lists(st.integers(-3, 3), min_size=2, max_size=2),
+    st.sampled_from([0, sympy.Rational(1, 2)]),
+)
+@example(1, 1, [3, -2], 0)  # the block h + tanh(h), once claimed singular
+@example(1, 2, [3, -2], 0)  # slope 13 h^2 + ... touches 0 at h = 0
+def test_random_dependent_units_block_verdicts_hold_numerically(a, ratio, V, c2):
+    """Two units with dependent pre-activations (A = (a, ratio a)): every verdict is checked on a grid."""
+    A, c = [a, ratio * a], [0, c2]
+    node = NeuralODE(1, layer_field({"A": [[A[0]], [A[1]]], "V": [V], "c": c}))
+    verdict = euler_block_analysis(node, 1).verdict
+    with mpmath.workdps(20):
+        values = [_slope(A, V, [mpmath.mpf(ci) for ci in c], mpmath.mpf(k) / 100) for k in range(-800, 801)]
+    if verdict == "diffeomorphism":
+        assert all(v > 0 for v in values) or all(v < 0 for v in values)
+    elif verdict == "singular":
+        assert min(abs(v) for v in values) < mpmath.mpf(10) ** -2 or (min(values) < 0 < max(values))
+
+
+def test_block_without_a_chart_is_searched_over_h():
+    """silu has no chart: x - 2 silu(x) has slope 1 - 2 silu'(x), which changes sign (silu' > 1/2 at 3)."""
+    z = sympy.Symbol("z")
+    silu_slope = sympy.diff(z / (1 + sympy.exp(-z)), z)
+    assert (1 - 2 * silu_slope).subs(z, 3).evalf() < 0 < (1 - 2 * silu_slope).subs(z, -3).evalf()
+    node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0], "activation": "silu"}))
+    d = depth_compare(node, 1)
+    assert d.block.verdict == "singular" and d.resnet_status == "possible (not enumerated)"
+
+
+def test_constant_output_weight_makes_both_sides_constant():
+    node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}))
+    d = depth_compare(node, 1, node.weights(W="1", W_out="0"))
+    assert d.node_classification.node_class == "constant" and d.resnet_status == "everywhere (proved)"
+    assert sympy.diff(euler_resnet(node, 1, node.weights(W="1", W_out="0")).output, "x1") == 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [
+        ({"lift": {"b": [0]}}, "'lift' lacks"),
+        ({"blocks": [{"W": [[1]]}]}, "block 1 lacks"),
+        ({"out": {}}, "'out' lacks"),
+        ({"lift": [1]}, "must be an object"),
+        ({"blocks": {"W": 1}}, "must be a list"),
+        ({"blocks": [5]}, "block 1 must be an object"),
+        ({"blocks": [{"W": [[1]], "V": [[1]], "w": 1}]}, "unknown keys"),
+        ([1], "must be an object"),
+    ],
+)
+def test_malformed_weights_are_weights_errors(weights, match):
+    with pytest.raises(WeightsError, match=match):
+        resnet(1, 1, [1], weights=weights)
 
 
 def test_bad_input():
