@@ -476,7 +476,7 @@ def check_certificate(data: object) -> CheckResult:
     if not isinstance(data, dict):
         raise CertificateError("a certificate must be a JSON object")
     fmt = data.get("format")
-    if fmt not in FORMATS:
+    if not isinstance(fmt, str) or fmt not in FORMATS:
         known = ", ".join(sorted(FORMATS)) or "none"
         raise CertificateError(f"unknown certificate format {fmt!r} (known: {known})")
     return FORMATS[fmt](data)

@@ -376,7 +376,13 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
         "--W", metavar="MATRIX", help="input weight W (m x n), rows split by ';', e.g. '1,0;0,1;0,0'"
     )
     p.add_argument("--b", metavar="VECTOR", help="input bias b (m entries)")
-    p.add_argument("--W-out", dest="W_out", metavar="ROW", help="output weight W~ (m entries)")
+    p.add_argument(
+        "--W-out",
+        dest="W_out",
+        metavar="ROW",
+        help="output weight W~ (m entries); fixed only where it decides the answer (W~ = 0, or an affine "
+        "field with --W); otherwise the verdict is about generic W~ and b (see the scope line)",
+    )
     p.add_argument("--b-out", dest="b_out", default="0", metavar="NUMBER", help="output bias (default 0)")
     p.add_argument("--seed", type=int, default=0, help="seed of the witness search / starting points")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -622,7 +628,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Classify the neural ODE from m, n, the exact ranks of W and W~ and the field: no critical "
             "points (rank W = m), affine field (fails), every critical point degenerate (rank W < n), or "
             "Morse for almost every weight (rank W = n < m, exact witness through a closed-form flow, or "
-            "numerical through the variational equations)."
+            "numerical through the variational equations). Verdicts range over the weights not given "
+            "(free_weights in the output and the certificate)."
         ),
         epilog="Example: symmorse node --inputs 1 --field '0, h1**3' --certificate node.json",
     )
