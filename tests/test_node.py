@@ -163,9 +163,9 @@ def _check_witness_independently(node, c):
     phi = node.output(weights)
     x = input_symbols(node.n)
     zero = dict.fromkeys(x, 0)
-    grad = [sympy.simplify(sympy.diff(phi, xi).xreplace(zero).rewrite(sympy.exp)) for xi in x]
+    grad = [sympy.simplify(sympy.sympify(sympy.diff(phi, xi).xreplace(zero)).rewrite(sympy.exp)) for xi in x]
     H = sympy.hessian(phi, x).xreplace(zero)
-    return grad, sympy.simplify(H.det().rewrite(sympy.exp))
+    return grad, sympy.simplify(sympy.sympify(H.det()).rewrite(sympy.exp))
 
 
 @pytest.mark.parametrize(
