@@ -195,11 +195,15 @@ class Verified:
     entry: CatalogEntry | None
 
 
+_BATCH = 64
+
+
 def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> list[Verified]:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
-    Each check runs in a forked, memory-limited process with ``seconds`` to finish
-    (:func:`~symmorse.limits.run_limited`).  A file that is not a readable
+    Checks run in forked, memory-limited worker processes with ``seconds`` a file
+    (:func:`~symmorse.limits.run_limited`), in batches; a batch that runs out of
+    limits is re-checked file by file.  A file that is not a readable
     certificate, or cannot be checked within the limits, counts as rejected, with
     the reason.
 
@@ -220,13 +224,31 @@ def verify(directory: str | None = None, show_progress: bool = True, seconds: fl
     files = sorted(f for f in os.listdir(directory) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {directory!r}")
+    batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
+    results: list[Verified] = []
+    for batch in progress(batches, len(batches), "checking", show_progress):
+        outcome = run_limited(_verify_files, (directory, batch), seconds * len(batch))
+        if outcome.ok:
+            results += outcome.value
+        else:  # something in the batch is too big: each file on its own, with its own limits
+            for name in batch:
+                one = run_limited(_verify_files, (directory, [name]), seconds)
+                results += (
+                    one.value
+                    if one.ok
+                    else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
+                )
+    return results
+
+
+def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
+    """Check some certificate files (in a worker process started by :func:`verify`)."""
     results = []
-    for name in progress(files, len(files), "checking", show_progress):
+    for name in names:
         entry = None
         try:
             data = read_json(os.path.join(directory, name), "certificate")
-            outcome = run_limited(check_certificate, (data,), seconds)
-            result = outcome.value if outcome.ok else CheckResult(False, f"not checked: {outcome.value}")
+            result = check_certificate(data)
             mlp = result.accepted and data.get("format") == "symmorse-certificate/1"
             entry = CatalogEntry.from_certificate(name, data) if mlp else None
         except (CertificateError, InputError) as exc:

@@ -36,3 +36,23 @@ def test_verify_reports_rejected_and_unreadable_files(tmp_path):
     assert results[name].accepted
     assert not results["tampered.json"].accepted
     assert results["broken.json"].reason.startswith("unreadable")
+
+
+def test_verify_rechecks_a_failed_batch_file_by_file(tmp_path, monkeypatch):
+    """A batch that runs out of limits is split: the good files are still accepted, the culprit is named."""
+    from symmorse import catalog, limits
+
+    sweep([[2, 3, 1], [1, 2, 1]], ["tanh"], str(tmp_path), show_progress=False)
+    real = limits.run_limited
+
+    def limited(function, args, seconds):
+        directory, names = args
+        if len(names) > 1 or names == [certificate_filename([1, 2, 1], "tanh")]:
+            return limits.Outcome("memory", "memory limit reached")
+        return real(function, args, seconds)
+
+    monkeypatch.setattr(catalog, "run_limited", limited)
+    results = {v.file: v.result for v in verify(str(tmp_path), show_progress=False)}
+    assert results[certificate_filename([2, 3, 1], "tanh")].accepted
+    bad = results[certificate_filename([1, 2, 1], "tanh")]
+    assert not bad.accepted and bad.reason == "not checked: memory limit reached"

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from symmorse.cli import main
+from symmorse.limits import Outcome
 
 
 def run(capsys, *argv):
@@ -126,12 +127,14 @@ def test_bad_input_exit_2(capsys, tmp_path, argv, message):
     assert message in err and err.startswith("symmorse: error:") and "Traceback" not in err
 
 
-def test_check_runs_within_limits_and_verify_reads_every_format(capsys, tmp_path):
+def test_check_runs_within_limits_and_verify_reads_every_format(capsys, tmp_path, monkeypatch):
     cert = tmp_path / "c.json"
     assert run(capsys, "certify", "2,3,1", "--out", str(cert))[0] == 0
     code, out, _ = run(capsys, "check", str(cert), "--time-limit", "60")
     assert code == 0 and out.startswith("accepted")
-    code, _, err = run(capsys, "check", str(cert), "--time-limit", "0")
+    with monkeypatch.context() as patch:  # a check that runs out of time: exit 2, no verdict
+        patch.setattr("symmorse.cli.run_limited", lambda *a: Outcome("timeout", "time limit of 1 s reached"))
+        code, _, err = run(capsys, "check", str(cert), "--time-limit", "1")
     assert code == 2 and "could not be checked: time limit" in err
     assert run(capsys, "eliminate", "1,2,1", "-a", "poly:z**3+z", "--out", str(tmp_path / "e.json"))[0] == 0
     code, out, _ = run(capsys, "verify", str(tmp_path))
