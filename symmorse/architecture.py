@@ -4,7 +4,11 @@ An architecture is a plain :class:`networkx.DiGraph`.  Input nodes have no
 predecessors, exactly one output node has no successors, every other node is a
 hidden unit with an activation (the network's default unless the node has an
 ``activation`` attribute, e.g. ``"identity"`` for a linear layer).  Edges carry
-weights, non-input nodes carry biases.
+weights, non-input nodes carry biases.  A parameter can be fixed by the
+architecture itself: an edge attribute ``fixed_weight`` or a node attribute
+``fixed_bias`` (an exact rational), as the skip connections of a residual
+network (:func:`resnet_graph`) have weight 1.  Verdicts about such an
+architecture range over its free parameters only.
 
 :func:`from_graph` validates a graph and annotates every node with its
 ``role`` (``input``/``hidden``/``output``), ``layer`` (length of the longest
@@ -24,11 +28,14 @@ from collections.abc import Hashable, Sequence
 
 import networkx as nx
 
-from .errors import ArchitectureError
+from .errors import ArchitectureError, WeightsError
+from .exact import rational_string, to_rational
 
 __all__ = [
     "mlp",
+    "resnet_graph",
     "from_graph",
+    "fixed_parameters",
     "parse_widths",
     "parse_architecture",
     "widths",
@@ -147,6 +154,71 @@ def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -
     return from_graph(G)
 
 
+def resnet_graph(
+    inputs: int, phase: int, hidden: Sequence[int], lift: bool = True, activation: str | None = None
+) -> nx.DiGraph:
+    """The architecture graph of a residual network (skip weights fixed to 1).
+
+    ``h_0 = W x + b`` (the lift), ``h_j = h_{j-1} + V_j sigma(W_j h_{j-1} + b_j)``,
+    ``Phi = W~ h_K + b~``: identity nodes ``s{j}_{i}`` carry the states, the
+    skip edges ``s{j-1}_i -> s{j}_i`` have ``fixed_weight`` 1 and the states
+    after a block have ``fixed_bias`` 0, so every verdict ranges over the
+    residual network's own weights W, b, V.
+
+    Parameters
+    ----------
+    inputs : int
+        Input width n.
+    phase : int
+        State width m (must equal n when ``lift`` is False).
+    hidden : sequence of int
+        Hidden width of each residual block.
+    lift : bool
+        Whether ``h_0 = W x + b`` is a layer (identity nodes ``s0_i``) or
+        ``h_0 = x``.
+    activation : str, optional
+        Activation of the block units (default: the network's).
+
+    Examples
+    --------
+    >>> G = resnet_graph(1, 1, [1], lift=False)
+    >>> sorted(G.edges())
+    [('a1_1', 's1_1'), ('s1_1', 'y'), ('x1', 'a1_1'), ('x1', 's1_1')]
+    >>> G.nodes["s1_1"]["activation"], G.edges["x1", "s1_1"]["fixed_weight"], G.nodes["s1_1"]["fixed_bias"]
+    ('identity', 1, 0)
+    """
+    for value, what in ((inputs, "input width"), (phase, "state width")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ArchitectureError(f"residual network: the {what} must be a positive integer, got {value!r}")
+    if not hidden or any(isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in hidden):
+        raise ArchitectureError(
+            f"residual network: block widths must be positive integers, got {list(hidden)}"
+        )
+    if not lift and phase != inputs:
+        raise ArchitectureError(f"residual network without a lift needs m = n, got m = {phase}, n = {inputs}")
+    G = nx.DiGraph()
+    xs = [f"x{i}" for i in range(1, inputs + 1)]
+    G.add_nodes_from(xs)
+    state = xs
+    if lift:
+        state = [f"s0_{i}" for i in range(1, phase + 1)]
+        G.add_nodes_from(state, activation="identity")
+        G.add_edges_from((x, s) for s in state for x in xs)
+    for j, width in enumerate(hidden, start=1):
+        units = [f"a{j}_{k}" for k in range(1, width + 1)]
+        G.add_nodes_from(units, **({"activation": activation} if activation else {}))
+        G.add_edges_from((s, a) for a in units for s in state)
+        new = [f"s{j}_{i}" for i in range(1, phase + 1)]
+        G.add_nodes_from(new, activation="identity", fixed_bias=0)
+        G.add_edges_from(zip(state, new), fixed_weight=1)
+        G.add_edges_from((a, s) for s in new for a in units)
+        state = new
+    G.add_edges_from((s, "y") for s in state)
+    blocks = ",".join(map(str, hidden))
+    G.graph["name"] = f"resnet:{inputs},{phase},{blocks}" if lift else f"resnet (no lift):{inputs},{blocks}"
+    return from_graph(G)
+
+
 def _layer_names(ws: list[int], layer: int) -> list[str]:
     if layer == 0:
         return [f"x{i}" for i in range(1, ws[0] + 1)]
@@ -202,6 +274,7 @@ def from_graph(G: nx.DiGraph) -> nx.DiGraph:
     A = nx.DiGraph()
     A.add_nodes_from(G.nodes(data=True))
     A.add_edges_from(G.edges())
+    _copy_fixed_parameters(G, A)
     A.graph.update({k: v for k, v in G.graph.items() if k != "widths"})
     depth: dict[Hashable, int] = {}
     for v in nx.topological_sort(A):
@@ -221,9 +294,47 @@ def from_graph(G: nx.DiGraph) -> nx.DiGraph:
             raise ArchitectureError(f"node {v!r}: activation must be a name, got {act!r}")
         A.nodes[v].update(role=role, layer=layer, index=counters[layer])
     ws = _layered_widths(A)
-    if ws is not None:
+    if ws is not None and not fixed_parameters(A):
         A.graph["widths"] = ws
     return A
+
+
+def _copy_fixed_parameters(G: nx.DiGraph, A: nx.DiGraph) -> None:
+    """Exact ``fixed_weight``/``fixed_bias`` values of ``G`` onto ``A`` (validated)."""
+    for u, v, value in G.edges(data="fixed_weight"):
+        if value is not None:
+            A.edges[u, v]["fixed_weight"] = _fixed_value(value, f"edge {u!r} -> {v!r}: fixed_weight")
+    for v, value in G.nodes(data="fixed_bias"):
+        if value is not None:
+            if G.in_degree(v) == 0:
+                raise ArchitectureError(f"input node {v!r} cannot have a fixed_bias (inputs have no bias)")
+            A.nodes[v]["fixed_bias"] = _fixed_value(value, f"node {v!r}: fixed_bias")
+
+
+def _fixed_value(value: object, where: str):
+    try:
+        return to_rational(value, where)
+    except WeightsError as exc:
+        raise ArchitectureError(str(exc)) from None
+
+
+def fixed_parameters(G: nx.DiGraph) -> dict[str, object]:
+    """Parameters that the architecture fixes, by name, with their exact values.
+
+    Examples
+    --------
+    >>> fixed_parameters(resnet_graph(1, 1, [1], lift=False))
+    {'W2_1_0_1': 1, 'b2_1': 0}
+    >>> fixed_parameters(mlp("2,3,1"))
+    {}
+    """
+    fixed = {
+        edge_parameter(G, u, v): value for u, v, value in G.edges(data="fixed_weight") if value is not None
+    }
+    fixed.update(
+        (bias_parameter(G, v), value) for v, value in G.nodes(data="fixed_bias") if value is not None
+    )
+    return fixed
 
 
 def _layered_widths(A: nx.DiGraph) -> list[int] | None:
@@ -345,9 +456,16 @@ def to_json(G: nx.DiGraph) -> dict:
     for v, d in G.nodes(data=True):
         entry = {"id": v}
         entry.update({k: val for k, val in d.items() if k not in _DERIVED})
+        if "fixed_bias" in entry:
+            entry["fixed_bias"] = rational_string(entry["fixed_bias"])
         nodes.append(entry)
-    edges = [{"source": u, "target": v} for u, v in G.edges()]
-    return {"format": "symmorse-graph/1", "nodes": nodes, "edges": edges}
+    edges = []
+    for u, v, fixed in G.edges(data="fixed_weight"):
+        edges.append(
+            {"source": u, "target": v} | ({} if fixed is None else {"fixed_weight": rational_string(fixed)})
+        )
+    data = {"format": "symmorse-graph/1", "nodes": nodes, "edges": edges}
+    return data | ({"name": G.graph["name"]} if G.graph.get("name") else {})
 
 
 def from_json(data: object) -> nx.DiGraph:
@@ -366,6 +484,8 @@ def from_json(data: object) -> nx.DiGraph:
     if not isinstance(data["nodes"], list) or not isinstance(edges, list):
         raise ArchitectureError('"nodes" and "edges" must be lists')
     G = nx.DiGraph()
+    if isinstance(data.get("name"), str):
+        G.graph["name"] = data["name"][:100]
     for k, entry in enumerate(data["nodes"]):
         if not isinstance(entry, dict) or "id" not in entry:
             raise ArchitectureError(f"node entry {k} must be an object with an 'id'")
@@ -381,18 +501,33 @@ def from_json(data: object) -> nx.DiGraph:
         for end in (u, v):
             if isinstance(end, (list, dict)) or end not in G:
                 raise ArchitectureError(f"edge entry {k} refers to unknown node {end!r}")
-        G.add_edge(u, v)
+        G.add_edge(u, v, **({"fixed_weight": entry["fixed_weight"]} if "fixed_weight" in entry else {}))
     return from_graph(G)
 
 
 def parse_architecture(text: str) -> nx.DiGraph:
-    """An architecture from the command line: widths ``"2,3,1"`` or a JSON file path.
+    """An architecture from the command line: widths ``"2,3,1"``, a JSON file path, or a
+    residual network ``"resnet:N,M,H1,...,HK"`` (input width N, state width M after
+    the lift ``W x + b``, K residual blocks of hidden widths H1..HK).
 
     Examples
     --------
     >>> widths(parse_architecture("3,2,4,1"))
     [3, 2, 4, 1]
+    >>> describe(parse_architecture("resnet:1,1,1"))
+    'resnet:1,1,1'
     """
+    if isinstance(text, str) and text.startswith("resnet:"):
+        expected = f"residual network {text!r}: expected resnet:N,M,H1,...,HK (input, state and block widths)"
+        try:
+            numbers = [int(part) for part in text[len("resnet:") :].split(",")]
+        except ValueError:
+            raise ArchitectureError(expected) from None
+        if len(numbers) < 3:
+            raise ArchitectureError(expected)
+        if max(numbers) > MAX_WIDTH or 2 * len(numbers) > MAX_DEPTH:
+            raise ArchitectureError(f"residual network {text!r}: widths <= {MAX_WIDTH}, depth <= {MAX_DEPTH}")
+        return resnet_graph(numbers[0], numbers[1], numbers[2:])
     if isinstance(text, str) and (text.endswith(".json") or os.path.sep in text):
         try:
             with open(text, encoding="utf-8") as fh:
@@ -406,14 +541,15 @@ def parse_architecture(text: str) -> nx.DiGraph:
 
 
 def describe(G: nx.DiGraph) -> str:
-    """A short human name: the widths ``2,3,1`` or ``graph(n nodes, m edges)``.
+    """A short human name: the widths ``2,3,1``, the graph's ``name`` attribute (e.g.
+    ``resnet:2,3,4``), or ``graph(n nodes, m edges)``.
 
     Examples
     --------
-    >>> describe(mlp("2,3,1"))
-    '2,3,1'
+    >>> describe(mlp("2,3,1")), describe(nx.DiGraph([("x", "y")]))
+    ('2,3,1', 'graph(2 nodes, 1 edges)')
     """
     ws = widths(G)
     if ws is not None:
         return ",".join(map(str, ws))
-    return f"graph({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)"
+    return G.graph.get("name") or f"graph({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)"

@@ -34,7 +34,9 @@ from .activations import Activation, Chart, get_activation
 from .architecture import (
     bias_parameter,
     edge_parameter,
+    fixed_parameters,
     from_graph,
+    from_json,
     hidden_nodes,
     input_nodes,
     layers,
@@ -247,18 +249,25 @@ def _biases(
 ) -> dict[Hashable, sympy.Expr]:
     """Ordinary biases ``b_v = c^{-1}(u_v) - sum_u theta_uv h_u(x)`` as exact expressions.
 
-    The output bias is 0.  ``h_v = sigma(c^{-1}(u_v))`` is exact too (e.g. u itself for tanh).
+    The output bias is 0 and a ``fixed_bias`` keeps its value (on identity nodes, whose
+    chart coordinate is then not free).  ``h_v = sigma(c^{-1}(u_v))`` is exact too (e.g.
+    u itself for tanh).
     """
     h: dict[Hashable, sympy.Expr] = {v: _sympy(a) for v, a in zip(input_nodes(G), x)}
+    fixed = nx.get_node_attributes(G, "fixed_bias")
     biases = {}
     for v in (v for group in layers(G)[1:] for v in group):
         incoming = sympy.Add(*[_sympy(weight(a, v)) * h[a] for a in G.predecessors(v)])
-        if v not in activations:
+        if v in fixed:
+            biases[v] = fixed[v]
+            pre = incoming + fixed[v]
+        elif v in activations:
+            pre = activations[v].chart.inverse_at(_sympy(chart_value(v)))
+            biases[v] = pre - incoming
+        else:
             biases[v] = sympy.S.Zero
-            continue
-        pre = activations[v].chart.inverse_at(_sympy(chart_value(v)))
-        biases[v] = pre - incoming
-        h[v] = activations[v](pre)
+        if v in activations:
+            h[v] = activations[v](pre)
     return biases
 
 
@@ -280,11 +289,13 @@ def _sympy(a: flint.fmpq) -> sympy.Rational:
     return sympy.Rational(int(a.p), int(a.q))
 
 
-def witness_weights(certificate: dict, step: int) -> dict[str, sympy.Expr]:
+def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sympy.Expr]:
     """The witness of branch ``step`` as ordinary weights ``{name: exact value}``.
 
     Substituting them and the witness input into ``Network(widths).gradient()``
     gives zero exactly.  The bias expressions are parsed with the whitelist.
+    For a general graph (``step`` left out) it is the output-branch witness,
+    fixed parameters included.
 
     Examples
     --------
@@ -292,7 +303,19 @@ def witness_weights(certificate: dict, step: int) -> dict[str, sympy.Expr]:
     >>> weights = witness_weights(cert, 1)
     >>> sorted(weights)[:3]
     ['W1_1_1', 'W1_2_1', 'b1_1']
+    >>> from symmorse.architecture import resnet_graph
+    >>> G = resnet_graph(1, 1, [1])  # skip weights fixed to 1, states' biases to 0
+    >>> weights = witness_weights(certify(G).to_json())
+    >>> all(weights[name] == value for name, value in fixed_parameters(G).items())
+    True
     """
+    if "nodes" in certificate["architecture"]:
+        G = from_json(certificate["architecture"])
+        wit = certificate["output_branch"]
+        result = {edge_parameter(G, a, b): sympy.Rational(t) for a, b, t in wit["edges"]}
+        for v, text in wit["biases"]:
+            result[bias_parameter(G, v)] = parse_expression(text, [], what="witness bias")
+        return result
     wit = next(b for b in certificate["branches"] if b["step"] == step)["witness"]
     G = mlp(certificate["architecture"]["widths"])
     groups = layers(G)
@@ -479,6 +502,9 @@ def _certify_graph(
     morse_reason = "Morse verdict undecided: the branches inside a general graph are not enumerated"
     if not c.monotone:
         return Certificate(c, act, [], "undecided", "undecided", [c.hypothesis], seed, G)
+    unsupported = _unsupported_fixed_parameters(G, act)
+    if unsupported:
+        return Certificate(c, act, [], "undecided", "undecided", [unsupported, morse_reason], seed, G)
     rng = random.Random(f"{seed}:graph:{act.name}")
     witness = None
     try:
@@ -491,50 +517,141 @@ def _certify_graph(
         morse_reason = f"{morse_reason}; {exc}"
     if witness is None:
         reasons = ["no output-branch witness found", morse_reason]
+        curved = [v for v in hidden_nodes(G) if (G.nodes[v].get("activation") or act.name) != "identity"]
+        if len(curved) < len(input_nodes(G)):
+            reasons[0] += (
+                f": Hess Phi is a sum of one rank-one term per non-identity unit, so its rank is at most "
+                f"{len(curved)} < n_0 = {len(input_nodes(G))} and no critical point is non-degenerate"
+            )
         return Certificate(c, act, [], "undecided", "undecided", reasons, seed, G)
+    weights = "open set of its free weights" if fixed_parameters(G) else "open set of weights"
     reasons = [
         "output-branch witness: grad Phi = 0 and det Hess Phi != 0, so critical points exist for an "
-        "open set of weights",
+        + weights,
         morse_reason,
     ]
     return Certificate(c, act, [], "generic", "undecided", reasons, seed, G, witness)
 
 
-def _output_branch_witness(G: nx.DiGraph, default: Activation, rng: random.Random) -> dict | None:
+def _unsupported_fixed_parameters(G: nx.DiGraph, default: Activation) -> str | None:
+    """Why the output-branch witness cannot respect the fixed parameters of ``G``, if it cannot.
+
+    The witness solves for the output weights and reads every other bias off a
+    chart coordinate: a fixed output weight, or a fixed bias on a unit whose
+    activation is not the identity (its chart coordinate would be pinned), is
+    outside the method.
+    """
     out = output_node(G)
-    charts = {v: get_activation(G.nodes[v].get("activation") or default).chart for v in hidden_nodes(G)}
-    u = {v: _sample_chart_value(chart, rng) for v, chart in charts.items()}
-    d1 = {v: charts[v].exact[0](u[v]) for v in charts}
-    d2 = {v: charts[v].exact[1](u[v]) for v in charts}
-    weights = {e: flint.fmpq(rng.choice([-3, -2, -1, 1, 2, 3])) for e in G.edges if e[1] != out}
+    for a, _, value in G.in_edges(out, data="fixed_weight"):
+        if value is not None:
+            return f"the output weight from node {a!r} is fixed: the output-branch witness needs them free"
+    for v in hidden_nodes(G):
+        name = G.nodes[v].get("activation") or default.name
+        if G.nodes[v].get("fixed_bias") is not None and name != "identity":
+            return f"node {v!r} has a fixed bias and activation {name}: its chart coordinate is not free"
+    return None
+
+
+def _output_rows(G: nx.DiGraph, weights: dict, d1: dict, d2: dict) -> QQMatrix:
+    """The rows ``D_x h_s`` of the output's predecessors s (``grad Phi = sum_s w_s D_x h_s``)."""
     zero, one = flint.fmpq(0), flint.fmpq(1)
     inner = structured_derivatives(G, lambda a, b: weights.get((a, b), zero), d1, d2, zero, one)
     xs = input_nodes(G)
     rows = []
-    for s in G.predecessors(out):
+    for s in G.predecessors(output_node(G)):
         rows.append(
             [one if s == x else zero for x in xs] if s in xs else [d1[s] * e for e in inner.jacobians[s]]
         )
-    kernel = _primitive_columns(kernel_basis(QQMatrix(rows).transpose()))
+    return QQMatrix(rows)
+
+
+#: Free inner weights tuned per sample point when the output rows have no kernel.
+_TUNED_EDGES = 16
+
+
+def _singular_rows(G: nx.DiGraph, weights: dict, d1: dict, d2: dict, edge: tuple) -> dict | None:
+    """``weights`` with the weight of ``edge`` tuned so that the (square) rows become singular.
+
+    In chart coordinates the rows are ``R + theta * p q^T`` in the weight theta of
+    an edge ``a -> s`` (p: how the output's predecessors depend on z_s, q^T =
+    ``D_x h_a``; neither involves theta in a DAG), so ``det`` is affine in theta
+    (matrix determinant lemma) and its root is rational.  This finds the critical
+    points that a singular Jacobian makes possible without widening (e.g. a
+    residual block ``x + v sigma(w x + b)``).  None if ``det`` does not depend on it.
+    """
+    tuned = dict(weights)
+    tuned[edge] = flint.fmpq(0)
+    d0 = _output_rows(G, tuned, d1, d2).det()
+    tuned[edge] = flint.fmpq(1)
+    slope = _output_rows(G, tuned, d1, d2).det() - d0
+    if slope == 0:
+        return None
+    tuned[edge] = -d0 / slope
+    return tuned
+
+
+def _output_branch_witness(G: nx.DiGraph, default: Activation, rng: random.Random) -> dict | None:
+    """A random chart point, inner weights and output weights making x critical and non-degenerate.
+
+    The output weights solve ``grad Phi = 0`` (the kernel of the output rows).
+    When the rows have no kernel and are square, one free inner weight at a time
+    (at most :data:`_TUNED_EDGES`) is tuned to make them singular.
+    """
+    out = output_node(G)
+    fixed_weights = nx.get_edge_attributes(G, "fixed_weight")
+    fixed_biases = nx.get_node_attributes(G, "fixed_bias")
+    charts = {v: get_activation(G.nodes[v].get("activation") or default).chart for v in hidden_nodes(G)}
+    # a unit with a fixed bias is an identity unit (see _unsupported_fixed_parameters): any u will do
+    u = {
+        v: flint.fmpq(0) if v in fixed_biases else _sample_chart_value(chart, rng)
+        for v, chart in charts.items()
+    }
+    d1 = {v: charts[v].exact[0](u[v]) for v in charts}
+    d2 = {v: charts[v].exact[1](u[v]) for v in charts}
+    weights = {
+        e: qq(fixed_weights[e]) if e in fixed_weights else flint.fmpq(rng.choice([-3, -2, -1, 1, 2, 3]))
+        for e in G.edges
+        if e[1] != out
+    }
+    candidates = [weights]
+    if G.in_degree(out) == len(input_nodes(G)) and _output_rows(G, weights, d1, d2).det() != 0:
+        tunable = [e for e in weights if e not in fixed_weights]
+        edges = rng.sample(tunable, min(len(tunable), _TUNED_EDGES))
+        candidates = (tuned for e in edges if (tuned := _singular_rows(G, weights, d1, d2, e)) is not None)
+    for candidate in candidates:
+        witness = _complete_witness(G, default, candidate, u, d1, d2, rng)
+        if witness is not None:
+            return witness
+    return None
+
+
+def _complete_witness(G, default: Activation, weights: dict, u: dict, d1: dict, d2: dict, rng) -> dict | None:
+    """Output weights in the kernel of the rows, then the Hessian claim and the ordinary biases."""
+    out = output_node(G)
+    kernel = kernel_basis(_output_rows(G, weights, d1, d2).transpose())
     if kernel.ncols() == 0:
         return None
+    kernel = _primitive_columns(kernel)
     combination = column([rng.randint(1, 3) for _ in range(kernel.ncols())])
     w_out = kernel * combination
+    weights = dict(weights)
     for i, s in enumerate(G.predecessors(out)):
         weights[(s, out)] = w_out[i, 0]
     if all(w_out[i, 0] == 0 for i in range(w_out.nrows())):
         return None
+    zero, one = flint.fmpq(0), flint.fmpq(1)
     sd = structured_derivatives(G, lambda a, b: weights[(a, b)], d1, d2, zero, one)
     det = QQMatrix(sd.hessian).det()
     if det == 0 or any(g != 0 for g in sd.gradient):
         return None
-    x = [flint.fmpq(rng.randint(-8, 8), 4) for _ in xs]
-    acts = {v: get_activation(G.nodes[v].get("activation") or default) for v in charts}
+    x = [flint.fmpq(rng.randint(-8, 8), 4) for _ in input_nodes(G)]
+    acts = {v: get_activation(G.nodes[v].get("activation") or default) for v in hidden_nodes(G)}
     biases = _biases(G, acts, lambda a, b: weights[(a, b)], u.get, x)
+    fixed_biases = nx.get_node_attributes(G, "fixed_bias")
     return {
         "x": [str(a) for a in x],
         "edges": [[a, b, str(weights[(a, b)])] for a, b in G.edges],
-        "u": [[v, str(u[v])] for v in charts],
+        "u": [[v, str(u[v])] for v in acts if v not in fixed_biases],
         "biases": [[v, str(biases[v])] for v in biases],
         "claims": {"det_hessian": str(det)},
     }

@@ -277,8 +277,9 @@ def _bias_list(witness: dict, layer: int, where: str) -> list:
     return biases[str(layer)]
 
 
-def _check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where) -> None:
-    """Each claimed bias equals c^{-1}(u_v) - sum theta h (exactly); the output bias is 0."""
+def _check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fixed=None) -> None:
+    """Each claimed bias equals c^{-1}(u_v) - sum theta h (exactly); output and ``fixed`` ones their value."""
+    fixed = fixed or {}
     h = {a: sympy.Rational(int(q.p), int(q.q)) for a, q in zip(inputs, x)}
     for v in [*hidden, output]:
         incoming = sympy.Add(*[sympy.Rational(int(t.p), int(t.q)) * h[a] for a, t in preds[v]])
@@ -288,8 +289,10 @@ def _check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where) -
             bias = parse_expression(text, [], functions=("atanh", "log", "atan"), what="bias")
         except InputError as exc:
             raise _Rejected(f"{where}: {exc}") from None
-        if v == output:
-            _require(bias == 0, f"{where}: the output bias must be 0")
+        if v in fixed or v == output:
+            value = sympy.Rational(str(fixed.get(v, 0)))
+            _require(bias == value, f"{where}: the bias of node {v} is fixed to {value}")
+            h[v] = incoming + bias  # an identity unit (or the output, which feeds nothing)
             continue
         r = sympy.Rational(int(u[v].p), int(u[v].q))
         pre = charts[v][3].subs(_u, r)
@@ -399,8 +402,10 @@ def _check_graph(data: dict) -> CheckResult:
     arch = data["architecture"]
     try:
         G = nx.DiGraph()
-        G.add_nodes_from((n["id"], {"activation": n.get("activation")}) for n in arch["nodes"])
-        G.add_edges_from((e["source"], e["target"]) for e in arch["edges"])
+        G.add_nodes_from(
+            (n["id"], {"activation": n.get("activation"), "b": n.get("fixed_bias")}) for n in arch["nodes"]
+        )
+        G.add_edges_from((e["source"], e["target"], {"w": e.get("fixed_weight")}) for e in arch["edges"])
     except (KeyError, TypeError, nx.NetworkXError) as exc:
         raise CertificateError(f"malformed architecture graph ({exc})") from None
     _require(G.number_of_nodes() >= 2, "the graph needs inputs and an output")
@@ -417,19 +422,25 @@ def _check_graph(data: dict) -> CheckResult:
     monotone = all(_positive_derivative(chart) for chart in table.values())
     _require(data["class"] == "graph", "class of a general graph is 'graph'")
     _require(data["branches"] == [], "graph certificates list no layered branches")
-    _require(data.get("parameters") == G.number_of_edges() + len(hidden) + 1, "wrong parameter count")
+    fixed_weights = {(a, b): _number(t, "fixed weight") for a, b, t in G.edges(data="w") if t is not None}
+    fixed_biases = {v: _number(t, "fixed bias") for v, t in G.nodes(data="b") if t is not None}
+    _require(set(fixed_biases) <= {*hidden, output}, "only hidden and output nodes have biases")
+    free = G.number_of_edges() + len(hidden) + 1 - len(fixed_weights) - len(fixed_biases)
+    _require(data.get("parameters") == free, "wrong parameter count")
     witness = data.get("output_branch")
     verified = False
     if witness is not None:
         _require(monotone, "a witness proves nothing while sigma' > 0 is not proved")
-        _graph_witness(G, inputs, hidden, output, charts, witness)
+        _require(all(names.get(v, "identity") == "identity" for v in fixed_biases), "fixed non-identity bias")
+        _graph_witness(G, inputs, hidden, output, charts, witness, (fixed_weights, fixed_biases))
         verified = True
     _claims_follow(data, "generic" if verified else "undecided", "undecided")
     return CheckResult(True, "accepted: output-branch witness verified" if verified else "accepted")
 
 
-def _graph_witness(G, inputs, hidden, output, charts, witness) -> None:
+def _graph_witness(G, inputs, hidden, output, charts, witness, fixed) -> None:
     where = "output branch"
+    fixed_weights, fixed_biases = fixed
     _require(isinstance(witness, dict), f"{where}: witness is not an object")
     try:
         theta = {(a, b): _number(t, f"{where}: weight {a}->{b}") for a, b, t in witness["edges"]}
@@ -437,8 +448,12 @@ def _graph_witness(G, inputs, hidden, output, charts, witness) -> None:
         biases = {v: t for v, t in witness["biases"]}
     except (KeyError, TypeError, ValueError) as exc:
         raise _Rejected(f"{where}: malformed witness ({exc})") from None
-    _require(set(theta) == set(G.edges) and set(u) == set(hidden), f"{where}: witness does not fit the graph")
-    for v in hidden:
+    free_units = [v for v in hidden if v not in fixed_biases]
+    _require(set(theta) == set(G.edges) and set(u) == set(free_units), f"{where}: witness does not fit")
+    for e, value in fixed_weights.items():
+        _require(theta[e] == value, f"{where}: the weight {e[0]}->{e[1]} is fixed to {value}")
+    u.update({v: flint.fmpq(0) for v in hidden if v in fixed_biases})  # identity units: any u will do
+    for v in free_units:
         (lo, hi), *_ = charts[v]
         _require((lo is None or u[v] > lo) and (hi is None or u[v] < hi), f"{where}: u of {v} outside I")
     preds = {v: [(a, theta[(a, v)]) for a in G.predecessors(v)] for v in [*hidden, output]}
@@ -454,7 +469,7 @@ def _graph_witness(G, inputs, hidden, output, charts, witness) -> None:
     )
     x = [_number(t, f"{where}: x") for t in witness.get("x", [])]
     _require(len(x) == len(inputs), f"{where}: x has the wrong length")
-    _check_biases(inputs, hidden, output, preds, charts, u, x, biases, where)
+    _check_biases(inputs, hidden, output, preds, charts, u, x, biases, where, fixed_biases)
 
 
 #: Checkers by certificate format.

@@ -30,7 +30,17 @@ import networkx as nx
 from networkx.algorithms.connectivity import local_node_connectivity, minimum_st_node_cut
 
 from .activations import Activation, get_activation
-from .architecture import describe, from_graph, hidden_nodes, input_nodes, layers, mlp, output_node, widths
+from .architecture import (
+    describe,
+    fixed_parameters,
+    from_graph,
+    hidden_nodes,
+    input_nodes,
+    layers,
+    mlp,
+    output_node,
+    widths,
+)
 
 __all__ = [
     "Branch",
@@ -339,7 +349,8 @@ def _classify_graph(G: nx.DiGraph, monotone: bool, hypothesis: str, activations:
         output_rank=generic_rank(G, preds),
         output_fan_in=len(preds),
     )
-    parameters = G.number_of_edges() + G.number_of_nodes() - n0
+    fixed = len(fixed_parameters(G))
+    parameters = G.number_of_edges() + G.number_of_nodes() - n0 - fixed
     if analysis.bottleneck:
         reason = (
             f"a vertex cut of {analysis.min_cut} < n_0 = {n0} nodes separates inputs from output: "
@@ -347,6 +358,11 @@ def _classify_graph(G: nx.DiGraph, monotone: bool, hypothesis: str, activations:
         )
     else:
         reason = f"no vertex cut smaller than n_0 = {n0}; branches inside the graph are not enumerated"
+    if fixed:
+        reason += (
+            f"; the architecture fixes {fixed} parameters, so the path-count ranks are upper bounds "
+            "(they are generic ranks when every weight is free)"
+        )
     return Classification(
         describe(G), None, "graph", parameters, [], reason, monotone, hypothesis, activations, analysis
     )

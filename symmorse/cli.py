@@ -28,7 +28,10 @@ _ACTIVATION_HELP = (
     "hidden-layer activation: " + ", ".join(activation_names()) + ", or poly:EXPR "
     "(a polynomial in z with rational coefficients, e.g. poly:z**3+z)"
 )
-_ARCH_HELP = "widths such as 2,3,1 (input first, output width 1) or a node-link JSON graph file"
+_ARCH_HELP = (
+    "widths such as 2,3,1 (input first, output width 1), a residual network resnet:N,M,H1,...,HK "
+    "(input, state and block widths), or a node-link JSON graph file"
+)
 
 
 def _network(args: argparse.Namespace, default_activation: str | None = "tanh") -> Network:

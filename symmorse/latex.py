@@ -32,7 +32,7 @@ import sympy
 
 from . import __version__
 from .activations import Activation, get_activation
-from .architecture import bias_parameter, from_json, input_nodes, layers, mlp
+from .architecture import bias_parameter, fixed_parameters, from_json, input_nodes, layers, mlp
 from .certify import ChartPoint, certify, chart_derivatives
 from .checker import check_certificate
 from .classify import Classification, classify
@@ -601,6 +601,15 @@ def _network_section(doc: _Document, net: Network, c: Classification) -> None:
             "Its nodes, by depth (the longest path from an input):",
             _graph_picture(net),
         )
+        fixed = fixed_parameters(net.graph)
+        if fixed:
+            doc.add(
+                f"The architecture itself fixes {len(fixed)} parameters (for a residual network: the skip "
+                "weights are 1 and the biases of the states are 0): "
+                + ", ".join(f"${to_latex(net.symbol(name))} = {sympy.latex(v)}$" for name, v in fixed.items())
+                + ". They are not free; every statement below is about the free parameters only, and a "
+                "unit with a fixed bias is an identity unit, whose chart value is not a coordinate."
+            )
     others = sorted({a.name for a in net.activations.values()} - {act.name})
     doc.add(
         f"The hidden units use the activation {_tt(act.name)}:",
@@ -1055,8 +1064,9 @@ def _graph_witness(doc: _Document, witness: dict, net: Network) -> None:
     theta = {(a, b): _fmpq(t) for a, b, t in witness["edges"]}
     u = {v: _fmpq(t) for v, t in witness["u"]}
     act = {v: net.activations[v].chart for v in net.activations}
-    d1 = {v: act[v].exact[0](u[v]) for v in u}
-    d2 = {v: act[v].exact[1](u[v]) for v in u}
+    at = {v: u.get(v, flint.fmpq(0)) for v in act}  # identity units with a fixed bias have no u
+    d1 = {v: act[v].exact[0](at[v]) for v in act}
+    d2 = {v: act[v].exact[1](at[v]) for v in act}
     zero, one = flint.fmpq(0), flint.fmpq(1)
     sd = structured_derivatives(G, lambda a, b: theta[(a, b)], d1, d2, zero, one)
     H = flint.fmpq_mat(sd.hessian)
@@ -1199,11 +1209,9 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
 
 def _title(net: Network, prefix: str = "Critical points of") -> str:
     ws = net.widths
-    what = (
-        f"the {','.join(map(str, ws))} network"
-        if ws
-        else (f"a graph network ({net.graph.number_of_nodes()} nodes, {net.graph.number_of_edges()} edges)")
-    )
+    G = net.graph
+    unnamed = f"a graph network ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)"
+    what = f"the {net.describe()} network" if ws or G.graph.get("name") else unnamed
     return f"{prefix} {what} with {_tt(net.activation.name)}"
 
 

@@ -38,7 +38,9 @@ from .activations import Activation, get_activation
 from .architecture import (
     bias_parameter,
     chart_coordinate,
+    describe,
     edge_parameter,
+    fixed_parameters,
     from_graph,
     hidden_nodes,
     input_nodes,
@@ -243,7 +245,9 @@ class Network:
         self._cache: dict[str, StructuredDerivatives] = {}
 
     def _exact_weights(self, weights: Mapping) -> dict[sympy.Symbol, sympy.Rational]:
-        values = {}
+        """The given weights, exact, plus the parameters the architecture fixes."""
+        fixed = fixed_parameters(self.graph)
+        values = {self._symbols[name]: value for name, value in fixed.items()}
         for key, value in weights.items():
             name = key.name if isinstance(key, sympy.Symbol) else key
             if name not in self._symbols:
@@ -252,17 +256,19 @@ class Network:
                     f"unknown parameter {name!r} for architecture {self.describe()} "
                     f"(parameters are {known}, ...)"
                 )
-            values[self._symbols[name]] = to_rational(value, where=name)
+            exact = to_rational(value, where=name)
+            if name in fixed and exact != fixed[name]:
+                raise WeightsError(
+                    f"parameter {name} is fixed to {fixed[name]} by the architecture, got {exact}"
+                )
+            values[self._symbols[name]] = exact
         return values
 
     # -- basic data ---------------------------------------------------------------
 
     def describe(self) -> str:
-        """The architecture as ``2,3,1`` or ``graph(n nodes, m edges)``."""
-        ws = widths(self.graph)
-        if ws is not None:
-            return ",".join(map(str, ws))
-        return f"graph({self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges)"
+        """The architecture as ``2,3,1`` or ``graph(n nodes, m edges)`` (see :func:`describe`)."""
+        return describe(self.graph)
 
     @property
     def widths(self) -> list[int] | None:

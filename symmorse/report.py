@@ -81,6 +81,7 @@ def derivation(net: Network, coordinates: Coordinates = "z") -> dict:
     z = net.preactivation_symbols
     result: dict = {
         "format": "symmorse-derivation/1",
+        "network": net.describe(),
         "architecture": {"widths": net.widths} if net.widths else to_json(G),
         "activation": net.activation.name,
         "coordinates": coordinates,
@@ -129,8 +130,7 @@ def derivation_text(d: dict) -> str:
     ...
     det Hess Phi = 0
     """
-    arch = d["architecture"]
-    name = ",".join(map(str, arch["widths"])) if "widths" in arch else "graph"
+    name = d["network"]
     n_in, n_par = len(d["inputs"]), len(d["parameters"])
     lines = [
         f"Network {name}, activation {d['activation']}, coordinates {d['coordinates']}: "

@@ -1,9 +1,10 @@
 """Residual networks as architecture graphs, Euler steps of neural ODEs, and depth comparison.
 
 A residual network ``h_0 = W x + b``, ``h_j = h_{j-1} + V_j sigma(W_j h_{j-1} + b_j)``,
-``Phi = W~ h_K + b~`` is built as a DAG (:func:`resnet_graph`): identity
-nodes carry the states h_j, skip edges ``h_{j-1} -> h_j`` have weight 1 and
-state biases are 0, so :class:`~symmorse.network.Network` derives its exact
+``Phi = W~ h_K + b~`` is built as a DAG
+(:func:`~symmorse.architecture.resnet_graph`): identity nodes carry the states
+h_j, skip edges ``h_{j-1} -> h_j`` have fixed weight 1 and state biases are
+fixed to 0, so :class:`~symmorse.network.Network` derives its exact
 structured gradient and Hessian (also in chart coordinates) with no new code.
 Unlike a flow, a residual block ``h + V sigma(W h + b)`` can have a singular
 Jacobian, so a non-augmented ResNet can have critical points: in one
@@ -26,8 +27,8 @@ import sympy
 from sympy.calculus.util import maximum
 
 from .activations import U, Z, get_activation
-from .architecture import bias_parameter, edge_parameter, from_graph, hidden_nodes
-from .errors import ArchitectureError, InputError, WeightsError
+from .architecture import bias_parameter, edge_parameter, hidden_nodes, resnet_graph
+from .errors import InputError, WeightsError
 from .exact import to_arb
 from .network import Network
 from .node import NeuralODE, NodeWeights, parse_matrix
@@ -46,63 +47,6 @@ __all__ = [
     "depth_compare",
     "depth_compare_text",
 ]
-
-
-def resnet_graph(
-    inputs: int, phase: int, hidden: Sequence[int], lift: bool = True, activation: str | None = None
-) -> nx.DiGraph:
-    """The architecture graph of a residual network.
-
-    Parameters
-    ----------
-    inputs : int
-        Input width n.
-    phase : int
-        State width m (must equal n when ``lift`` is False).
-    hidden : sequence of int
-        Hidden width of each residual block.
-    lift : bool
-        Whether ``h_0 = W x + b`` is a layer (identity nodes ``s0_i``) or
-        ``h_0 = x``.
-    activation : str, optional
-        Activation of the block units (default: the network's).
-
-    Examples
-    --------
-    >>> G = resnet_graph(1, 1, [1], lift=False)
-    >>> sorted(G.edges())
-    [('a1_1', 's1_1'), ('s1_1', 'y'), ('x1', 'a1_1'), ('x1', 's1_1')]
-    >>> G.nodes["s1_1"]["activation"]
-    'identity'
-    """
-    for value, what in ((inputs, "input width"), (phase, "state width")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ArchitectureError(f"residual network: the {what} must be a positive integer, got {value!r}")
-    if not hidden or any(isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in hidden):
-        raise ArchitectureError(
-            f"residual network: block widths must be positive integers, got {list(hidden)}"
-        )
-    if not lift and phase != inputs:
-        raise ArchitectureError(f"residual network without a lift needs m = n, got m = {phase}, n = {inputs}")
-    G = nx.DiGraph()
-    xs = [f"x{i}" for i in range(1, inputs + 1)]
-    G.add_nodes_from(xs)
-    state = xs
-    if lift:
-        state = [f"s0_{i}" for i in range(1, phase + 1)]
-        G.add_nodes_from(state, activation="identity")
-        G.add_edges_from((x, s) for s in state for x in xs)
-    for j, width in enumerate(hidden, start=1):
-        units = [f"a{j}_{k}" for k in range(1, width + 1)]
-        G.add_nodes_from(units, **({"activation": activation} if activation else {}))
-        G.add_edges_from((s, a) for a in units for s in state)
-        new = [f"s{j}_{i}" for i in range(1, phase + 1)]
-        G.add_nodes_from(new, activation="identity")
-        G.add_edges_from((old, s) for old, s in zip(state, new))
-        G.add_edges_from((a, s) for s in new for a in units)
-        state = new
-    G.add_edges_from((s, "y") for s in state)
-    return from_graph(G)
 
 
 def _fixed_parameters(G: nx.DiGraph) -> dict[str, int]:
@@ -153,7 +97,7 @@ def resnet(
     3*u1_1**2 - 2
     """
     G = resnet_graph(inputs, phase, hidden, lift)
-    values: dict[str, object] = dict(_fixed_parameters(G))
+    values: dict[str, object] = {}
     weights = _section(weights or {}, {"lift", "blocks", "out"}, set(), "the weights")
     state = [f"s0_{i}" for i in range(1, phase + 1)] if lift else [f"x{i}" for i in range(1, inputs + 1)]
     xs = [f"x{i}" for i in range(1, inputs + 1)]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from symmorse.activations import get_activation
 from symmorse.architecture import from_graph, layers, mlp
-from symmorse.certify import ChartPoint, certify, chart_derivatives
+from symmorse.certify import ChartPoint, certify, chart_derivatives, witness_weights
 from symmorse.checker import check_certificate
 from symmorse.network import Network, structured_derivatives
 
@@ -151,23 +151,8 @@ def test_general_graph_output_branch_witness():
     data = json.loads(json.dumps(cert.to_json()))
     assert check_certificate(data).accepted
     net = Network(from_graph(G))
-    wit = data["output_branch"]
-    names = {
-        (a, b): n
-        for a, b in net.graph.edges
-        for n in [__import__("symmorse").architecture.edge_parameter(net.graph, a, b)]
-    }
-    values = {net.symbol(names[(a, b)]): sympy.Rational(t) for a, b, t in wit["edges"]}
-    from symmorse.architecture import bias_parameter
-    from symmorse.expressions import parse_expression
-
-    values.update(
-        {
-            net.symbol(bias_parameter(net.graph, v)): parse_expression(t, [], what="bias")
-            for v, t in wit["biases"]
-        }
-    )
-    values.update({s: sympy.Rational(t) for s, t in zip(net.inputs, wit["x"])})
+    values = {net.symbol(name): value for name, value in witness_weights(data).items()}
+    values.update({s: sympy.Rational(t) for s, t in zip(net.inputs, data["output_branch"]["x"])})
     assert all(sympy.simplify(g.xreplace(values)) == 0 for g in net.gradient())
 
 

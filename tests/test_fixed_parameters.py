@@ -1,0 +1,158 @@
+"""Architectures that fix some parameters (residual networks): networks, certificates, checker."""
+
+import json
+
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symmorse.architecture import (
+    fixed_parameters,
+    from_graph,
+    from_json,
+    mlp,
+    parse_architecture,
+    resnet_graph,
+    to_json,
+    widths,
+)
+from symmorse.certify import certify, witness_weights
+from symmorse.checker import check_certificate
+from symmorse.cli import main
+from symmorse.errors import ArchitectureError, WeightsError
+from symmorse.network import Network
+from symmorse.node import NeuralODE, layer_field
+from symmorse.node_classify import classify_node
+
+
+def test_fixed_parameters_survive_json_and_are_never_free():
+    G = resnet_graph(2, 3, [2, 1])
+    H = from_json(json.loads(json.dumps(to_json(G))))
+    assert fixed_parameters(H) == fixed_parameters(G) and len(fixed_parameters(G)) == 2 * 3 * 2
+    net = Network(H)
+    assert set(fixed_parameters(G)) == {s.name for s in net.parameters} - {
+        s.name for s in net.free_parameters
+    }
+    skip = next(iter(fixed_parameters(G)))
+    assert Network(G, weights={skip: 1}).weights == net.weights  # the fixed value may be restated
+    with pytest.raises(WeightsError, match=f"{skip} is fixed to 1"):
+        Network(G, weights={skip: 2})
+
+
+def test_a_fixed_weight_makes_a_layered_graph_general():
+    G = mlp("1,2,1")
+    G.edges["x1", "h1_1"]["fixed_weight"] = "1/2"
+    H = from_json(to_json(G))
+    assert widths(H) is None and fixed_parameters(H) == {"W1_1_1": sympy.Rational(1, 2)}
+    cert = certify(H).to_json()
+    assert cert["architecture"]["edges"][0]["fixed_weight"] == "1/2" and cert["parameters"] == 6
+    assert check_certificate(cert).accepted
+
+
+@pytest.mark.parametrize(
+    "attrs, message",
+    [
+        ({"edge": "x"}, "not a number"),
+        ({"edge": float("nan")}, "fixed_weight: nan is not a finite number"),
+        ({"input_bias": 1}, "input node 'x1' cannot have a fixed_bias"),
+    ],
+)
+def test_bad_fixed_values_are_rejected(attrs, message):
+    G = mlp("1,2,1")
+    if "edge" in attrs:
+        G.edges["x1", "h1_1"]["fixed_weight"] = attrs["edge"]
+    else:
+        G.nodes["x1"]["fixed_bias"] = attrs["input_bias"]
+    with pytest.raises(ArchitectureError, match=message):
+        from_graph(G)
+
+
+def resnet_witness_holds(cert: dict) -> bool:
+    """grad Phi = 0 and det Hess Phi != 0 at the witness, by SymPy's route on the ordinary weights."""
+    net = Network(from_json(cert["architecture"]), cert["activation"])
+    values = {net.symbol(name): value for name, value in witness_weights(cert).items()}
+    values.update({s: sympy.Rational(t) for s, t in zip(net.inputs, cert["output_branch"]["x"])})
+    gradient = [sympy.N(g.xreplace(values), 60) for g in net.gradient()]
+    det = sympy.N(net.hessian().xreplace(values).det(), 60)
+    claimed = sympy.Rational(cert["output_branch"]["claims"]["det_hessian"])
+    return all(abs(g) < 1e-50 for g in gradient) and abs(det - claimed) < 1e-50 * max(1, abs(det))
+
+
+def test_the_one_dimensional_resnet_has_critical_points_the_neural_ode_has_none():
+    """x -> w~ (h + v tanh(w h + b)), h = a x + c: a singular block gives open sets of critical points."""
+    cert = certify(parse_architecture("resnet:1,1,1")).to_json()
+    assert (cert["critical_points"], cert["morse"]) == ("generic", "undecided")
+    assert check_certificate(cert).accepted and resnet_witness_holds(cert)
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": ["1/2"]}))
+    assert classify_node(node).critical_points == "none"  # for every W, W~: the flow is a diffeomorphism
+
+
+@given(
+    st.integers(1, 2),
+    st.integers(0, 2),
+    st.lists(st.integers(1, 3), min_size=1, max_size=2),
+    st.sampled_from(["tanh", "sigmoid", "arctan"]),
+)
+def test_random_resnets_certify_and_check(n, extra, hidden, activation):
+    cert = certify(resnet_graph(n, n + extra, hidden), activation).to_json()
+    data = json.loads(json.dumps(cert))
+    assert check_certificate(data).accepted
+    if sum(hidden) >= n:  # a witness exists: the search finds one, and it is a critical point
+        assert data["critical_points"] == "generic" and resnet_witness_holds(data)
+
+
+def _entry(entries: list, match) -> dict | list:
+    return next(e for e in entries if match(e))
+
+
+def _move_skip(c):
+    _entry(c["output_branch"]["edges"], lambda e: e[:2] == ["s0_1", "s1_1"])[2] = "2"
+
+
+def _move_state_bias(c):
+    _entry(c["output_branch"]["biases"], lambda e: e[0] == "s1_1")[1] = "1"
+
+
+def _free_the_skip(c):
+    del _entry(c["architecture"]["edges"], lambda e: "fixed_weight" in e)["fixed_weight"]
+
+
+def _fix_a_tanh_bias(c):
+    _entry(c["architecture"]["nodes"], lambda v: v["id"] == "a1_1")["fixed_bias"] = "0"
+    c["parameters"] -= 1
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (_move_skip, "the weight s0_1->s1_1 is fixed to 1"),
+        (_move_state_bias, "the bias of node s1_1 is fixed to 0"),
+        (_free_the_skip, "wrong parameter count"),
+        (_fix_a_tanh_bias, "fixed non-identity bias"),
+    ],
+)
+def test_tampered_resnet_certificates_are_rejected(change, reason):
+    bad = json.loads(json.dumps(certify(parse_architecture("resnet:2,2,2")).to_json()))
+    change(bad)
+    result = check_certificate(bad)
+    assert not result.accepted and reason in result.reason
+
+
+def test_cli_certifies_and_checks_a_resnet(tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert main(["certify", "resnet:1,2,2", "--out", str(out)]) == 0
+    assert main(["check", str(out)]) == 0
+    assert "accepted" in capsys.readouterr().out
+    assert main(["classify", "resnet:1,2"]) == 2
+    assert "expected resnet:N,M,H1,...,HK" in capsys.readouterr().err
+
+
+def test_the_latex_document_states_the_fixed_parameters_and_the_witness():
+    from symmorse.latex import certificate_document
+
+    cert = certify(parse_architecture("resnet:1,1,1")).to_json()
+    tex = certificate_document(cert)
+    assert "resnet:1,1,1" in tex and "fixes 2 parameters" in tex
+    det = sympy.latex(sympy.Rational(cert["output_branch"]["claims"]["det_hessian"]))
+    assert "The output-branch witness" in tex and det in tex
