@@ -201,9 +201,10 @@ _BATCH = 64
 def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> list[Verified]:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
-    Checks run in forked, memory-limited worker processes with ``seconds`` a file
-    (:func:`~symmorse.limits.run_limited`), in batches; a batch that runs out of
-    limits is re-checked file by file.  A file that is not a readable
+    Checks run in forked, memory-limited worker processes
+    (:func:`~symmorse.limits.run_limited`), in batches of up to 64 files with
+    ``seconds`` for the batch; a batch that runs out of limits is re-checked
+    file by file, ``seconds`` each.  A file that is not a readable
     certificate, or cannot be checked within the limits, counts as rejected, with
     the reason.
 
@@ -227,7 +228,7 @@ def verify(directory: str | None = None, show_progress: bool = True, seconds: fl
     batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
     results: list[Verified] = []
     for batch in progress(batches, len(batches), "checking", show_progress):
-        outcome = run_limited(_verify_files, (directory, batch), seconds * len(batch))
+        outcome = run_limited(_verify_files, (directory, batch), seconds)
         if outcome.ok:
             results += outcome.value
         else:  # something in the batch is too big: each file on its own, with its own limits
