@@ -34,7 +34,7 @@ from flint import arb_poly, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from .balls import ball_bounds, interval_ball
 from .exact import rational_string
-from .limits import Deadline
+from .limits import Deadline, TimeLimitReached, run_limited
 from .network import Network
 
 __all__ = [
@@ -173,6 +173,28 @@ def _fmpq_poly(p: sympy.Poly) -> fmpq_poly:
     return fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(p.all_coeffs())])
 
 
+def _lex_basis(system: list[sympy.Expr], gens: list[sympy.Symbol]) -> tuple[list[sympy.Expr], bool]:
+    G = sympy.groebner(system, *gens, order="lex", domain="QQ")
+    return list(G.exprs), G.is_zero_dimensional
+
+
+def _groebner(
+    system: list[sympy.Expr], gens: list[sympy.Symbol], deadline: Deadline
+) -> tuple[list[sympy.Expr], bool]:
+    """The reduced lex Groebner basis and whether it is zero-dimensional, within the deadline.
+
+    SymPy's Buchberger loop cannot poll the deadline, so with a time limit it
+    runs in a worker process killed when the limit passes.
+    """
+    remaining = deadline.remaining()
+    if remaining is None:
+        return _lex_basis(system, gens)
+    outcome = run_limited(_lex_basis, (system, gens), remaining)
+    if not outcome.ok:
+        raise TimeLimitReached(f"Groebner basis: {outcome.value}")
+    return outcome.value
+
+
 def _shape(polys: list[sympy.Poly], gens: list[sympy.Symbol], deadline: Deadline):
     """``(r_1..r_{n-1}, c, q)`` with x_i = r_i(y), y = x_n + sum c_i x_i, q(y) = 0; or a reason."""
     n = len(gens)
@@ -184,12 +206,11 @@ def _shape(polys: list[sympy.Poly], gens: list[sympy.Symbol], deadline: Deadline
         c = [shear ** (i + 1) for i in range(n - 1)]
         x_n = y - sum(ci * xi for ci, xi in zip(c, gens))
         system = [p.as_expr().subs(gens[-1], x_n) for p in polys]
-        G = sympy.groebner(system, *gens[:-1], y, order="lex", domain="QQ")
-        if list(G.exprs) == [1]:
+        exprs, zero_dimensional = _groebner(system, [*gens[:-1], y], deadline)
+        if exprs == [1]:
             return [], c, sympy.Integer(1)
-        if not G.is_zero_dimensional:
+        if not zero_dimensional:
             return "the critical set has a positive-dimensional (complex) component"
-        exprs = list(G.exprs)
         rest = [x - e for x, e in zip(gens[:-1], exprs)]
         if len(exprs) == n and all(r.free_symbols <= {y} for r in rest + exprs[-1:]):
             return rest, c, exprs[-1]

@@ -8,6 +8,7 @@ the exact algebraic route where both routes apply.
 """
 
 import random
+import time
 
 import mpmath
 import networkx as nx
@@ -437,6 +438,15 @@ def test_exact_route_time_limit_answers_incomplete():
     poly = Network("2,2,1", "poly:z**3-z", [{"W": [[1, 0], [0, 1]], "b": [0, 0]}, {"W": [[1, 1]], "b": [0]}])
     result = exact_critical_points(poly, ["-1,1"], time_limit=0)
     assert not result.complete and not result.points and "time limit" in result.unresolved[0].reason
+
+
+def test_exact_route_time_limit_stops_a_long_groebner_basis():
+    # three inputs and a quartic activation: SymPy's Groebner basis runs for minutes
+    net = random_network("3,4,1", "poly:z**4-z**2+z", 1, scale=3, den=4)
+    start = time.monotonic()
+    result = exact_critical_points(net, time_limit=1)
+    assert time.monotonic() - start < 20
+    assert result.complete or "time limit" in result.unresolved[0].reason
 
 
 def test_result_round_trips_through_json():
