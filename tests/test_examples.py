@@ -32,6 +32,7 @@ WRITES = {
         ["saddle_embedding.json", "saddle_node_certificate.json", "saddle_embedding.tex"],
         ["saddle_embedding.png"],
     ),
+    "resnet_vs_flow": (["resnet_1_1_1.json", "resnet_1_1_1.tex"], ["resnet_vs_flow.png"]),
     "trained_critical_points": (
         ["trained_critical_points.json", "trained_critical_points.tex"],
         ["trained_critical_points.png"],
@@ -68,6 +69,9 @@ def test_example_runs_and_writes_its_files(name, tmp_path):
         certificate = json.loads((out / "saddle_node_certificate.json").read_text())
         assert check_certificate(certificate).accepted
         assert json.loads((out / "saddle_embedding.json").read_text())["construction"]["verified"]
+    if name == "resnet_vs_flow":
+        certificate = json.loads((out / "resnet_1_1_1.json").read_text())
+        assert certificate["critical_points"] == "generic" and check_certificate(certificate).accepted
     if name == "trained_critical_points":
         result = json.loads((out / "trained_critical_points.json").read_text())
         assert result["points"] and all(p["status"] in ("unique", "boundary") for p in result["points"])
