@@ -39,6 +39,7 @@ import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import mpmath
 import sympy
@@ -94,6 +95,23 @@ def _box_from_json(data: object, what: str) -> tuple[tuple[sympy.Rational, sympy
     if not isinstance(data, list) or any(not isinstance(s, list) or len(s) != 2 for s in data):
         raise InputError(f"{what}: a box must be a list of [lo, hi] pairs")
     return tuple((to_rational(lo, what), to_rational(hi, what)) for lo, hi in data)
+
+
+def _upper_decimal(q: object) -> str:
+    """A short decimal >= q >= 0 (two significant digits, rounded up): an honest bound.
+
+    Examples
+    --------
+    >>> _upper_decimal(sympy.Rational(1, 3)), _upper_decimal(sympy.Rational(3, 2**60)), _upper_decimal(0)
+    ('0.34', '2.7e-18', '0')
+    """
+    q = _q(q)
+    if q <= 0:
+        return "0"
+    exponent = sympy.floor(sympy.log(q, 10)) - 1  # exact: floor of a log of a rational
+    mantissa = sympy.ceiling(q / sympy.Integer(10) ** exponent)  # 10 <= mantissa <= 100
+    value = Decimal(int(mantissa)).scaleb(int(exponent)).normalize()
+    return format(value, "f") if -4 <= exponent <= 4 else format(value, "e")
 
 
 def _decimal(q: object, digits: int = 17) -> str:
@@ -258,7 +276,7 @@ class CriticalPointsResult:
             header = f"{'#':>3}  {'index':>5}  {'status':<10}  centre"
             lines += [header] + [
                 f"{k:>3}  {p.index:>5}  {p.status:<10}  ({', '.join(p.center)})"
-                + f"\n{'':>24}box {' x '.join(f'[{_decimal(lo, 8)}, {_decimal(hi, 8)}]' for lo, hi in p.box)}"
+                + f"\n{'':>24}in a box of widths <= ({', '.join(_upper_decimal(b - a) for a, b in p.box)})"
                 for k, p in enumerate(self.points, start=1)
             ]
             counts = ", ".join(f"{n} of index {i}" for i, n in self.count_by_index().items())

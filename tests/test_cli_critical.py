@@ -175,3 +175,21 @@ def test_unwritable_out_fails_before_the_picture_is_drawn(tmp_path, capsys):
     code, _, err = run(capsys, *argv)
     assert code == 2 and "directory does not exist" in err
     assert set(os.listdir(tmp_path)) == before
+
+
+def test_the_table_bounds_each_box_width_from_above(tmp_path, capsys):
+    """The short widths printed under each point are upper bounds of the certified box's widths."""
+    from fractions import Fraction
+
+    path = write(tmp_path, "saddle.json", SADDLE)
+    code, out, _ = run(capsys, "--weights", path, "--box=-2,2")
+    assert code == 0
+    shown = [
+        line.split("<= (")[1].rstrip(")").split(", ") for line in out.splitlines() if "widths <=" in line
+    ]
+    code, out, _ = run(capsys, "--weights", path, "--box=-2,2", "--json")
+    boxes = [p["box"] for p in json.loads(out)["points"]]
+    assert len(shown) == len(boxes) == 1
+    for bounds, box in zip(shown, boxes):
+        for bound, (lo, hi) in zip(bounds, box):
+            assert Fraction(bound) >= Fraction(hi) - Fraction(lo) > 0
