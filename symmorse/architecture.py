@@ -305,7 +305,9 @@ def _copy_fixed_parameters(G: nx.DiGraph, A: nx.DiGraph) -> None:
         if value is not None:
             A.edges[u, v]["fixed_weight"] = _fixed_value(value, f"edge {u!r} -> {v!r}: fixed_weight")
     for v, value in G.nodes(data="fixed_bias"):
-        if value is not None:
+        if value is None:
+            A.nodes[v].pop("fixed_bias", None)  # null means free, as for fixed_weight
+        else:
             if G.in_degree(v) == 0:
                 raise ArchitectureError(f"input node {v!r} cannot have a fixed_bias (inputs have no bias)")
             A.nodes[v]["fixed_bias"] = _fixed_value(value, f"node {v!r}: fixed_bias")
@@ -493,6 +495,8 @@ def from_json(data: object) -> nx.DiGraph:
         node = entry["id"]
         if isinstance(node, bool) or not isinstance(node, (str, int)):
             raise ArchitectureError(f"node entry {k}: id {node!r} must be a string or integer")
+        if node in G:
+            raise ArchitectureError(f"node entry {k}: node {node!r} is listed twice")
         G.add_node(node, **attrs)
     for k, entry in enumerate(edges):
         if not isinstance(entry, dict) or "source" not in entry or "target" not in entry:
@@ -501,6 +505,8 @@ def from_json(data: object) -> nx.DiGraph:
         for end in (u, v):
             if isinstance(end, (list, dict)) or end not in G:
                 raise ArchitectureError(f"edge entry {k} refers to unknown node {end!r}")
+        if G.has_edge(u, v):
+            raise ArchitectureError(f"edge entry {k}: edge {u!r} -> {v!r} is listed twice")
         G.add_edge(u, v, **({"fixed_weight": entry["fixed_weight"]} if "fixed_weight" in entry else {}))
     return from_graph(G)
 

@@ -408,6 +408,7 @@ def _check_graph(data: dict) -> CheckResult:
         G.add_edges_from((e["source"], e["target"], {"w": e.get("fixed_weight")}) for e in arch["edges"])
     except (KeyError, TypeError, nx.NetworkXError) as exc:
         raise CertificateError(f"malformed architecture graph ({exc})") from None
+    _require((len(G), G.size()) == (len(arch["nodes"]), len(arch["edges"])), "node/edge repeated or unknown")
     _require(G.number_of_nodes() >= 2, "the graph needs inputs and an output")
     _require(
         nx.is_directed_acyclic_graph(G) and nx.is_weakly_connected(G), "the graph is not a connected DAG"

@@ -2,6 +2,7 @@
 
 import json
 
+import networkx as nx
 import pytest
 import sympy
 from hypothesis import given
@@ -156,3 +157,44 @@ def test_the_latex_document_states_the_fixed_parameters_and_the_witness():
     assert "resnet:1,1,1" in tex and "fixes 2 parameters" in tex
     det = sympy.latex(sympy.Rational(cert["output_branch"]["claims"]["det_hessian"]))
     assert "The output-branch witness" in tex and det in tex
+
+
+def _skip_graph() -> dict:
+    """x -> a (tanh) -> s <- x, s an identity unit with fixed bias 0, s -> y; every weight free."""
+    G = nx.DiGraph([("x", "a"), ("x", "s"), ("a", "s"), ("s", "y")])
+    G.nodes["s"].update(activation="identity", fixed_bias=0)
+    return to_json(from_graph(G))
+
+
+def test_a_repeated_edge_or_node_cannot_change_what_the_checker_certifies():
+    """The checker and the loader read a repeated entry differently, so a repeat is rejected by both.
+
+    With x -> a fixed to 0 (or every hidden unit the identity) Phi is affine in x, so the claim
+    'critical points: generic' of the certificate for the free graph is false for the repeated one.
+    """
+    cert = certify(from_json(_skip_graph())).to_json()
+    assert cert["critical_points"] == "generic" and check_certificate(cert).accepted
+    fixed = json.loads(json.dumps(cert))
+    fixed["architecture"]["edges"].insert(0, {"source": "x", "target": "a", "fixed_weight": "0"})
+    linear = json.loads(json.dumps(cert))
+    linear["architecture"]["nodes"].insert(0, {"id": "a", "activation": "identity"})
+    for forged in (fixed, linear):
+        G = nx.DiGraph([(e["source"], e["target"]) for e in forged["architecture"]["edges"]])
+        for entry in reversed(forged["architecture"]["nodes"]):  # the first entry wins
+            G.add_node(entry["id"], **{k: v for k, v in entry.items() if k != "id"})
+        for entry in reversed(forged["architecture"]["edges"]):
+            G.edges[entry["source"], entry["target"]].update(entry)
+        assert Network(from_graph(G), cert["activation"]).hessian() == sympy.zeros(1, 1)
+        result = check_certificate(forged)
+        assert not result.accepted and "repeated" in result.reason
+        with pytest.raises(ArchitectureError, match="listed twice"):
+            from_json(forged["architecture"])
+
+
+def test_a_null_fixed_bias_leaves_the_bias_free():
+    data = _skip_graph()
+    _entry(data["nodes"], lambda v: v["id"] == "s")["fixed_bias"] = None
+    G = from_json(data)
+    assert fixed_parameters(G) == {} and "fixed_bias" not in G.nodes["s"]
+    cert = certify(G).to_json()
+    assert cert["parameters"] == 7 and check_certificate(cert).accepted
