@@ -476,7 +476,11 @@ def from_json(data: object) -> nx.DiGraph:
     ``{"widths": [2, 3, 1]}`` is accepted too.  ``"links"`` may stand for
     ``"edges"`` (the older networkx spelling).
     """
-    if isinstance(data, dict) and "widths" in data and "nodes" not in data:
+    if isinstance(data, dict) and "widths" in data:
+        if "nodes" in data or "edges" in data or "links" in data:
+            raise ArchitectureError(
+                'an architecture is {"widths": [...]} or {"nodes": [...], "edges": [...]}, not both'
+            )
         return mlp(data["widths"])
     if not isinstance(data, dict) or "nodes" not in data:
         raise ArchitectureError(

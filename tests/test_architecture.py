@@ -123,6 +123,7 @@ def test_bad_graph_inputs():
         ({"nodes": [{"id": [1]}], "edges": []}, "must be a string or integer"),
         ({"nodes": {}, "edges": []}, "must be lists"),
         ({"widths": [2, 3, 4]}, "output layer"),
+        ({"widths": [1, 1], "edges": [{"source": "x1", "target": "y", "fixed_weight": 1}]}, "not both"),
     ],
 )
 def test_bad_graph_json(data, message):
