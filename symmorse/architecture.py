@@ -53,12 +53,15 @@ __all__ = [
     "describe",
     "MAX_WIDTH",
     "MAX_DEPTH",
+    "MAX_EDGES",
 ]
 
 #: Largest width of a layer that symmorse accepts.
 MAX_WIDTH = 10_000
 #: Largest number of layers (input and output included).
 MAX_DEPTH = 100
+#: Largest number of edges (weights) of an architecture.
+MAX_EDGES = 1_000_000
 
 
 def parse_widths(text: str | Sequence[int]) -> list[int]:
@@ -110,6 +113,9 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
         raise ArchitectureError(f"widths {shown!r}: need at least an input and an output layer, e.g. 2,3,1")
     if len(result) > MAX_DEPTH:
         raise ArchitectureError(f"widths {shown!r}: {len(result)} layers > {MAX_DEPTH}")
+    edges = sum(a * b for a, b in zip(result, result[1:]))
+    if edges > MAX_EDGES:
+        raise ArchitectureError(f"widths {shown!r}: {edges} weights > {MAX_EDGES}")
     if result[-1] != 1:
         raise ArchitectureError(
             f"widths {shown!r}: the output layer {len(result) - 1} has width {result[-1]}; "
@@ -282,13 +288,15 @@ def from_graph(G: nx.DiGraph) -> nx.DiGraph:
     out = sinks[0]
     if depth[out] > MAX_DEPTH:
         raise ArchitectureError(f"the graph is {depth[out]} layers deep (> {MAX_DEPTH})")
+    if A.number_of_edges() > MAX_EDGES:
+        raise ArchitectureError(f"the graph has {A.number_of_edges()} edges (> {MAX_EDGES})")
     counters: dict[int, int] = {}
     for v in A:
         role = "input" if depth[v] == 0 else "output" if v == out else "hidden"
         layer = depth[v]
         counters[layer] = counters.get(layer, 0) + 1
-        if role == "input" and "activation" in A.nodes[v]:
-            raise ArchitectureError(f"input node {v!r} cannot have an activation")
+        if role in ("input", "output") and A.nodes[v].get("activation") is not None:
+            raise ArchitectureError(f"{role} node {v!r} cannot have an activation (only hidden units do)")
         act = A.nodes[v].get("activation")
         if act is not None and not isinstance(act, str):
             raise ArchitectureError(f"node {v!r}: activation must be a name, got {act!r}")
@@ -528,15 +536,20 @@ def parse_architecture(text: str) -> nx.DiGraph:
     'resnet:1,1,1'
     """
     if isinstance(text, str) and text.startswith("resnet:"):
-        expected = f"residual network {text!r}: expected resnet:N,M,H1,...,HK (input, state and block widths)"
-        try:
-            numbers = [int(part) for part in text[len("resnet:") :].split(",")]
-        except ValueError:
-            raise ArchitectureError(expected) from None
-        if len(numbers) < 3:
-            raise ArchitectureError(expected)
-        if max(numbers) > MAX_WIDTH or 2 * len(numbers) > MAX_DEPTH:
-            raise ArchitectureError(f"residual network {text!r}: widths <= {MAX_WIDTH}, depth <= {MAX_DEPTH}")
+        parts = [part.strip() for part in text[len("resnet:") :].split(",")]
+        if len(parts) < 3 or not all(part.isdigit() and part.isascii() for part in parts):
+            raise ArchitectureError(
+                f"residual network {text[:60]!r}: expected resnet:N,M,H1,...,HK "
+                "(input, state and block widths)"
+            )
+        numbers = [int(part) for part in parts]
+        n, m, hidden = numbers[0], numbers[1], numbers[2:]
+        edges = n * m + sum(2 * m * k + m for k in hidden) + m
+        if max(numbers) > MAX_WIDTH or 2 * len(numbers) > MAX_DEPTH or edges > MAX_EDGES:
+            raise ArchitectureError(
+                f"residual network {text[:60]!r}: widths <= {MAX_WIDTH}, depth <= {MAX_DEPTH}, "
+                f"weights <= {MAX_EDGES}"
+            )
         return resnet_graph(numbers[0], numbers[1], numbers[2:])
     if isinstance(text, str) and (text.endswith(".json") or os.path.sep in text):
         try:

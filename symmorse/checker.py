@@ -416,6 +416,7 @@ def _check_graph(data: dict) -> CheckResult:
     sinks = [v for v in G if G.out_degree(v) == 0]
     _require(len(sinks) == 1, "the graph must have exactly one output")
     output, inputs = sinks[0], [v for v in G if G.in_degree(v) == 0]
+    _require(G.nodes[output]["activation"] is None, "the output node has no activation (Phi is affine in it)")
     hidden = [v for v in nx.topological_sort(G) if v not in inputs and v != output]
     names = {v: G.nodes[v].get("activation") or data["activation"] for v in hidden}
     table = {name: _chart(name) for name in set(names.values())}

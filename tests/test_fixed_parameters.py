@@ -198,3 +198,29 @@ def test_a_null_fixed_bias_leaves_the_bias_free():
     assert fixed_parameters(G) == {} and "fixed_bias" not in G.nodes["s"]
     cert = certify(G).to_json()
     assert cert["parameters"] == 7 and check_certificate(cert).accepted
+
+
+@pytest.mark.parametrize(
+    "arch, message",
+    [
+        ("resnet:1_0,1,1", "expected resnet:N,M,H1,...,HK"),
+        ("resnet:1,1000,1000", "weights <= 1000000"),
+        ("1000,1000,1000,1", "2001000 weights > 1000000"),
+        ("resnet:0,1,1", "the input width must be a positive integer"),
+    ],
+)
+def test_bad_and_oversized_architectures_exit_2(arch, message, capsys):
+    assert main(["classify", arch]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_the_output_node_has_no_activation():
+    G = mlp("1,2,1")
+    G.nodes["y"]["activation"] = "tanh"
+    with pytest.raises(ArchitectureError, match="output node 'y' cannot have an activation"):
+        from_graph(G)
+    cert = certify(parse_architecture("resnet:1,1,1")).to_json()
+    next(v for v in cert["architecture"]["nodes"] if v["id"] == "y")["activation"] = "tanh"
+    result = check_certificate(cert)
+    assert not result.accepted and "the output node has no activation" in result.reason
