@@ -21,7 +21,7 @@ from _common import pyplot, save, start, write
 from symmorse import Network
 from symmorse.certify import certify, witness_weights
 from symmorse.checker import check_certificate
-from symmorse.latex import certificate_document
+from symmorse.documents import certificate_document
 
 out = start("bottleneck_manifolds", __doc__).out
 

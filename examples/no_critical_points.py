@@ -16,7 +16,7 @@ from _common import pyplot, save, start, write
 from symmorse import Network
 from symmorse.certify import certify
 from symmorse.checker import check_certificate
-from symmorse.latex import architecture_document, weights_document
+from symmorse.documents import architecture_document, weights_document
 
 out = start("no_critical_points", __doc__).out
 

@@ -17,8 +17,8 @@ from _common import pyplot, save, start, write
 
 from symmorse import Network
 from symmorse.architecture import layers
+from symmorse.documents import weights_document
 from symmorse.io import load_weights
-from symmorse.latex import weights_document
 from symmorse.normal_form import normal_form
 
 out = start("rank_deficient_normal_form", __doc__).out

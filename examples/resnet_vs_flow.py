@@ -23,7 +23,7 @@ from _common import pyplot, save, start, write
 from symmorse.architecture import from_json, parse_architecture
 from symmorse.certify import certify, witness_weights
 from symmorse.checker import check_certificate
-from symmorse.latex import certificate_document
+from symmorse.documents import certificate_document
 from symmorse.network import Network
 from symmorse.node import NeuralODE, layer_field
 from symmorse.node_classify import classify_node

@@ -16,8 +16,8 @@ from _common import start, write
 
 from symmorse.certify import certify
 from symmorse.checker import check_certificate
+from symmorse.documents import certificate_document
 from symmorse.errors import CertificateRejected
-from symmorse.latex import certificate_document
 
 out = start("tampered_certificate", __doc__).out
 original = certify("2,3,1").to_json()

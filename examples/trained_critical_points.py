@@ -24,8 +24,8 @@ import os
 import sys
 
 from symmorse.critical import critical_points
+from symmorse.documents import weights_document
 from symmorse.io import load_weights, write_atomic
-from symmorse.latex import weights_document
 from symmorse.network import Network
 
 HERE = os.path.dirname(os.path.abspath(__file__))

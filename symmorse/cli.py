@@ -242,9 +242,9 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .architecture import from_json
+    from .documents import architecture_document, certificate_document, compile_pdf, weights_document
     from .errors import CertificateRejected
     from .io import read_json
-    from .latex import architecture_document, certificate_document, compile_pdf, weights_document
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")

@@ -150,7 +150,7 @@ def test_cli_certifies_and_checks_a_resnet(tmp_path, capsys):
 
 
 def test_the_latex_document_states_the_fixed_parameters_and_the_witness():
-    from symmorse.latex import certificate_document
+    from symmorse.documents import certificate_document
 
     cert = certify(parse_architecture("resnet:1,1,1")).to_json()
     tex = certificate_document(cert)

@@ -1,4 +1,4 @@
-"""LaTeX documents: the mathematics they show, escaping, refusal of rejected certificates, compiling."""
+"""LaTeX (symmorse.latex and symmorse.documents): the mathematics shown, escaping, refusals, compiling."""
 
 import json
 import os
@@ -13,20 +13,20 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse import latex
+from symmorse import documents
 from symmorse.architecture import parse_architecture
 from symmorse.certify import certify, witness_weights
 from symmorse.classify import classify, parameter_count
 from symmorse.cli import main
-from symmorse.errors import CertificateError, CertificateRejected, WeightsError
-from symmorse.latex import (
+from symmorse.documents import (
     architecture_document,
     certificate_document,
     compile_pdf,
     critical_points_latex,
-    escape_text,
     weights_document,
 )
+from symmorse.errors import CertificateError, CertificateRejected, WeightsError
+from symmorse.latex import escape_text
 from symmorse.network import Network
 
 from .helpers import witness_claims_hold
@@ -97,7 +97,7 @@ def test_the_3251_document_shows_the_degenerate_branch():
     H = naive_hessian_at_witness(data, 2)
     assert f"\\rank \\Hess \\Phi(x) &= {H.rank()} < n_0 = 3" in tex and H.rank() < 3
     assert witness_claims_hold(data)  # det Hess g and the ranks, by SymPy's route
-    det_g = latex._Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
+    det_g = documents._Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
     assert f"\\det \\Hess g &= {det_g} \\ne 0" in tex
     assert "\\textbf{bottleneck}" in tex and "Theorem (degenerate critical manifolds)" in tex
     assert "not Morse for an open set of weights" in tex
@@ -106,7 +106,7 @@ def test_the_3251_document_shows_the_degenerate_branch():
 def test_abstract_derivatives_are_the_structured_ones():
     """sigma', sigma'' as symbols, substituted back, give Network's derivatives in z exactly."""
     net = Network("2,2,2,1", "sigmoid")
-    sd, names = latex._abstract_derivatives(net)
+    sd, names = documents._abstract_derivatives(net)
     back = {}
     for z in net.preactivation_symbols.values():
         back[sympy.Symbol(z.name + "'")] = net.activation.derivative(z)
@@ -220,7 +220,7 @@ def test_long_numbers_are_shortened_with_one_footnote():
 def test_inertia_counts_eigenvalue_signs_exactly(entries, scale):
     a, b, c, d, e, f = entries
     M = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]]) / scale
-    negative, positive = latex._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
+    negative, positive = documents._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
     signs = [sympy.sign(r) for r in sympy.Poly(M.charpoly()).real_roots()]
     assert (negative, positive) == (signs.count(-1), signs.count(1))
 
@@ -254,7 +254,7 @@ def test_notebook_reprs_and_lazy_import():
 
 
 def test_without_pdflatex_the_tex_is_still_written(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(latex.shutil, "which", lambda name: None)
+    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
     out = tmp_path / "x.tex"
     code, _, err = run(capsys, "latex", "2,3,1", "-o", str(out), "--pdf")
     assert code == 2 and "pdflatex is not installed" in err and out.exists()
