@@ -502,7 +502,8 @@ def _certify_graph(
     morse_reason = "Morse verdict undecided: the branches inside a general graph are not enumerated"
     if not c.monotone:
         return Certificate(c, act, [], "undecided", "undecided", [c.hypothesis], seed, G)
-    unsupported = _unsupported_fixed_parameters(G, act)
+    units = {v: get_activation(G.nodes[v].get("activation") or act) for v in hidden_nodes(G)}
+    unsupported = _unsupported_fixed_parameters(G, units)
     if unsupported:
         return Certificate(c, act, [], "undecided", "undecided", [unsupported, morse_reason], seed, G)
     rng = random.Random(f"{seed}:graph:{act.name}")
@@ -510,14 +511,14 @@ def _certify_graph(
     try:
         for _ in range(attempts):
             deadline.check("output-branch witness search")
-            witness = _output_branch_witness(G, act, rng)
+            witness = _output_branch_witness(G, units, rng)
             if witness is not None:
                 break
     except TimeLimitReached as exc:
         morse_reason = f"{morse_reason}; {exc}"
     if witness is None:
         reasons = ["no output-branch witness found", morse_reason]
-        curved = [v for v in hidden_nodes(G) if (G.nodes[v].get("activation") or act.name) != "identity"]
+        curved = [v for v, unit in units.items() if unit.name != "identity"]
         if len(curved) < len(input_nodes(G)):
             reasons[0] += (
                 f": Hess Phi is a sum of one rank-one term per non-identity unit, so its rank is at most "
@@ -533,7 +534,7 @@ def _certify_graph(
     return Certificate(c, act, [], "generic", "undecided", reasons, seed, G, witness)
 
 
-def _unsupported_fixed_parameters(G: nx.DiGraph, default: Activation) -> str | None:
+def _unsupported_fixed_parameters(G: nx.DiGraph, units: dict[Hashable, Activation]) -> str | None:
     """Why the output-branch witness cannot respect the fixed parameters of ``G``, if it cannot.
 
     The witness solves for the output weights and reads every other bias off a
@@ -545,10 +546,9 @@ def _unsupported_fixed_parameters(G: nx.DiGraph, default: Activation) -> str | N
     for a, _, value in G.in_edges(out, data="fixed_weight"):
         if value is not None:
             return f"the output weight from node {a!r} is fixed: the output-branch witness needs them free"
-    for v in hidden_nodes(G):
-        name = G.nodes[v].get("activation") or default.name
-        if G.nodes[v].get("fixed_bias") is not None and name != "identity":
-            return f"node {v!r} has a fixed bias and activation {name}: its chart coordinate is not free"
+    for v, unit in units.items():
+        if G.nodes[v].get("fixed_bias") is not None and unit.name != "identity":
+            return f"node {v!r} has a fixed bias and activation {unit.name}: its chart coordinate is not free"
     return None
 
 
@@ -590,7 +590,9 @@ def _singular_rows(G: nx.DiGraph, weights: dict, d1: dict, d2: dict, edge: tuple
     return tuned
 
 
-def _output_branch_witness(G: nx.DiGraph, default: Activation, rng: random.Random) -> dict | None:
+def _output_branch_witness(
+    G: nx.DiGraph, units: dict[Hashable, Activation], rng: random.Random
+) -> dict | None:
     """A random chart point, inner weights and output weights making x critical and non-degenerate.
 
     The output weights solve ``grad Phi = 0`` (the kernel of the output rows).
@@ -599,15 +601,16 @@ def _output_branch_witness(G: nx.DiGraph, default: Activation, rng: random.Rando
     """
     out = output_node(G)
     fixed_weights = nx.get_edge_attributes(G, "fixed_weight")
-    fixed_biases = nx.get_node_attributes(G, "fixed_bias")
-    charts = {v: get_activation(G.nodes[v].get("activation") or default).chart for v in hidden_nodes(G)}
-    # a unit with a fixed bias is an identity unit (see _unsupported_fixed_parameters): any u will do
+    charts = {v: unit.chart for v, unit in units.items()}
+    # a unit with a fixed bias is an identity unit (see _unsupported_fixed_parameters): any u will do,
+    # and the witness lists u only where it is a coordinate
     u = {
-        v: flint.fmpq(0) if v in fixed_biases else _sample_chart_value(chart, rng)
+        v: _sample_chart_value(chart, rng)
         for v, chart in charts.items()
+        if G.nodes[v].get("fixed_bias") is None
     }
-    d1 = {v: charts[v].exact[0](u[v]) for v in charts}
-    d2 = {v: charts[v].exact[1](u[v]) for v in charts}
+    d1 = {v: charts[v].exact[0](u.get(v, flint.fmpq(0))) for v in charts}
+    d2 = {v: charts[v].exact[1](u.get(v, flint.fmpq(0))) for v in charts}
     weights = {
         e: qq(fixed_weights[e]) if e in fixed_weights else flint.fmpq(rng.choice([-3, -2, -1, 1, 2, 3]))
         for e in G.edges
@@ -619,13 +622,13 @@ def _output_branch_witness(G: nx.DiGraph, default: Activation, rng: random.Rando
         edges = rng.sample(tunable, min(len(tunable), _TUNED_EDGES))
         candidates = (tuned for e in edges if (tuned := _singular_rows(G, weights, d1, d2, e)) is not None)
     for candidate in candidates:
-        witness = _complete_witness(G, default, candidate, u, d1, d2, rng)
+        witness = _complete_witness(G, units, candidate, u, d1, d2, rng)
         if witness is not None:
             return witness
     return None
 
 
-def _complete_witness(G, default: Activation, weights: dict, u: dict, d1: dict, d2: dict, rng) -> dict | None:
+def _complete_witness(G, units: dict, weights: dict, u: dict, d1: dict, d2: dict, rng) -> dict | None:
     """Output weights in the kernel of the rows, then the Hessian claim and the ordinary biases."""
     out = output_node(G)
     kernel = kernel_basis(_output_rows(G, weights, d1, d2).transpose())
@@ -645,13 +648,11 @@ def _complete_witness(G, default: Activation, weights: dict, u: dict, d1: dict, 
     if det == 0 or any(g != 0 for g in sd.gradient):
         return None
     x = [flint.fmpq(rng.randint(-8, 8), 4) for _ in input_nodes(G)]
-    acts = {v: get_activation(G.nodes[v].get("activation") or default) for v in hidden_nodes(G)}
-    biases = _biases(G, acts, lambda a, b: weights[(a, b)], u.get, x)
-    fixed_biases = nx.get_node_attributes(G, "fixed_bias")
+    biases = _biases(G, units, lambda a, b: weights[(a, b)], u.get, x)
     return {
         "x": [str(a) for a in x],
         "edges": [[a, b, str(weights[(a, b)])] for a, b in G.edges],
-        "u": [[v, str(u[v])] for v in acts if v not in fixed_biases],
+        "u": [[v, str(t)] for v, t in u.items()],
         "biases": [[v, str(biases[v])] for v in biases],
         "claims": {"det_hessian": str(det)},
     }
