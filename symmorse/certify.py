@@ -13,17 +13,16 @@ reproducible.  Verdicts follow DESIGN section 2; whatever is not found is
 ``undecided`` with the reason.  The checker (:mod:`symmorse.checker`)
 re-derives every claim independently.
 
-For general graphs, the output weights enter linearly, so a point with
-``A(x, theta')^T w = 0`` (A the Jacobian of the output's inputs) and
-``det Hess Phi != 0`` proves that critical points exist for an open set of
-weights; the Morse verdict stays ``undecided`` (inner branches are not
-enumerated).
+Any other graph (skip connections, sparse layers, residual networks, and a
+layered MLP with ``route="graph"``) is decomposed into death strata, each
+resolved by :mod:`symmorse.certify_graph`, which returns a
+:class:`~symmorse.certify_graph.GraphCertificate` (format ``symmorse-strata/1``).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import flint
@@ -34,21 +33,17 @@ from .activations import Activation, Chart, get_activation
 from .architecture import (
     bias_parameter,
     edge_parameter,
-    fixed_parameters,
     from_graph,
     from_json,
     hidden_nodes,
-    input_nodes,
     layers,
     mlp,
-    output_node,
-    to_json,
 )
+from .certify_graph import GraphCertificate, certify_graph, ordinary_biases
 from .classify import Branch, Classification, classify
 from .expressions import parse_expression
 from .limits import Deadline, TimeLimitReached
 from .linalg import QQMatrix, column, diagonal, kernel_basis, matrix_strings, qq, vector_strings
-from .network import structured_derivatives
 
 __all__ = [
     "ChartPoint",
@@ -172,8 +167,6 @@ class Certificate:
     morse: str
     reasons: list[str]
     seed: int
-    graph: nx.DiGraph | None = None
-    graph_witness: dict | None = None
 
     @property
     def status(self) -> str:
@@ -186,7 +179,7 @@ class Certificate:
         c = self.classification
         data = {
             "format": FORMAT,
-            "architecture": {"widths": c.widths} if c.widths else to_json(self.graph),
+            "architecture": {"widths": c.widths},
             "activation": self.activation.name,
         }
         if c.activations:
@@ -204,9 +197,6 @@ class Certificate:
                 "branches": [self._branch_json(r) for r in self.results],
             }
         )
-        if c.graph is not None:
-            data["graph_analysis"] = c.graph.to_json()
-            data["output_branch"] = self.graph_witness
         return data
 
     def _branch_json(self, r: BranchResult) -> dict:
@@ -240,37 +230,6 @@ class Certificate:
         return "\n".join(lines)
 
 
-def _biases(
-    G: nx.DiGraph,
-    activations: dict[Hashable, Activation],
-    weight,
-    chart_value,
-    x: Sequence[flint.fmpq],
-) -> dict[Hashable, sympy.Expr]:
-    """Ordinary biases ``b_v = c^{-1}(u_v) - sum_u theta_uv h_u(x)`` as exact expressions.
-
-    The output bias is 0 and a ``fixed_bias`` keeps its value (on identity nodes, whose
-    chart coordinate is then not free).  ``h_v = sigma(c^{-1}(u_v))`` is exact too (e.g.
-    u itself for tanh).
-    """
-    h: dict[Hashable, sympy.Expr] = {v: _sympy(a) for v, a in zip(input_nodes(G), x)}
-    fixed = nx.get_node_attributes(G, "fixed_bias")
-    biases = {}
-    for v in (v for group in layers(G)[1:] for v in group):
-        incoming = sympy.Add(*[_sympy(weight(a, v)) * h[a] for a in G.predecessors(v)])
-        if v in fixed:
-            biases[v] = fixed[v]
-            pre = incoming + fixed[v]
-        elif v in activations:
-            pre = activations[v].chart.inverse_at(_sympy(chart_value(v)))
-            biases[v] = pre - incoming
-        else:
-            biases[v] = sympy.S.Zero
-        if v in activations:
-            h[v] = activations[v](pre)
-    return biases
-
-
 def _layered_biases(c: Classification, default: Activation, p: ChartPoint) -> dict[str, list[str]]:
     G = mlp(c.widths)
     groups = layers(G)
@@ -281,7 +240,7 @@ def _layered_biases(c: Classification, default: Activation, p: ChartPoint) -> di
         l, i = index[b]
         return p.W[l][i, index[a][1]] if l in p.W else p.w[index[a][1], 0]
 
-    biases = _biases(G, acts, weight, lambda v: p.u[index[v][0]][index[v][1]], p.x)
+    biases = ordinary_biases(G, acts, weight, lambda v: p.u[index[v][0]][index[v][1]], p.x)
     return {str(l): [str(biases[v]) for v in groups[l]] for l in range(1, len(groups))}
 
 
@@ -290,12 +249,13 @@ def _sympy(a: flint.fmpq) -> sympy.Rational:
 
 
 def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sympy.Expr]:
-    """The witness of branch ``step`` as ordinary weights ``{name: exact value}``.
+    """A witness of a certificate as ordinary weights ``{name: exact value}``.
 
-    Substituting them and the witness input into ``Network(widths).gradient()``
-    gives zero exactly.  The bias expressions are parsed with the whitelist.
-    For a general graph (``step`` left out) it is the output-branch witness,
-    fixed parameters included.
+    For a layered certificate, the witness of branch ``step``; for a strata
+    certificate, the witness of stratum entry ``step`` (default: the first
+    stratum with a witness), fixed parameters included.  Substituting them
+    and the witness input into the network's gradient gives zero exactly.
+    The bias expressions are parsed with the whitelist.
 
     Examples
     --------
@@ -303,16 +263,17 @@ def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sym
     >>> weights = witness_weights(cert, 1)
     >>> sorted(weights)[:3]
     ['W1_1_1', 'W1_2_1', 'b1_1']
-    >>> from symmorse.architecture import resnet_graph
+    >>> from symmorse.architecture import fixed_parameters, resnet_graph
     >>> G = resnet_graph(1, 1, [1])  # skip weights fixed to 1, states' biases to 0
     >>> weights = witness_weights(certify(G).to_json())
     >>> all(weights[name] == value for name, value in fixed_parameters(G).items())
     True
     """
-    if "nodes" in certificate["architecture"]:
+    if "strata" in certificate:
         G = from_json(certificate["architecture"])
-        wit = certificate["output_branch"]
-        result = {edge_parameter(G, a, b): sympy.Rational(t) for a, b, t in wit["edges"]}
+        entries = certificate["strata"]
+        wit = (entries[step] if step is not None else next(e for e in entries if "witness" in e))["witness"]
+        result = {edge_parameter(G, a, b): sympy.Rational(t) for a, b, t in wit["weights"]}
         for v, text in wit["biases"]:
             result[bias_parameter(G, v)] = parse_expression(text, [], what="witness bias")
         return result
@@ -452,16 +413,26 @@ def certify(
     seed: int = 0,
     attempts: int = 8,
     time_limit: float | None = None,
-) -> Certificate:
+    route: str = "auto",
+) -> Certificate | GraphCertificate:
     """Classify an architecture and prove its verdicts with exact witnesses.
 
     Parameters
     ----------
-    architecture : widths or an architecture graph.
+    architecture : widths, or an architecture graph (any ``networkx.DiGraph``
+        that :func:`~symmorse.architecture.from_graph` accepts).
     activation : the hidden activation (strictly monotone ones are certified).
     seed : seeds the witness generator; the same seed gives the same certificate.
-    attempts : random points tried per branch before answering ``undecided``.
-    time_limit : seconds; when reached, open branches are ``undecided``.
+    attempts : random points tried per branch or stratum before answering ``undecided``.
+    time_limit : seconds; when reached, open branches or strata are ``undecided``.
+    route : ``"auto"`` (branches for layered MLPs, death strata for other
+        graphs) or ``"graph"`` (strata for any graph); see
+        :func:`~symmorse.classify.classify`.
+
+    Returns
+    -------
+    Certificate (layered, ``symmorse-certificate/1``) or GraphCertificate
+    (strata, ``symmorse-strata/1``).
 
     Examples
     --------
@@ -470,13 +441,16 @@ def certify(
     ('augmented', 'generic', 'generic', 'proved')
     >>> certify("3,2,5,1").morse, certify("4,3,2,1").critical_points
     ('fails', 'none')
+    >>> g = certify("3,2,5,1", route="graph")
+    >>> g.critical_points, g.morse, g.to_json()["format"]
+    ('generic', 'fails', 'symmorse-strata/1')
     """
     G = from_graph(architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture))
     act = get_activation(activation)
-    c = classify(G, act)
     deadline = Deadline(time_limit)
+    c = classify(G, act, route, time_limit)
     if c.widths is None:
-        return _certify_graph(G, act, c, seed, attempts, deadline)
+        return certify_graph(G, act, c, seed, attempts, deadline)
     results = []
     charts = {l: get_activation(c.activations.get(l, act.name)).chart for l in range(1, len(c.widths) - 1)}
     for b in c.branches:
@@ -491,168 +465,3 @@ def certify(
                 results.append(BranchResult(b, "undecided", str(exc)))
     critical, morse, reasons = _verdicts(c, results)
     return Certificate(c, act, results, critical, morse, reasons, seed)
-
-
-# -- general graphs: the output branch ---------------------------------------------------
-
-
-def _certify_graph(
-    G: nx.DiGraph, act: Activation, c: Classification, seed: int, attempts: int, deadline: Deadline
-) -> Certificate:
-    morse_reason = "Morse verdict undecided: the branches inside a general graph are not enumerated"
-    if not c.monotone:
-        return Certificate(c, act, [], "undecided", "undecided", [c.hypothesis], seed, G)
-    units = {v: get_activation(G.nodes[v].get("activation") or act) for v in hidden_nodes(G)}
-    unsupported = _unsupported_fixed_parameters(G, units)
-    if unsupported:
-        return Certificate(c, act, [], "undecided", "undecided", [unsupported, morse_reason], seed, G)
-    rng = random.Random(f"{seed}:graph:{act.name}")
-    witness = None
-    try:
-        for _ in range(attempts):
-            deadline.check("output-branch witness search")
-            witness = _output_branch_witness(G, units, rng)
-            if witness is not None:
-                break
-    except TimeLimitReached as exc:
-        morse_reason = f"{morse_reason}; {exc}"
-    if witness is None:
-        reasons = ["no output-branch witness found", morse_reason]
-        curved = [v for v, unit in units.items() if unit.name != "identity"]
-        if len(curved) < len(input_nodes(G)):
-            reasons[0] += (
-                f": Hess Phi is a sum of one rank-one term per non-identity unit, so its rank is at most "
-                f"{len(curved)} < n_0 = {len(input_nodes(G))} and no critical point is non-degenerate"
-            )
-        return Certificate(c, act, [], "undecided", "undecided", reasons, seed, G)
-    weights = "open set of its free weights" if fixed_parameters(G) else "open set of weights"
-    reasons = [
-        "output-branch witness: grad Phi = 0 and det Hess Phi != 0, so critical points exist for an "
-        + weights,
-        morse_reason,
-    ]
-    return Certificate(c, act, [], "generic", "undecided", reasons, seed, G, witness)
-
-
-def _unsupported_fixed_parameters(G: nx.DiGraph, units: dict[Hashable, Activation]) -> str | None:
-    """Why the output-branch witness cannot respect the fixed parameters of ``G``, if it cannot.
-
-    The witness solves for the output weights and reads every other bias off a
-    chart coordinate: a fixed output weight, or a fixed bias on a unit whose
-    activation is not the identity (its chart coordinate would be pinned), is
-    outside the method.
-    """
-    out = output_node(G)
-    for a, _, value in G.in_edges(out, data="fixed_weight"):
-        if value is not None:
-            return f"the output weight from node {a!r} is fixed: the output-branch witness needs them free"
-    for v, unit in units.items():
-        if G.nodes[v].get("fixed_bias") is not None and unit.name != "identity":
-            return f"node {v!r} has a fixed bias and activation {unit.name}: its chart coordinate is not free"
-    return None
-
-
-def _output_rows(G: nx.DiGraph, weights: dict, d1: dict, d2: dict) -> QQMatrix:
-    """The rows ``D_x h_s`` of the output's predecessors s (``grad Phi = sum_s w_s D_x h_s``)."""
-    zero, one = flint.fmpq(0), flint.fmpq(1)
-    inner = structured_derivatives(G, lambda a, b: weights.get((a, b), zero), d1, d2, zero, one)
-    xs = input_nodes(G)
-    rows = []
-    for s in G.predecessors(output_node(G)):
-        rows.append(
-            [one if s == x else zero for x in xs] if s in xs else [d1[s] * e for e in inner.jacobians[s]]
-        )
-    return QQMatrix(rows)
-
-
-#: Free inner weights tuned per sample point when the output rows have no kernel.
-_TUNED_EDGES = 16
-
-
-def _singular_rows(G: nx.DiGraph, weights: dict, d1: dict, d2: dict, edge: tuple) -> dict | None:
-    """``weights`` with the weight of ``edge`` tuned so that the (square) rows become singular.
-
-    In chart coordinates the rows are ``R + theta * p q^T`` in the weight theta of
-    an edge ``a -> s`` (p: how the output's predecessors depend on z_s, q^T =
-    ``D_x h_a``; neither involves theta in a DAG), so ``det`` is affine in theta
-    (matrix determinant lemma) and its root is rational.  This finds the critical
-    points that a singular Jacobian makes possible without widening (e.g. a
-    residual block ``x + v sigma(w x + b)``).  None if ``det`` does not depend on it.
-    """
-    tuned = dict(weights)
-    tuned[edge] = flint.fmpq(0)
-    d0 = _output_rows(G, tuned, d1, d2).det()
-    tuned[edge] = flint.fmpq(1)
-    slope = _output_rows(G, tuned, d1, d2).det() - d0
-    if slope == 0:
-        return None
-    tuned[edge] = -d0 / slope
-    return tuned
-
-
-def _output_branch_witness(
-    G: nx.DiGraph, units: dict[Hashable, Activation], rng: random.Random
-) -> dict | None:
-    """A random chart point, inner weights and output weights making x critical and non-degenerate.
-
-    The output weights solve ``grad Phi = 0`` (the kernel of the output rows).
-    When the rows have no kernel and are square, one free inner weight at a time
-    (at most :data:`_TUNED_EDGES`) is tuned to make them singular.
-    """
-    out = output_node(G)
-    fixed_weights = nx.get_edge_attributes(G, "fixed_weight")
-    charts = {v: unit.chart for v, unit in units.items()}
-    # a unit with a fixed bias is an identity unit (see _unsupported_fixed_parameters): any u will do,
-    # and the witness lists u only where it is a coordinate
-    u = {
-        v: _sample_chart_value(chart, rng)
-        for v, chart in charts.items()
-        if G.nodes[v].get("fixed_bias") is None
-    }
-    d1 = {v: charts[v].exact[0](u.get(v, flint.fmpq(0))) for v in charts}
-    d2 = {v: charts[v].exact[1](u.get(v, flint.fmpq(0))) for v in charts}
-    weights = {
-        e: qq(fixed_weights[e]) if e in fixed_weights else flint.fmpq(rng.choice([-3, -2, -1, 1, 2, 3]))
-        for e in G.edges
-        if e[1] != out
-    }
-    candidates = [weights]
-    if G.in_degree(out) == len(input_nodes(G)) and _output_rows(G, weights, d1, d2).det() != 0:
-        tunable = [e for e in weights if e not in fixed_weights]
-        edges = rng.sample(tunable, min(len(tunable), _TUNED_EDGES))
-        candidates = (tuned for e in edges if (tuned := _singular_rows(G, weights, d1, d2, e)) is not None)
-    for candidate in candidates:
-        witness = _complete_witness(G, units, candidate, u, d1, d2, rng)
-        if witness is not None:
-            return witness
-    return None
-
-
-def _complete_witness(G, units: dict, weights: dict, u: dict, d1: dict, d2: dict, rng) -> dict | None:
-    """Output weights in the kernel of the rows, then the Hessian claim and the ordinary biases."""
-    out = output_node(G)
-    kernel = kernel_basis(_output_rows(G, weights, d1, d2).transpose())
-    if kernel.ncols() == 0:
-        return None
-    kernel = _primitive_columns(kernel)
-    combination = column([rng.randint(1, 3) for _ in range(kernel.ncols())])
-    w_out = kernel * combination
-    weights = dict(weights)
-    for i, s in enumerate(G.predecessors(out)):
-        weights[(s, out)] = w_out[i, 0]
-    if all(w_out[i, 0] == 0 for i in range(w_out.nrows())):
-        return None
-    zero, one = flint.fmpq(0), flint.fmpq(1)
-    sd = structured_derivatives(G, lambda a, b: weights[(a, b)], d1, d2, zero, one)
-    det = QQMatrix(sd.hessian).det()
-    if det == 0 or any(g != 0 for g in sd.gradient):
-        return None
-    x = [flint.fmpq(rng.randint(-8, 8), 4) for _ in input_nodes(G)]
-    biases = _biases(G, units, lambda a, b: weights[(a, b)], u.get, x)
-    return {
-        "x": [str(a) for a in x],
-        "edges": [[a, b, str(weights[(a, b)])] for a, b in G.edges],
-        "u": [[v, str(t)] for v, t in u.items()],
-        "biases": [[v, str(biases[v])] for v in biases],
-        "claims": {"det_hessian": str(det)},
-    }

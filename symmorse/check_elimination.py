@@ -26,7 +26,7 @@ import sympy
 from .errors import CertificateError
 
 if TYPE_CHECKING:
-    from .checker import CheckResult
+    from .check_base import CheckResult
 
 __all__ = ["FORMAT", "check", "parameter_names"]
 
@@ -221,7 +221,7 @@ def check(data: dict) -> CheckResult:
       ...
     symmorse.errors.CertificateError: elimination certificate: missing or malformed 'activation'
     """
-    from .checker import CheckResult  # here, not at the top: checker.py imports this module
+    from .check_base import CheckResult
 
     widths = _get(_get(data, "architecture", dict), "widths", list)
     activation = _get(data, "activation", dict)

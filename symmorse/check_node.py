@@ -65,7 +65,7 @@ def check(data: dict):
     >>> check({**cert, "m": 3}).reason
     'field: expected 3 components, got 2'
     """
-    from .checker import CheckResult  # here, so that checker.py can import this module
+    from .check_base import CheckResult
 
     try:
         return CheckResult(True, _check(data))

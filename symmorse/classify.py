@@ -41,6 +41,9 @@ from .architecture import (
     output_node,
     widths,
 )
+from .errors import ArchitectureError
+from .limits import Deadline, TimeLimitReached
+from .strata import KINDS, Stratum, death_strata, graph_context
 
 __all__ = [
     "Branch",
@@ -144,6 +147,7 @@ class Classification:
     hypothesis: str
     activations: dict[int, str] = field(default_factory=dict)
     graph: GraphAnalysis | None = None
+    strata: list[Stratum] | None = None
 
     def _repr_latex_(self) -> str:
         """Class and branch table, for notebooks (see :func:`symmorse.latex.classification_latex`)."""
@@ -166,6 +170,8 @@ class Classification:
         }
         if self.graph is not None:
             data["graph"] = self.graph.to_json()
+        if self.strata is not None:
+            data["strata"] = [s.to_json() for s in self.strata]
         return data
 
 
@@ -279,18 +285,31 @@ def _monotonicity(G: nx.DiGraph, node_acts: dict[Hashable, Activation]) -> tuple
 
 
 def classify(
-    architecture: str | Sequence[int] | nx.DiGraph, activation: str | Activation = "tanh"
+    architecture: str | Sequence[int] | nx.DiGraph,
+    activation: str | Activation = "tanh",
+    route: str = "auto",
+    time_limit: float | None = None,
 ) -> Classification:
-    """Classify an architecture and list its critical branches.
+    """Classify an architecture and list its critical branches (layered) or death strata (graphs).
 
     Parameters
     ----------
     architecture : widths (``"2,3,1"``) or an architecture graph.
     activation : the activation of hidden nodes without their own.
+    route : ``"auto"`` (branches for layered MLPs, strata for other graphs),
+        ``"layered"`` or ``"graph"`` (strata for any graph, layered ones too).
+    time_limit : seconds for the strata enumeration (then no strata, reason given).
 
     Returns
     -------
     Classification
+
+    Raises
+    ------
+    ArchitectureError
+        For ``route="layered"`` on a graph that is not a layered MLP, and for
+        graphs the strata do not accept (a non-identity unit with a fixed
+        bias, a weight fixed to 0).
 
     Examples
     --------
@@ -299,12 +318,18 @@ def classify(
     ('augmented', [(1, 'morse')])
     >>> classify("3,2,5,1").kind, classify("4,3,2,1").kind
     ('bottleneck', 'non-augmented')
+    >>> [(s.kind, s.c) for s in classify("3,5,2,4,1", route="graph").strata if s.complete]
+    [('morse', 3), ('degenerate', 2)]
 
     Notes
     -----
-    Layered MLPs follow DESIGN section 2 exactly.  General graphs get generic
-    ranks and a minimum vertex cut; their branches are not enumerated.
+    Layered MLPs follow DESIGN section 2 exactly; other graphs (and any graph
+    with ``route="graph"``) are decomposed into death strata
+    (:func:`symmorse.strata.death_strata`), which reduce to the branches on a
+    layered MLP.
     """
+    if route not in ("auto", "layered", "graph"):
+        raise ValueError(f"route must be 'auto', 'layered' or 'graph', not {route!r}")
     G = architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture)
     G = from_graph(G)
     default = get_activation(activation)
@@ -314,8 +339,11 @@ def classify(
     activations = {layer: act.name for layer, act in sorted(by_layer.items()) if act != default}
     ws = widths(G)
     mixed = len({(G.nodes[v]["layer"], act) for v, act in node_acts.items()}) > len(by_layer)
-    if ws is None or mixed:  # layers with mixed activations are analysed as graphs
-        return _classify_graph(G, monotone, hypothesis, activations)
+    layered = ws is not None and not mixed  # layers with mixed activations are analysed as graphs
+    if route == "layered" and not layered:
+        raise ArchitectureError(f"{describe(G)} is not a layered MLP with one activation per layer")
+    if route == "graph" or not layered:
+        return _classify_graph(G, default, monotone, hypothesis, activations, time_limit)
     found = branches(ws)
     if not found:
         kind = "non-augmented"
@@ -335,7 +363,14 @@ def classify(
     )
 
 
-def _classify_graph(G: nx.DiGraph, monotone: bool, hypothesis: str, activations: dict) -> Classification:
+def _classify_graph(
+    G: nx.DiGraph,
+    default: Activation,
+    monotone: bool,
+    hypothesis: str,
+    activations: dict,
+    time_limit: float | None,
+) -> Classification:
     by_depth = layers(G)
     n0 = len(by_depth[0])
     out = output_node(G)
@@ -349,20 +384,32 @@ def _classify_graph(G: nx.DiGraph, monotone: bool, hypothesis: str, activations:
         output_rank=generic_rank(G, preds),
         output_fan_in=len(preds),
     )
-    fixed = len(fixed_parameters(G))
-    parameters = G.number_of_edges() + G.number_of_nodes() - n0 - fixed
-    if analysis.bottleneck:
-        reason = (
-            f"a vertex cut of {analysis.min_cut} < n_0 = {n0} nodes separates inputs from output: "
-            "Phi factors through it, so its critical points come in manifolds (degenerate)"
-        )
+    ctx = graph_context(G, default)  # refuses graphs the strata cannot read
+    try:
+        strata = death_strata(G, default, ctx, deadline=Deadline(time_limit))
+    except TimeLimitReached as exc:
+        strata, reason = None, f"strata not enumerated: {exc}"
     else:
-        reason = f"no vertex cut smaller than n_0 = {n0}; branches inside the graph are not enumerated"
-    if fixed:
-        reason += (
-            f"; the architecture fixes {fixed} parameters, so the path-count ranks are upper bounds "
-            "(they are generic ranks when every weight is free)"
+        complete = [s for s in strata if s.complete]
+        counts = [(k, sum(s.kind == k for s in complete)) for k in KINDS]
+        kinds = ", ".join(f"{n} {k}" for k, n in counts if n)
+        reason = (
+            f"{len(strata)} death strata or families of them: {len(strata) - len(complete)} families "
+            f"closed by a rule, {len(complete)} strata listed ({kinds or 'none'})"
         )
+    fixed = len(fixed_parameters(G))
+    if fixed:
+        reason += f"; the architecture fixes {fixed} parameters (verdicts range over the free ones)"
     return Classification(
-        describe(G), None, "graph", parameters, [], reason, monotone, hypothesis, activations, analysis
+        describe(G),
+        None,
+        "graph",
+        ctx.parameters,
+        [],
+        reason,
+        monotone,
+        hypothesis,
+        activations,
+        analysis,
+        strata,
     )

@@ -628,14 +628,23 @@ _THEOREMS = {
         "preimage under $x \\mapsto z^{(k-1)}$ is a manifold of dimension $n_0 - n_{k-1}$.",
     ),
     "graph": (
-        "Theorem (general graphs)",
-        "For generic weights the rank of $\\partial z_S/\\partial x$ equals the largest number of "
-        'vertex-disjoint paths from the inputs to $S$ (Menger; Lindstr\\"om--Gessel--Viennot). A vertex '
-        "cut smaller than $n_0$ makes $\\Phi$ factor through it (degenerate critical manifolds). The "
-        "output weights enter linearly, so a point with $\\nabla \\Phi = 0$ and $\\det \\Hess \\Phi \\ne 0$ "
-        "on the output branch proves critical points for an open set of weights.",
-        "As for layered networks; the branches inside a general graph are not enumerated, so the Morse "
-        "verdict is left undecided.",
+        "Theorem (death strata of a graph)",
+        "Let $Z$ be the set of nodes whose adjoint $a_v = \\partial \\Phi / \\partial h_v$ vanishes at a "
+        "critical point (all inputs, never the output). The critical set is the disjoint union of the strata "
+        "$C_Z$; a node of $Z$ with a live successor is cancelling, and with $c$ cancelling nodes, all "
+        "cancelling through a free weight, $C_Z$ is a tower of affine bundles of dimension $p + n_0 - c$ in "
+        "chart coordinates. A stratum is null (only a null set of weights has a critical point on it) when "
+        "the equations see $x$ through fewer than $c$ values (a vertex cut) or when a block of weights "
+        "must lose rank; it is empty when fixed weights make the cancellation impossible. A morse stratum "
+        "($c = n_0$) with one point where $\\det \\Hess \\Phi \\ne 0$ has critical points for an open set "
+        "of weights and is Morse almost everywhere; a degenerate stratum ($c < n_0$) with one point where "
+        "the cancellation equations have rank $c$ in $x$ carries manifolds of degenerate critical points "
+        "of dimension $n_0 - c$ for an open set of weights.",
+        "Each cancellation $\\sum_{s} \\theta_{sv} y_s = 0$ over the live successors $s$ of $v$, with "
+        "$y_s = \\sigma'(z_s) a_s \\ne 0$, is affine in $v$'s own out-weights, which enter no other "
+        "equation; in chart coordinates $x$ drops out. The dimension counts, the cut and block rules, the "
+        "implicit function theorem at a witness with $\\det \\Hess \\Phi \\ne 0$ and the submersion theorem "
+        "at a degenerate witness give the statements (DESIGN section 2).",
     ),
 }
 
@@ -681,6 +690,8 @@ def _classification_section(doc: _Document, net: Network, c: Classification) -> 
     else:
         g = c.graph
         doc.add(
+            "This architecture is not a layered MLP, so its critical set is decomposed into death strata "
+            "(below). "
             f"A minimum vertex cut between the inputs and the output has {g.min_cut} nodes "
             f"({', '.join(_tt(v) for v in g.cut_nodes)}); the generic ranks of $\\partial z / \\partial x$ "
             f"by depth are ${', '.join(map(str, g.depth_ranks))}$, and the output has fan-in "
@@ -858,37 +869,72 @@ def _layered_witness(doc: _Document, data: dict, branch: dict, net: Network) -> 
     doc.add(*body)
 
 
-def _graph_witness(doc: _Document, witness: dict, net: Network) -> None:
-    """The output-branch witness of a graph certificate, re-derived with exact rationals."""
-    G, nums = net.graph, doc.numbers
-    theta = {(a, b): _fmpq(t) for a, b, t in witness["edges"]}
-    u = {v: _fmpq(t) for v, t in witness["u"]}
-    act = {v: net.activations[v].chart for v in net.activations}
-    at = {v: u.get(v, flint.fmpq(0)) for v in act}  # identity units with a fixed bias have no u
-    d1 = {v: act[v].exact[0](at[v]) for v in act}
-    d2 = {v: act[v].exact[1](at[v]) for v in act}
-    zero, one = flint.fmpq(0), flint.fmpq(1)
-    sd = structured_derivatives(G, lambda a, b: theta[(a, b)], d1, d2, zero, one)
-    H = flint.fmpq_mat(sd.hessian)
-    edges = [
-        (f"{_tt(a)} $\\to$ {_tt(b)}", f"${to_latex(net.weight(a, b))} = {nums.q(t)}$")
-        for (a, b), t in theta.items()
-    ]
-    units = [(_tt(v), f"${to_latex(net.chart_symbols[v])} = {nums.q(t)}$") for v, t in u.items()]
-    hessian = nums.matrix_lines("\\Hess \\Phi(x)", _rows(H)) if _fits(H) else []
-    body = [
-        "\\subsection*{The output-branch witness}",
-        "It is built like the layered ones, on the output branch: random rationals for the chart values and "
-        "the inner weights, then output weights in the kernel of the transposed Jacobian of the output's "
-        "inputs, which makes the point critical. Weights on the edges:",
-        _table(["edge", "weight"], edges, 2 if len(edges) > 8 else 1),
-        "and chart values of the hidden units:",
-        _table(["unit", "chart value"], units, 2 if len(units) > 8 else 1),
-        f"At $x = {nums.vector([_fmpq(t) for t in witness['x']])}$ the adjoints of the inputs are "
-        f"$\\nabla \\Phi(x) = {nums.vector(sd.gradient)}$, so $x$ is a critical point, and",
-        _align([*hessian, f"\\det \\Hess \\Phi(x) &= {nums.q(H.det())} \\ne 0"]),
-    ]
-    doc.add(*body)
+_RULE_TEXT = {
+    "cut": "cut",
+    "block": "block",
+    "dimension": "witness",
+    "fixed": "fixed weights",
+}
+
+
+def _strata_section(doc: _Document, data: dict) -> None:
+    """The strata and families of a strata certificate as a table, and what each entry proves."""
+    doc.section("Death strata")
+    n0, p = data["inputs"], data["parameters"]
+    rows = []
+    for k, e in enumerate(data["strata"], start=1):
+        cancelling = ", ".join(_tt(v) for v in e["cancelling"])
+        if e["rule"] == "cut" and "paths" in e:
+            evidence = f"{len(e['paths'])} disjoint paths"
+        elif e["rule"] == "cut":
+            evidence = f"$\\kappa = {e['kappa']}$"
+        elif e["rule"] == "block":
+            evidence = f"$|B| = {len(e['block']['B'])} \\le |A| = {len(e['block']['A'])}$"
+        elif e["status"] == "witness":
+            evidence = "$\\det \\Hess \\Phi \\ne 0$" if e["kind"] == "morse" else "rank $c$ in $x$"
+        else:
+            evidence = "--"
+        scope = "stratum" if e["complete"] else "family"
+        rows.append([str(k), scope, cancelling, str(e["c"]), e["kind"], evidence])
+    doc.add(
+        "Going down from the output in a fixed order, each node with a live successor is live or "
+        "cancelling; a node without one is dead (forced), an input with one cancels. A stratum is fixed by "
+        "its cancelling nodes. A family is a partial assignment all of whose completions one rule "
+        f"closes, so the strata with more than $n_0 = {n0}$ free cancellations are never listed one by one. "
+        f"Here $p = {p}$.",
+        _table(["", "scope", "cancelling nodes", "$c$", "kind", "evidence"], rows),
+    )
+
+
+def _strata_witnesses(doc: _Document, data: dict, net: Network) -> None:
+    """The verified witnesses of a strata certificate: weights, chart values and the claim."""
+    nums = doc.numbers
+    for k, e in enumerate(data["strata"], start=1):
+        if e.get("status") != "witness":
+            continue
+        wit = e["witness"]
+        edges = [
+            (f"{_tt(a)} $\\to$ {_tt(b)}", f"${to_latex(net.weight(a, b))} = {nums.q(_fmpq(t))}$")
+            for a, b, t in wit["weights"]
+        ]
+        units = [(_tt(v), f"${to_latex(net.chart_symbols[v])} = {nums.q(_fmpq(t))}$") for v, t in wit["u"]]
+        claim = (
+            f"\\det \\Hess \\Phi(x) = {nums.q(_fmpq(e['claims']['det_hessian']))} \\ne 0"
+            if e["kind"] == "morse"
+            else "\\operatorname{rank} \\partial E / \\partial x = "
+            f"{e['claims']['rank_cancellation_jacobian']} = c"
+        )
+        doc.add(
+            f"\\subsection*{{Witness on stratum {k} "
+            f"(cancelling {', '.join(_tt(v) for v in e['cancelling'])})}}",
+            "Random rationals for the chart values and the weights, then for each cancelling node one free "
+            "out-weight solved from its cancellation, which puts the point on the stratum. Weights:",
+            _table(["edge", "weight"], edges, 2 if len(edges) > 8 else 1),
+            "and chart values of the non-linear units:",
+            _table(["unit", "chart value"], units, 2 if len(units) > 8 else 1),
+            f"At $x = {nums.vector([_fmpq(t) for t in wit['x']])}$ the adjoints vanish exactly on the dead "
+            f"set, so $x$ is a critical point on the stratum, and $${claim}.$$",
+        )
 
 
 def _fmpq(text: object) -> flint.fmpq:
@@ -915,6 +961,10 @@ def _conclusion(doc: _Document, data: dict, accepted: str, where: str) -> None:
         _VERDICT_TEXT[("critical_points", data["critical_points"])],
         _VERDICT_TEXT[("morse", data["morse"])],
     ]
+    if "strata" in data and data["critical_points"] == "none":
+        items[0] = (
+            "Only a null set of weights gives $\\Phi$ a critical point: every stratum is null or empty."
+        )
     doc.add(
         "\\begin{itemize}\n" + "\n".join(f"\\item {t}" for t in items) + "\n\\end{itemize}",
         f"Status: \\textbf{{{data['status']}}}. "
@@ -971,7 +1021,7 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
     if not result.accepted:
         raise CertificateRejected(result.reason)
     net = _certificate_network(data)
-    c = classify(net.graph, net.activation)
+    c = classify(net.graph, net.activation, route="graph" if "strata" in data else "auto")
     doc = _Document(_title(net), where or "the certificate")
     doc.add(
         "This document explains, step by step, what symmorse proves about the critical points of the "
@@ -985,24 +1035,24 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
     _derivative_sections(doc, net)
     _chart_section(doc, net)
     _classification_section(doc, net, c)
-    statuses = {b["step"]: b.get("status", "--") for b in data["branches"]}
-    _branch_section(doc, c, statuses)
-    witnesses = [b for b in data["branches"] if b.get("status") == "witness"]
-    if witnesses or data.get("output_branch"):
-        doc.section("Witnesses")
-        doc.add(
-            "A witness is one exact point on a branch, in chart coordinates"
-            + (
-                ": random rationals for $u$, $w$ and the other weights, then $W^{(k)}$ chosen with columns "
-                "orthogonal to $D^{(k)} v^{(k)}$, which makes the point critical."
-                if witnesses
-                else "."
+    if "strata" in data:
+        _strata_section(doc, data)
+        if any(e.get("status") == "witness" for e in data["strata"]):
+            doc.section("Witnesses")
+            _strata_witnesses(doc, data, net)
+    else:
+        statuses = {b["step"]: b.get("status", "--") for b in data["branches"]}
+        _branch_section(doc, c, statuses)
+        witnesses = [b for b in data["branches"] if b.get("status") == "witness"]
+        if witnesses:
+            doc.section("Witnesses")
+            doc.add(
+                "A witness is one exact point on a branch, in chart coordinates: random rationals for $u$, "
+                "$w$ and the other weights, then $W^{(k)}$ chosen with columns orthogonal to "
+                "$D^{(k)} v^{(k)}$, which makes the point critical."
             )
-        )
-        for b in witnesses:
-            _layered_witness(doc, data, b, net)
-        if data.get("output_branch"):
-            _graph_witness(doc, data["output_branch"], net)
+            for b in witnesses:
+                _layered_witness(doc, data, b, net)
     _conclusion(doc, data, result.reason, where or "the certificate")
     return doc.render()
 

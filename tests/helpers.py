@@ -77,3 +77,40 @@ def witness_claims_hold(data: dict) -> bool:
         ):
             return False
     return True
+
+
+def strata_witnesses_hold(data: dict) -> bool:
+    """Every witness of a strata certificate, re-derived by SymPy's route on the ordinary weights.
+
+    The witness weights and biases are substituted into the symbolic network; at a true witness
+    every pre-activation becomes exactly c^{-1}(u), so SymPy's evaluation alone makes gradient
+    and Hessian rational.  grad Phi must be 0 exactly, the adjoints of the dead nodes 0 and of
+    the live ones not; a morse claim needs det Hess Phi = the claimed non-zero value, a
+    degenerate one a singular Hessian (its critical points are not isolated).  Independent of
+    the kernel and of the search's arithmetic.
+    """
+    from symmorse.architecture import from_json
+    from symmorse.certify import witness_weights
+    from symmorse.network import Network
+
+    net = Network(from_json(data["architecture"]), data["activation"])
+    for index, entry in enumerate(data["strata"]):
+        if entry.get("status") != "witness":
+            continue
+        at = {net.symbol(name): value for name, value in witness_weights(data, index).items()}
+        at.update({s: sympy.Rational(t) for s, t in zip(net.inputs, entry["witness"]["x"])})
+        d = net.derivatives("x")
+        adjoints = {v: a.xreplace(at) for v, a in d.adjoints.items()}
+        if not all(a.is_Rational for a in adjoints.values()):
+            return False
+        if any((adjoints[v] == 0) != (v in entry["dead"]) for v in adjoints):
+            return False
+        hessian = sympy.Matrix(d.hessian).xreplace(at)
+        if not all(e.is_Rational for e in hessian):
+            return False
+        if entry["kind"] == "morse":
+            if hessian.det() == 0 or hessian.det() != sympy.Rational(entry["claims"]["det_hessian"]):
+                return False
+        elif hessian.rank() >= len(net.inputs):
+            return False
+    return True

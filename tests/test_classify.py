@@ -108,13 +108,18 @@ def test_generic_ranks_are_ranks_at_random_weights(seed):
         assert J.rank() == generic_rank(G, group)  # equality holds at random points w.h.p.
 
 
-def test_graph_classification_reports_cuts():
+def test_graph_classification_reports_cuts_and_strata():
     G = nx.DiGraph([("a", "h"), ("b", "h"), ("c", "h"), ("h", "k1"), ("h", "k2"), ("k1", "y"), ("k2", "y")])
     G.add_edge("h", "y")  # a skip connection: not a layered MLP
     c = classify(G)
     assert c.kind == "graph" and c.graph.min_cut == 1 and c.graph.bottleneck
     assert c.graph.cut_nodes == ["h"]
-    assert "factors through" in c.reason
+    # h cancelling (c = 1 < n0 = 3, kappa = 1 = c): the one stratum listed, degenerate
+    (h,) = [s for s in c.strata if s.complete]
+    assert (h.cancelling, h.kind, h.cut, h.dimension) == (("h",), "degenerate", ("h",), c.parameters + 3 - 1)
+    # an input cancelling through its one edge a -> h forces that weight to 0: null by the block rule
+    (a,) = [s for s in c.strata if s.cancelling == ("a",)]
+    assert (a.complete, a.kind, a.rule, a.block.successors) == (False, "null", "block", ("h",))
 
 
 def test_mixed_activations_and_monotonicity():
