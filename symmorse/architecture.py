@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import networkx as nx
 
@@ -124,8 +124,15 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
     return result
 
 
-def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -> nx.DiGraph:
-    """The fully connected layered architecture with the given widths.
+def mlp(
+    widths: str | Sequence[int],
+    activations: Sequence[str] | None = None,
+    skips: Sequence[tuple[int | str, int | str]] = (),
+    dense: bool = False,
+    masks: Mapping[int, Sequence[Sequence[int]]] | None = None,
+    fixed_weights: Mapping[tuple[Hashable, Hashable], object] | None = None,
+) -> nx.DiGraph:
+    """The layered architecture with the given widths, optionally with skips, masks and fixed weights.
 
     Parameters
     ----------
@@ -134,6 +141,23 @@ def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -
     activations : sequence of str, optional
         One activation name per hidden layer, stored on its nodes (``None``
         entries use the network's default).  Used e.g. for identity layers.
+    skips : sequence of (k, l)
+        Skip connections: every node of layer k to every node of layer
+        ``l > k + 1`` (``"out"`` for the output layer L).
+    dense : bool
+        DenseNet-style: every layer to every later layer.
+    masks : mapping, optional
+        ``{l: rows}``, a 0/1 matrix ``n_l x n_{l-1}`` keeping only some edges
+        into layer l (sparse layers); every node keeps a predecessor.
+    fixed_weights : mapping, optional
+        ``{(source, target): value}`` fixes the weights of existing edges.
+
+    Raises
+    ------
+    ArchitectureError
+        For a skip that is not between layers k < l - 1, a mask of the wrong
+        shape or that leaves a node without predecessor or successor, and a
+        fixed weight on an edge the graph does not have.
 
     Examples
     --------
@@ -142,6 +166,9 @@ def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -
     ([2, 3, 1], 9, 'y')
     >>> list(G.predecessors("h1_2"))
     ['x1', 'x2']
+    >>> H = mlp("2,2,1", skips=[(0, "out")])
+    >>> widths(H), sorted(H.predecessors("y")), edge_parameter(H, "x1", "y")
+    (None, ['h1_1', 'h1_2', 'x1', 'x2'], 'w0_1')
     """
     ws = parse_widths(widths)
     if activations is not None and len(activations) != len(ws) - 2:
@@ -157,7 +184,66 @@ def mlp(widths: str | Sequence[int], activations: Sequence[str] | None = None) -
                 G.nodes[node]["activation"] = activations[layer - 1]
         if layer:
             G.add_edges_from((u, v) for v in layer_nodes for u in names[layer - 1])
+    if skips or dense or masks or fixed_weights:
+        _connect(G, names, skips, dense, masks or {}, fixed_weights or {})
+        G.graph["name"] = _spelling(ws, skips, dense, masks or {}, fixed_weights or {})
     return from_graph(G)
+
+
+def _spelling(ws: list[int], skips, dense: bool, masks: Mapping, fixed: Mapping) -> str:
+    """How the command line spells an MLP with skips, masks and fixed weights (its ``describe``)."""
+    parts = [",".join(map(str, ws))]
+    parts += [f"--skip {k}:{l}" for k, l in skips]
+    parts += ["--dense"] * dense
+    parts += [f"--mask {l}=" + ",".join("".join(map(str, r)) for r in rows) for l, rows in masks.items()]
+    parts += [f"--fix {a}:{b}={rational_string(value)}" for (a, b), value in fixed.items()]
+    return " ".join(parts)
+
+
+def _layer_index(spec: int | str, depth: int, what: str) -> int:
+    if spec == "out":
+        return depth
+    if isinstance(spec, bool) or not isinstance(spec, int) or not 0 <= spec <= depth:
+        raise ArchitectureError(f"{what}: layer {spec!r} is not a layer 0..{depth} or 'out'")
+    return spec
+
+
+def _connect(G: nx.DiGraph, names: list, skips, dense: bool, masks: Mapping, fixed: Mapping) -> None:
+    """Add skip edges, apply masks and fix weights on the layered graph ``G`` (in place)."""
+    depth = len(names) - 1
+    pairs = [(k, l) for k in range(depth + 1) for l in range(k + 2, depth + 1)] if dense else []
+    for pair in skips:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise ArchitectureError(f"a skip is a pair of layers (k, l), got {pair!r}")
+        k, l = (_layer_index(end, depth, f"skip {pair!r}") for end in pair)
+        if not k + 1 < l:
+            raise ArchitectureError(f"skip {pair!r}: a skip goes from layer k to a layer l > k + 1")
+        pairs.append((k, l))
+    for k, l in pairs:
+        G.add_edges_from((u, v) for v in names[l] for u in names[k])
+    for l, rows in masks.items():
+        l = _layer_index(l, depth, "mask")
+        shape = (len(names[l]), len(names[l - 1])) if l else (0, 0)
+        if not l or len(rows) != shape[0] or any(len(r) != shape[1] for r in rows):
+            raise ArchitectureError(f"the mask of layer {l} must be a {shape[0]} x {shape[1]} 0/1 matrix")
+        for v, row in zip(names[l], rows):
+            for u, keep in zip(names[l - 1], row):
+                if keep not in (0, 1):
+                    raise ArchitectureError(f"mask of layer {l}: entries are 0 or 1, got {keep!r}")
+                if not keep:
+                    G.remove_edge(u, v)
+    for layer in names[1:]:
+        for v in layer:
+            if G.in_degree(v) == 0:
+                raise ArchitectureError(f"node {v!r} has no incoming edge left after masking")
+    for layer in names[:-1]:
+        for v in layer:
+            if G.out_degree(v) == 0:
+                raise ArchitectureError(f"node {v!r} has no outgoing edge left after masking")
+    for edge, value in fixed.items():
+        if not (isinstance(edge, (tuple, list)) and len(edge) == 2 and G.has_edge(*edge)):
+            raise ArchitectureError(f"cannot fix the weight of {edge!r}: the graph has no such edge")
+        G.edges[tuple(edge)]["fixed_weight"] = value
 
 
 def resnet_graph(

@@ -393,9 +393,10 @@ def _classify_graph(
         complete = [s for s in strata if s.complete]
         counts = [(k, sum(s.kind == k for s in complete)) for k in KINDS]
         kinds = ", ".join(f"{n} {k}" for k, n in counts if n)
+        families = len(strata) - len(complete)
         reason = (
-            f"{len(strata)} death strata or families of them: {len(strata) - len(complete)} families "
-            f"closed by a rule, {len(complete)} strata listed ({kinds or 'none'})"
+            f"{families} {'family' if families == 1 else 'families'} of strata closed by a rule, "
+            f"{len(complete)} {'stratum' if len(complete) == 1 else 'strata'} listed ({kinds or 'none'})"
         )
     fixed = len(fixed_parameters(G))
     if fixed:

@@ -85,7 +85,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 def _cmd_classify(args: argparse.Namespace) -> int:
     from .classify import classify
 
-    c = classify(parse_architecture(args.arch), args.activation)
+    c = classify(_architecture(args), args.activation, route="graph" if args.graph else "auto")
     if args.json:
         print(json.dumps(c.to_json(), indent=2))
         return 0
@@ -101,6 +101,11 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             f"  minimum vertex cut {g.min_cut} ({', '.join(map(str, g.cut_nodes))}); generic ranks by "
             f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
         )
+    if c.strata is not None:
+        from .report import strata_table
+
+        lines.append(f"  death strata (p = {c.parameters}, n0 = {c.graph.inputs}):")
+        lines.append(strata_table(c.strata))
     print("\n".join(lines))
     return 0
 
@@ -110,7 +115,8 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
     if args.attempts < 1:
         raise InputError(f"--attempts must be at least 1, got {args.attempts}")
-    cert = certify(parse_architecture(args.arch), args.activation, args.seed, args.attempts, args.time_limit)
+    route = "graph" if args.graph else "auto"
+    cert = certify(_architecture(args), args.activation, args.seed, args.attempts, args.time_limit, route)
     data = cert.to_json()
     if args.out:
         write_atomic(args.out, json.dumps(data, indent=1) + "\n")
@@ -393,9 +399,84 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
 
 
 def _architecture_arguments(p: argparse.ArgumentParser) -> None:
-    """ARCH and --activation, as classify and certify take them."""
+    """ARCH and --activation, as classify and certify take them, and the graph options."""
     p.add_argument("arch", metavar="ARCH", help=_ARCH_HELP)
     p.add_argument("--activation", "-a", default="tanh", metavar="NAME", help=_ACTIVATION_HELP)
+    _graph_arguments(p)
+
+
+def _graph_arguments(p: argparse.ArgumentParser) -> None:
+    """Options that turn widths into a graph (skips, dense, masks, fixed weights) or force the strata."""
+    g = p.add_argument_group("graphs built from widths (see docs/graphs.md)")
+    g.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="K:L",
+        help="skip connections from every node of layer K to every node of layer L > K+1 (L may be 'out'); "
+        "repeat for more, e.g. --skip 0:2 --skip 0:out",
+    )
+    g.add_argument("--dense", action="store_true", help="connect every layer to every later layer (DenseNet)")
+    g.add_argument(
+        "--mask",
+        action="append",
+        default=[],
+        metavar="L=ROWS",
+        help="keep only some edges into layer L: one 0/1 string per node of layer L, e.g. --mask 1=10,01,11",
+    )
+    g.add_argument(
+        "--fix",
+        action="append",
+        default=[],
+        metavar="A:B=VALUE",
+        help="fix the weight of the edge A -> B to an exact VALUE, e.g. --fix x1:y=1",
+    )
+    g.add_argument(
+        "--graph",
+        action="store_true",
+        help="decide a layered MLP by its death strata too (the route every other graph takes)",
+    )
+
+
+def _layer(text: str, what: str) -> int | str:
+    if text == "out":
+        return text
+    if not (text.isascii() and text.isdigit()):
+        raise InputError(f"{what}: {text!r} is not a layer index or 'out'")
+    return int(text)
+
+
+def _architecture(args: argparse.Namespace):
+    """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
+    from .architecture import mlp
+
+    built = args.skip or args.dense or args.mask or args.fix
+    if not built:
+        return parse_architecture(args.arch)
+    if args.arch.startswith("resnet:") or args.arch.endswith(".json") or os.path.sep in args.arch:
+        raise InputError(
+            "--skip, --dense, --mask and --fix build on widths such as 2,3,3,1, not on " + args.arch
+        )
+    skips = []
+    for text in args.skip:
+        k, sep, l = text.partition(":")
+        if not sep:
+            raise InputError(f"--skip {text!r}: expected K:L, e.g. 0:2 or 0:out")
+        skips.append((_layer(k, f"--skip {text}"), _layer(l, f"--skip {text}")))
+    masks = {}
+    for text in args.mask:
+        l, sep, rows = text.partition("=")
+        if not sep or not all(r and set(r) <= {"0", "1"} for r in rows.split(",")):
+            raise InputError(f"--mask {text!r}: expected L=ROWS with ROWS like 10,01,11")
+        masks[_layer(l, f"--mask {text}")] = [[int(c) for c in r] for r in rows.split(",")]
+    fixed = {}
+    for text in args.fix:
+        edge, sep, value = text.rpartition("=")
+        a, colon, b = edge.partition(":")
+        if not (sep and colon and a and b):
+            raise InputError(f"--fix {text!r}: expected SOURCE:TARGET=VALUE, e.g. x1:y=1")
+        fixed[(a, b)] = value
+    return mlp(args.arch, skips=skips, dense=args.dense, masks=masks, fixed_weights=fixed)
 
 
 def build_parser() -> argparse.ArgumentParser:
