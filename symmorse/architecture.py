@@ -610,9 +610,12 @@ def from_json(data: object) -> nx.DiGraph:
 
 
 def parse_architecture(text: str) -> nx.DiGraph:
-    """An architecture from the command line: widths ``"2,3,1"``, a JSON file path, or a
+    """An architecture from the command line: widths ``"2,3,1"``, a JSON file path, a
     residual network ``"resnet:N,M,H1,...,HK"`` (input width N, state width M after
-    the lift ``W x + b``, K residual blocks of hidden widths H1..HK).
+    the lift ``W x + b``, K residual blocks of hidden widths H1..HK), or widths with
+    graph options, as :func:`describe` spells them: ``"2,3,3,1 --skip 0:2 --skip 0:out"``,
+    ``--dense``, ``--mask L=ROWS`` (one 0/1 string per node of layer L) and
+    ``--fix A:B=VALUE`` (see :func:`mlp`).
 
     Examples
     --------
@@ -620,7 +623,12 @@ def parse_architecture(text: str) -> nx.DiGraph:
     [3, 2, 4, 1]
     >>> describe(parse_architecture("resnet:1,1,1"))
     'resnet:1,1,1'
+    >>> G = parse_architecture("2,2,1 --skip 0:out --fix x1:y=1")
+    >>> describe(parse_architecture(describe(G))) == describe(G), G.edges["x1", "y"]["fixed_weight"]
+    (True, 1)
     """
+    if isinstance(text, str) and " --" in text:
+        return _parse_built(text)
     if isinstance(text, str) and text.startswith("resnet:"):
         parts = [part.strip() for part in text[len("resnet:") :].split(",")]
         if len(parts) < 3 or not all(part.isdigit() and part.isascii() for part in parts):
@@ -647,6 +655,48 @@ def parse_architecture(text: str) -> nx.DiGraph:
             raise ArchitectureError(f"architecture file {text!r} is not valid JSON: {exc}") from None
         return from_json(data)
     return mlp(text)
+
+
+def _layer_spec(text: str, what: str) -> int | str:
+    if text == "out":
+        return text
+    if not (text.isascii() and text.isdigit()):
+        raise ArchitectureError(f"{what}: {text!r} is not a layer index or 'out'")
+    return int(text)
+
+
+def _parse_built(text: str) -> nx.DiGraph:
+    """Widths followed by ``--skip K:L``, ``--dense``, ``--mask L=ROWS`` and ``--fix A:B=VALUE``."""
+    base, *options = text.split(" --")
+    skips, masks, fixed, dense = [], {}, {}, False
+    for option in options:
+        name, _, value = option.strip().partition(" ")
+        value = value.strip()
+        if name == "dense" and not value:
+            dense = True
+        elif name == "skip":
+            k, sep, l = value.partition(":")
+            if not sep:
+                raise ArchitectureError(f"--skip {value!r}: expected K:L, e.g. 0:2 or 0:out")
+            skips.append((_layer_spec(k, f"--skip {value}"), _layer_spec(l, f"--skip {value}")))
+        elif name == "mask":
+            l, sep, rows = value.partition("=")
+            if not sep or not all(r and set(r) <= {"0", "1"} for r in rows.split(",")):
+                raise ArchitectureError(f"--mask {value!r}: expected L=ROWS with ROWS like 10,01,11")
+            masks[_layer_spec(l, f"--mask {value}")] = [[int(c) for c in r] for r in rows.split(",")]
+        elif name == "fix":
+            edge, sep, number = value.rpartition("=")
+            a, colon, b = edge.partition(":")
+            if not (sep and colon and a and b):
+                raise ArchitectureError(f"--fix {value!r}: expected SOURCE:TARGET=VALUE, e.g. x1:y=1")
+            fixed[(a, b)] = number
+        else:
+            raise ArchitectureError(
+                f"unknown graph option --{option.strip()[:40]} (--skip, --dense, --mask, --fix)"
+            )
+    if base.startswith("resnet:") or base.endswith(".json") or os.path.sep in base:
+        raise ArchitectureError("--skip, --dense, --mask and --fix build on widths such as 2,3,3,1")
+    return mlp(base, skips=skips, dense=dense, masks=masks, fixed_weights=fixed)
 
 
 def describe(G: nx.DiGraph) -> str:

@@ -1,8 +1,10 @@
 """The proof catalog: certify many architectures, write them, re-check them all.
 
-:func:`sweep` certifies every layered MLP within given bounds for given
-activations, in parallel worker processes, and writes one certificate per
-(architecture, activation) plus a generated ``README.md`` table.
+:func:`sweep` certifies every architecture of a list -- layered MLPs by their
+widths, graphs by their command-line spelling such as ``"2,3,1 --skip 0:out"``
+or ``"resnet:2,2,1"`` (:func:`catalog_graphs` lists the bundled families) --
+for given activations, in parallel worker processes, and writes one
+certificate per (architecture, activation) plus a generated ``README.md`` table.
 :func:`verify` re-checks every certificate of a directory with the
 independent checker.  The bundled catalog (``proofs/`` in the source tree,
 ``symmorse.proofs`` once installed) is what ``symmorse verify`` checks by
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from .architecture import parse_architecture
 from .certify import certify
 from .checker import CheckResult, check_certificate
 from .errors import CertificateError, InputError
@@ -37,6 +40,7 @@ __all__ = [
     "summary_table",
     "bundled_catalog",
     "certificate_filename",
+    "catalog_graphs",
 ]
 
 
@@ -55,15 +59,23 @@ class CatalogEntry:
 
     @classmethod
     def from_certificate(cls, file: str, data: dict) -> CatalogEntry:
-        """The row describing a certificate's JSON data."""
+        """The row describing a certificate's JSON data (layered branches, or death strata)."""
         arch = data["architecture"]
-        branches = "; ".join(
-            f"k={b['step']} {b['kind']}" + (" (witness)" if b.get("status") == "witness" else "")
-            for b in data["branches"]
-        )
+        if "strata" in data:
+            listed = [e for e in data["strata"] if e["complete"] and e["kind"] in ("morse", "degenerate")]
+            families = sum(not e["complete"] for e in data["strata"])
+            branches = "; ".join(
+                f"{e['kind']} c={e['c']}" + (" (witness)" if e["status"] == "witness" else "") for e in listed
+            )
+            branches = f"strata: {branches or 'all null/empty'}; {families} closed families"
+        else:
+            branches = "; ".join(
+                f"k={b['step']} {b['kind']}" + (" (witness)" if b.get("status") == "witness" else "")
+                for b in data["branches"]
+            )
         return cls(
             file,
-            ",".join(map(str, arch["widths"])) if "widths" in arch else "graph",
+            ",".join(map(str, arch["widths"])) if "widths" in arch else arch.get("name", "graph"),
             data["activation"],
             data["class"],
             branches or "none",
@@ -98,28 +110,73 @@ def catalog_architectures(
     return result
 
 
-def certificate_filename(widths: Sequence[int], activation: str) -> str:
-    """``mlp-2-3-1-tanh.json``; polynomial activations are spelled safely.
+def catalog_graphs(max_input: int = 3, max_width: int = 3, max_depth: int = 2) -> list[str]:
+    """The bundled graph families, spelled as on the command line.
+
+    MLPs with input-to-output skips (``n0,h1,...,1 --skip 0:out``, input width
+    <= ``max_input``, hidden widths <= ``max_width``, 1..``max_depth`` hidden
+    layers) and residual networks ``resnet:n,m,h1,...`` (n <= ``max_input``,
+    state and block widths <= ``max_width``, 1..``max_depth`` blocks).
+
+    Examples
+    --------
+    >>> families = catalog_graphs(3, 3, 2)
+    >>> len(families), families[0], families[-1]
+    (144, '1,1,1 --skip 0:out', 'resnet:3,3,3,3')
+    """
+    for name, value in (("max_input", max_input), ("max_width", max_width), ("max_depth", max_depth)):
+        if value < 1:
+            raise InputError(f"{name} must be at least 1, got {value}")
+    hidden = [
+        h
+        for depth in range(1, max_depth + 1)
+        for h in itertools.product(range(1, max_width + 1), repeat=depth)
+    ]
+    skips = [
+        ",".join(map(str, (n0, *h, 1))) + " --skip 0:out" for n0 in range(1, max_input + 1) for h in hidden
+    ]
+    resnets = [
+        "resnet:" + ",".join(map(str, (n, m, *h)))
+        for n in range(1, max_input + 1)
+        for m in range(1, max_width + 1)
+        for h in hidden
+    ]
+    return skips + resnets
+
+
+def certificate_filename(architecture: Sequence[int] | str, activation: str) -> str:
+    """``mlp-2-3-1-tanh.json``, ``skip-2-3-1-tanh.json``, ``resnet-2-2-1-tanh.json`` (activations made safe).
 
     Examples
     --------
     >>> certificate_filename([2, 3, 1], "poly:z**3+z")
     'mlp-2-3-1-poly_z3_z.json'
+    >>> certificate_filename("2,3,1 --skip 0:out", "tanh"), certificate_filename("resnet:2,2,1", "tanh")
+    ('skip-2-3-1-tanh.json', 'resnet-2-2-1-tanh.json')
     """
     safe = "".join(ch if ch.isalnum() else "_" for ch in activation.replace("**", ""))
-    return f"mlp-{'-'.join(map(str, widths))}-{safe}.json"
+    if isinstance(architecture, str):
+        family = "resnet" if architecture.startswith("resnet:") else "graph"
+        spec = architecture.removeprefix("resnet:")
+        if spec.endswith(" --skip 0:out") and family == "graph":
+            family, spec = "skip", spec.removesuffix(" --skip 0:out")
+        if not all(ch.isdigit() or ch == "," for ch in spec):
+            raise InputError(f"no catalog file name for {architecture!r}")
+        return f"{family}-{spec.replace(',', '-')}-{safe}.json"
+    return f"mlp-{'-'.join(map(str, architecture))}-{safe}.json"
 
 
-def _certify_one(job: tuple[list[int], str, str, int]) -> CatalogEntry:
-    widths, activation, directory, seed = job
-    data = certify(widths, activation, seed=seed).to_json()
-    name = certificate_filename(widths, activation)
+def _certify_one(job: tuple[Sequence[int] | str, str, str, int]) -> CatalogEntry:
+    architecture, activation, directory, seed = job
+    graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
+    data = certify(graph, activation, seed=seed).to_json()
+    name = certificate_filename(architecture, activation)
     write_atomic(os.path.join(directory, name), json.dumps(data, indent=1) + "\n")
     return CatalogEntry.from_certificate(name, data)
 
 
 def sweep(
-    architectures: Iterable[Sequence[int]],
+    architectures: Iterable[Sequence[int] | str],
     activations: Sequence[str],
     directory: str,
     workers: int = 1,
@@ -142,7 +199,11 @@ def sweep(
         raise InputError(f"output directory {directory!r} does not exist")
     if workers < 1:
         raise InputError(f"--workers must be at least 1, got {workers}")
-    jobs = [(list(ws), act, directory, seed) for act in activations for ws in architectures]
+    jobs = [
+        (a if isinstance(a, str) else list(a), act, directory, seed)
+        for act in activations
+        for a in architectures
+    ]
     if workers == 1:
         rows = [_certify_one(job) for job in progress(jobs, len(jobs), "certifying", show_progress)]
     else:
@@ -250,8 +311,8 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
         try:
             data = read_json(os.path.join(directory, name), "certificate")
             result = check_certificate(data)
-            mlp = result.accepted and data.get("format") == "symmorse-certificate/1"
-            entry = CatalogEntry.from_certificate(name, data) if mlp else None
+            catalogued = data.get("format") in ("symmorse-certificate/1", "symmorse-strata/1")
+            entry = CatalogEntry.from_certificate(name, data) if result.accepted and catalogued else None
         except (CertificateError, InputError) as exc:
             result = CheckResult(False, f"unreadable: {exc}")
         results.append(Verified(name, result, entry))
@@ -259,7 +320,7 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
 
 
 def summary_table(results: Sequence[Verified]) -> str:
-    """Counts of accepted MLP certificates by activation, class and verdicts, as a text table.
+    """Counts of accepted MLP and graph certificates by activation, class and verdicts, as a text table.
 
     Examples
     --------

@@ -400,7 +400,8 @@ def _classify_graph(
         )
     fixed = len(fixed_parameters(G))
     if fixed:
-        reason += f"; the architecture fixes {fixed} parameters (verdicts range over the free ones)"
+        noun = "parameter" if fixed == 1 else "parameters"
+        reason += f"; the architecture fixes {fixed} {noun} (verdicts range over the free ones)"
     return Classification(
         describe(G),
         None,

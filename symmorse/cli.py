@@ -156,20 +156,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from .activations import get_activation
-    from .catalog import catalog_architectures, sweep, write_table
+    from .catalog import catalog_architectures, catalog_graphs, sweep, write_table
 
     activations = [get_activation(a).name for a in args.activations.split(",") if a.strip()]
     if not activations:
         raise InputError("--activations needs at least one activation")
-    archs = catalog_architectures(args.max_input, args.max_hidden_width, args.max_hidden_layers)
+    families = {f.strip() for f in args.families.split(",") if f.strip()}
+    if not families or families - {"mlp", "skip", "resnet"}:
+        raise InputError(f"--families takes mlp, skip and resnet, got {args.families!r}")
+    archs: list = []
+    if "mlp" in families:
+        archs += catalog_architectures(args.max_input, args.max_hidden_width, args.max_hidden_layers)
+    graphs = catalog_graphs(args.max_input, args.max_graph_width, args.max_graph_depth)
+    archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in families]
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create {args.out!r}: {exc.strerror}") from None
     rows = sweep(archs, activations, args.out, args.workers or os.cpu_count() or 1, args.seed)
     bounds = (
-        f"input width <= {args.max_input}, hidden widths <= {args.max_hidden_width}, "
-        f"<= {args.max_hidden_layers} hidden layers; activations {', '.join(activations)}; seed {args.seed}"
+        f"families {', '.join(sorted(families))}; input width <= {args.max_input}; "
+        f"MLPs: hidden widths <= {args.max_hidden_width}, <= {args.max_hidden_layers} hidden layers; "
+        f"skip MLPs and ResNets: widths <= {args.max_graph_width}, <= {args.max_graph_depth} hidden layers "
+        "or blocks; activations "
+        f"{', '.join(activations)}; seed {args.seed}"
     )
     table = write_table(args.out, rows, bounds)
     proved = sum(r.status == "proved" for r in rows)
@@ -438,45 +448,11 @@ def _graph_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _layer(text: str, what: str) -> int | str:
-    if text == "out":
-        return text
-    if not (text.isascii() and text.isdigit()):
-        raise InputError(f"{what}: {text!r} is not a layer index or 'out'")
-    return int(text)
-
-
 def _architecture(args: argparse.Namespace):
     """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
-    from .architecture import mlp
-
-    built = args.skip or args.dense or args.mask or args.fix
-    if not built:
-        return parse_architecture(args.arch)
-    if args.arch.startswith("resnet:") or args.arch.endswith(".json") or os.path.sep in args.arch:
-        raise InputError(
-            "--skip, --dense, --mask and --fix build on widths such as 2,3,3,1, not on " + args.arch
-        )
-    skips = []
-    for text in args.skip:
-        k, sep, l = text.partition(":")
-        if not sep:
-            raise InputError(f"--skip {text!r}: expected K:L, e.g. 0:2 or 0:out")
-        skips.append((_layer(k, f"--skip {text}"), _layer(l, f"--skip {text}")))
-    masks = {}
-    for text in args.mask:
-        l, sep, rows = text.partition("=")
-        if not sep or not all(r and set(r) <= {"0", "1"} for r in rows.split(",")):
-            raise InputError(f"--mask {text!r}: expected L=ROWS with ROWS like 10,01,11")
-        masks[_layer(l, f"--mask {text}")] = [[int(c) for c in r] for r in rows.split(",")]
-    fixed = {}
-    for text in args.fix:
-        edge, sep, value = text.rpartition("=")
-        a, colon, b = edge.partition(":")
-        if not (sep and colon and a and b):
-            raise InputError(f"--fix {text!r}: expected SOURCE:TARGET=VALUE, e.g. x1:y=1")
-        fixed[(a, b)] = value
-    return mlp(args.arch, skips=skips, dense=args.dense, masks=masks, fixed_weights=fixed)
+    options = [f"--skip {t}" for t in args.skip] + ["--dense"] * args.dense
+    options += [f"--mask {t}" for t in args.mask] + [f"--fix {t}" for t in args.fix]
+    return parse_architecture(" ".join([args.arch, *options]))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -593,12 +569,30 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="certify every MLP within bounds and write a catalog",
         description="Certify every layered MLP with input width <= --max-input, hidden widths <= "
-        "--max-hidden-width and at most --max-hidden-layers hidden layers, for each activation, in "
-        "parallel; write one certificate per architecture and a README.md table.",
+        "--max-hidden-width and at most --max-hidden-layers hidden layers, and the graph families (MLPs with "
+        "input-to-output skips and residual networks within --max-graph-width/--max-graph-depth), for each "
+        "activation, in parallel; write one certificate per architecture and a README.md table.",
     )
-    sweep.add_argument("--max-input", type=int, default=3)
-    sweep.add_argument("--max-hidden-width", type=int, default=4)
-    sweep.add_argument("--max-hidden-layers", type=int, default=3)
+    sweep.add_argument("--max-input", type=int, default=3, help="largest input width (default 3)")
+    sweep.add_argument(
+        "--max-hidden-width", type=int, default=4, help="MLPs: largest hidden width (default 4)"
+    )
+    sweep.add_argument(
+        "--max-hidden-layers", type=int, default=3, help="MLPs: most hidden layers (default 3)"
+    )
+    sweep.add_argument(
+        "--families",
+        default="mlp,skip,resnet",
+        metavar="LIST",
+        help="which families: mlp (layered), skip (MLPs with input-to-output skips, --skip 0:out), resnet "
+        "(resnet:n,m,h...); default all three",
+    )
+    sweep.add_argument(
+        "--max-graph-width", type=int, default=3, help="skip MLPs and ResNets: largest width (default 3)"
+    )
+    sweep.add_argument(
+        "--max-graph-depth", type=int, default=2, help="skip MLPs and ResNets: most hidden layers or blocks"
+    )
     sweep.add_argument("--activations", default="tanh,sigmoid", help="comma-separated (default tanh,sigmoid)")
     sweep.add_argument(
         "--out", "-o", default="proofs", metavar="DIR", help="output directory (default proofs)"

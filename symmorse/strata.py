@@ -181,7 +181,7 @@ class GraphContext:
     predecessors: dict
     fixed: dict  # (a, b) -> exact fmpq weight
     units: dict  # hidden node -> Activation
-    charted: frozenset  # non-identity hidden units
+    charted: tuple  # non-identity hidden units, in canonical order
     single_fixed: frozenset  # nodes with at most one fixed out-edge (the only ones paths of the bound use)
     parameters: int
 
@@ -258,7 +258,7 @@ def graph_context(G: nx.DiGraph, activation: str | Activation = "tanh") -> Graph
         predecessors={v: tuple(G.predecessors(v)) for v in G},
         fixed=fixed,
         units=units,
-        charted=frozenset(v for v, unit in units.items() if unit.name != "identity"),
+        charted=tuple(v for v in order if v in units and units[v].name != "identity"),
         single_fixed=single,
         parameters=free_parameter_count(G),
     )
@@ -382,7 +382,7 @@ def _path_bound(state: _State, undecided: Sequence, limit: int) -> list[list]:
                 edge_flow[(at[0], before[0])] -= 1
             at = before
     paths = []
-    for x in started:
+    for x in (x for x in ctx.inputs if x in started):  # in input order: the same certificate every run
         path, v = [x], x
         while v not in ended:
             v = next(s for s in ctx.successors[v] if edge_flow.get((v, s), 0) > 0)
@@ -481,7 +481,7 @@ def _downstream(state: _State) -> tuple:
             continue
         seen.add(s)
         stack.extend(t for t in ctx.successors[s] if t in state.live)
-    return tuple(v for v in ctx.order if v in seen and v in ctx.charted)
+    return tuple(v for v in ctx.charted if v in seen)
 
 
 def _minimum_cut(ctx: GraphContext, targets: Sequence) -> tuple:

@@ -4,20 +4,28 @@ import filecmp
 import json
 import os
 
-from symmorse.catalog import bundled_catalog, catalog_architectures, certificate_filename, sweep, verify
+from symmorse.catalog import (
+    bundled_catalog,
+    catalog_architectures,
+    catalog_graphs,
+    certificate_filename,
+    sweep,
+    verify,
+)
 
 
 def test_the_bundled_catalog_has_every_architecture_within_the_bounds():
     files = set(os.listdir(bundled_catalog()))
-    for ws in catalog_architectures(3, 4, 3):
+    for architecture in [*catalog_architectures(3, 4, 3), *catalog_graphs(3, 3, 2)]:
         for activation in ("tanh", "sigmoid"):
-            assert certificate_filename(ws, activation) in files
-    assert "README.md" in files
+            assert certificate_filename(architecture, activation) in files
+    assert "README.md" in files and len(files) == 2 + 2 * (255 + 144)  # and __init__.py
 
 
 def test_the_bundled_catalog_is_reproducible(tmp_path):
     """Regenerating part of the catalog gives the same bytes: it is up to date with the code."""
     sample = [[1, 2, 1], [2, 3, 1], [3, 2, 4, 1], [3, 4, 2, 3, 1], [2, 1, 3, 1]]
+    sample += ["2,3,1 --skip 0:out", "3,1,2,1 --skip 0:out", "resnet:1,1,1", "resnet:2,2,1", "resnet:3,2,1,3"]
     sweep(sample, ["tanh", "sigmoid"], str(tmp_path), workers=2, show_progress=False)
     for ws in sample:
         for activation in ("tanh", "sigmoid"):
