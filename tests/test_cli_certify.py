@@ -53,15 +53,22 @@ def test_sweep_and_verify(capsys, tmp_path):
         "1",
         "--activations",
         "tanh",
+        "--max-graph-width",
+        "1",
+        "--max-graph-depth",
+        "1",
         "--out",
         str(tmp_path),
         "--workers",
         "1",
     )
-    assert code == 0 and "6 certificates" in out
-    assert "| 1,2,1 | tanh | augmented |" in (tmp_path / "README.md").read_text()
+    # 6 MLPs, 2 skip MLPs (n0,1,1 --skip 0:out) and 2 ResNets (resnet:n0,1,1)
+    assert code == 0 and "10 certificates" in out
+    table = (tmp_path / "README.md").read_text()
+    assert "| 1,2,1 | tanh | augmented |" in table and "| resnet:2,1,1 | tanh | graph |" in table
+    assert "| 2,1,1 --skip 0:out | tanh | graph |" in table
     code, out, _ = run(capsys, "verify", str(tmp_path))
-    assert code == 0 and "6 accepted, 0 rejected" in out
+    assert code == 0 and "10 accepted, 0 rejected" in out
     (tmp_path / "bad.json").write_text("[]")
     code, out, _ = run(capsys, "verify", str(tmp_path), "--json")
     assert code == 1 and json.loads(out)["rejected"][0]["file"] == "bad.json"
@@ -69,7 +76,7 @@ def test_sweep_and_verify(capsys, tmp_path):
 
 def test_verify_bundled_catalog(capsys):
     code, out, _ = run(capsys, "verify")
-    assert code == 0 and "510 accepted, 0 rejected" in out
+    assert code == 0 and "798 accepted, 0 rejected" in out
 
 
 def test_normal_form(capsys, tmp_path):
