@@ -565,6 +565,7 @@ class DepthComparison:
     resnet_critical_points: list[ExactCriticalPoint] | None
     resnet_status: str
     resnet_summary: str
+    architecture: object  # the residual architecture's strata certificate (generic weights)
 
     def to_json(self) -> dict:
         """JSON-ready form."""
@@ -585,6 +586,13 @@ class DepthComparison:
                 else [p.to_json() for p in self.resnet_critical_points],
                 "critical_points_status": self.resnet_status,
                 "summary": self.resnet_summary,
+                "architecture": {
+                    "name": self.architecture.classification.architecture,
+                    "critical_points": self.architecture.critical_points,
+                    "morse": self.architecture.morse,
+                    "status": self.architecture.status,
+                    "reasons": self.architecture.reasons,
+                },
             },
         }
 
@@ -647,7 +655,10 @@ def depth_compare(
     else:
         status = "undecided"
         summary = f"undecided: {block.reason}"
-    return DepthComparison(node, steps, classification, block, points, status, summary)
+    from .certify import certify  # the architecture's verdicts, by its death strata
+
+    G = resnet_graph(node.n, node.m, [node.layers.A.rows] * steps, activation=node.layers.activation)
+    return DepthComparison(node, steps, classification, block, points, status, summary, certify(G))
 
 
 def _in_full_network(net: Network, point: ExactCriticalPoint) -> ExactCriticalPoint:
@@ -684,6 +695,12 @@ def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
         ("Jacobian", "Dphi_T invertible (a flow)", f"block: {d.block.verdict}"),
         ("critical points", f"{c.critical_points} ({c.status})", d.resnet_status),
         ("Morse", c.morse, ", ".join(_kind(p) for p in points) or "-"),
+        (
+            "architecture",
+            f"the flow of these widths: critical points {c.critical_points}, Morse {c.morse}",
+            f"{d.architecture.classification.architecture}, generic weights: critical points "
+            f"{d.architecture.critical_points}, Morse {d.architecture.morse} ({d.architecture.status})",
+        ),
     ]
     lines = []
     for label, left, right in rows:
@@ -705,6 +722,11 @@ def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
             f"{d.block.steps_for_diffeomorphism}"
         )
     lines.append(f"ResNet: {d.resnet_summary}")
+    lines.append(f"ResNet architecture (death strata): {'; '.join(d.architecture.reasons)}")
+    if (c.critical_points, d.architecture.critical_points) == ("none", "generic"):
+        lines.append(
+            "They differ: a residual block's Jacobian I + tau V D A can be singular, a flow's never is."
+        )
     for p in points:
         lines.append(
             f"  u = {p.chart_value}, x = {p.point} ~ {sympy.N(p.point, 15)}, "

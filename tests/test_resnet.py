@@ -6,6 +6,7 @@ import sympy
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from symmorse.checker import check_certificate
 from symmorse.errors import ArchitectureError, InputError, WeightsError
 from symmorse.node import NeuralODE, layer_field
 from symmorse.node_classify import classify_node
@@ -120,6 +121,21 @@ def test_depth_compare_exact_points_agree_with_numerics(steps):
         assert abs(e.gradient[0]) < mpmath.mpf(10) ** -30
         assert p.index == (0 if e.hessian[0][0] > 0 else 1)
     assert f"Euler ResNet (K = {steps}" in depth_compare_text(d)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_depth_compare_sets_the_residual_architectures_proved_verdicts_beside_the_flow(steps):
+    """Same widths n = m = 1: the flow has no critical point for any weights, the ResNet on an open set."""
+    node = NeuralODE(1, layer_field({"A": [[3]], "V": [[-1]], "c": ["1/2"]}))
+    d = depth_compare(node, steps)
+    arch = d.architecture
+    assert arch.classification.architecture == "resnet:1,1," + ",".join(["1"] * steps)
+    assert (arch.critical_points, arch.morse, arch.status) == ("generic", "generic", "proved")
+    assert check_certificate(arch.to_json()).accepted
+    assert d.node_classification.critical_points == "none"
+    text = depth_compare_text(d)
+    assert "They differ" in text and "can be singular" in text
+    assert d.to_json()["resnet"]["architecture"]["critical_points"] == "generic"
 
 
 def test_depth_compare_fine_steps_have_no_critical_points():
