@@ -29,8 +29,9 @@ is rejected.  Each entry's claim is re-derived:
 
 The verdicts are re-derived from the verified entries (DESIGN section 2).  The
 kernel imports only :mod:`symmorse.check_base` (and through it the exact-number
-and parsing helpers), python-flint, SymPy (parsing the biases) and networkx
-(reading the graph; it runs no graph algorithm of networkx).
+and parsing helpers), python-flint, SymPy (parsing the biases) and networkx (to
+read the graph, test that it is a connected DAG and sort it topologically; no
+flow or cut algorithm: paths and cuts are checked as given).
 """
 
 from __future__ import annotations
@@ -393,7 +394,11 @@ def _check(data: dict) -> str:
     critical = "generic" if seen["witness"] else "undecided" if seen["open"] else "none"
     morse = "fails" if seen["degenerate"] else "undecided" if seen["open"] else "generic"
     claims_follow(data, critical if monotone else "undecided", morse if monotone else "undecided")
-    return f"accepted: {len(claimed)} strata and families, {seen['witness']} witnesses verified"
+    entries, witnesses = len(claimed), seen["witness"]
+    return (
+        f"accepted: {entries} {'entry' if entries == 1 else 'entries'} (strata and families), "
+        f"{witnesses} {'witness' if witnesses == 1 else 'witnesses'} verified"
+    )
 
 
 def check_strata_certificate(data: dict) -> CheckResult:
@@ -404,7 +409,7 @@ def check_strata_certificate(data: dict) -> CheckResult:
     >>> from symmorse.certify import certify
     >>> from symmorse.architecture import resnet_graph
     >>> check_strata_certificate(certify(resnet_graph(1, 1, [1])).to_json())
-    CheckResult(accepted=True, reason='accepted: 4 strata and families, 1 witnesses verified')
+    CheckResult(accepted=True, reason='accepted: 4 entries (strata and families), 1 witness verified')
     """
     for key in ("architecture", "activation", "critical_points", "morse", "status", "strata"):
         if key not in data:

@@ -261,7 +261,9 @@ def _check_layered(data: dict) -> CheckResult:
             results["open"].append(want["step"])
     claims_follow(data, *_verdicts(kind, monotone, results))
     return CheckResult(
-        True, f"accepted: {len(expected)} branches, {len(results['witness'])} witnesses verified"
+        True,
+        f"accepted: {len(expected)} {'branch' if len(expected) == 1 else 'branches'}, "
+        f"{len(results['witness'])} {'witness' if len(results['witness']) == 1 else 'witnesses'} verified",
     )
 
 

@@ -177,7 +177,7 @@ def test_cli_architecture_certificate_and_weights(tmp_path, capsys):
     cert.write_text(json.dumps(certify("3,2,5,1").to_json()))
     code, _, err = run(capsys, "latex", str(cert), "-o", str(tmp_path / "c.tex"))
     text = (tmp_path / "c.tex").read_text()
-    assert code == 0 and "The certificate file \\texttt{" in text and "accepted: 1 branches" in text
+    assert code == 0 and "The certificate file \\texttt{" in text and "accepted: 1 branch," in text
     weights = os.path.join(EXAMPLES, "rank_deficient_2_3_1.json")
     code, out, _ = run(capsys, "latex", "--weights", weights)
     assert code == 0 and "\\text{widths } 2,1,3,1" in out and "(proved)" in out
