@@ -223,8 +223,10 @@ def _connect(G: nx.DiGraph, names: list, skips, dense: bool, masks: Mapping, fix
         G.add_edges_from((u, v) for v in names[l] for u in names[k])
     for l, rows in masks.items():
         l = _layer_index(l, depth, "mask")
-        shape = (len(names[l]), len(names[l - 1])) if l else (0, 0)
-        if not l or len(rows) != shape[0] or any(len(r) != shape[1] for r in rows):
+        if l == 0:
+            raise ArchitectureError("layer 0 holds the inputs: no edges lead into it to mask")
+        shape = (len(names[l]), len(names[l - 1]))
+        if len(rows) != shape[0] or any(len(r) != shape[1] for r in rows):
             raise ArchitectureError(f"the mask of layer {l} must be a {shape[0]} x {shape[1]} 0/1 matrix")
         for v, row in zip(names[l], rows):
             for u, keep in zip(names[l - 1], row):
@@ -243,7 +245,9 @@ def _connect(G: nx.DiGraph, names: list, skips, dense: bool, masks: Mapping, fix
     for edge, value in fixed.items():
         if not (isinstance(edge, (tuple, list)) and len(edge) == 2 and G.has_edge(*edge)):
             raise ArchitectureError(f"cannot fix the weight of {edge!r}: the graph has no such edge")
-        G.edges[tuple(edge)]["fixed_weight"] = value
+        G.edges[tuple(edge)]["fixed_weight"] = _fixed_value(
+            value, f"edge {edge[0]!r} -> {edge[1]!r}: fixed_weight"
+        )
 
 
 def resnet_graph(
