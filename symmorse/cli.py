@@ -287,7 +287,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
                 print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
                 return 1
     else:
-        tex = architecture_document(parse_architecture(args.arch), args.activation or "tanh", args.seed)
+        route = "graph" if args.graph else "auto"
+        tex = architecture_document(_architecture(args), args.activation or "tanh", args.seed, route=route)
     if not args.out:
         print(tex, end="")
         return 0
@@ -697,6 +698,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     latex.add_argument("--out", "-o", metavar="FILE.tex", help="write to FILE.tex instead of printing")
     latex.add_argument("--pdf", action="store_true", help="also run pdflatex; the PDF goes next to FILE.tex")
+    _graph_arguments(latex)
     latex.set_defaults(run=_cmd_latex)
 
     node = commands.add_parser(

@@ -1070,11 +1070,13 @@ def architecture_document(
     activation: str | Activation = "tanh",
     seed: int = 0,
     name: str | None = None,
+    route: str = "auto",
 ) -> str:
     """A complete LaTeX document for an architecture: certified with ``seed``, checked, explained.
 
     ``name`` is how the architecture is spelt on the command line (a graph's file
-    name), for the footnote that says how to get the full certificate.
+    name), for the footnote that says how to get the full certificate; ``route``
+    as for :func:`~symmorse.certify.certify` (``"graph"``: by its death strata).
 
     Examples
     --------
@@ -1082,9 +1084,10 @@ def architecture_document(
     >>> "no critical point" in tex and tex.endswith("\\\\end{document}\\n")
     True
     """
-    cert = certify(architecture, activation, seed)
+    cert = certify(architecture, activation, seed, route=route)
     spelt = name or cert.classification.architecture
     command = f"symmorse certify {spelt} --activation {cert.activation.name} --seed {seed}"
+    command += " --graph" if route == "graph" else ""
     return _certificate_document(cert.to_json(), None, f"the certificate that {_tt(command)} writes")
 
 
