@@ -21,7 +21,7 @@ import time
 
 from sympy.core.cache import clear_cache
 
-from symmorse.certify import certify
+from symmorse.search.certify import certify
 
 TARGETS = {"2,3,3,1": 0.05, "16,64,64,64,1": 1.0, "64,256,256,256,1": 10.0}
 
@@ -38,7 +38,7 @@ def timed(fn, repeat: int) -> float:
 
 def naive_seconds(arch: str, cap: float) -> float | None:
     code = (
-        f"import time, sympy; from symmorse.network import Network; n = Network({arch!r}, 'tanh'); "
+        f"import time, sympy; from symmorse.model.network import Network; n = Network({arch!r}, 'tanh'); "
         "t = time.perf_counter(); sympy.hessian(n.output, n.inputs).det(); print(time.perf_counter() - t)"
     )
     try:

@@ -5,7 +5,7 @@ scale: every weight ``W_l[i][j] ~ N(0, 1.5^2 / n_{l-1})`` (1.5 times LeCun's
 initialisation), every bias ``~ N(0, 0.5^2)``, rounded to float32 like the
 weights of a trained PyTorch model (and then read exactly).  Box [-4, 4]^2.
 
-Certified: :func:`symmorse.critical.critical_points` (validated route: ball
+Certified: :func:`symmorse.search.critical.critical_points` (validated route: ball
 arithmetic branch-and-bound, Krawczyk, LDL^T inertia), median of ``--repeat``
 runs.  Baseline, in the same run: floating-point Newton's method (NumPy,
 vectorised over all starts) from a G x G grid of starts, roots deduplicated;
@@ -23,8 +23,8 @@ import time
 
 import numpy as np
 
-from symmorse.critical import critical_points
-from symmorse.network import Network
+from symmorse.model.network import Network
+from symmorse.search.critical import critical_points
 
 ARCH = [2, 16, 16, 1]
 BOX = (-4.0, 4.0)

@@ -22,7 +22,7 @@ import time
 import sympy
 from sympy.core.cache import clear_cache
 
-from symmorse.network import Network
+from symmorse.model.network import Network
 
 
 def structured(arch: str) -> tuple[float, sympy.Expr]:

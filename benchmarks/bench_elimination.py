@@ -1,6 +1,6 @@
 """Elimination of x (degeneracy polynomials) beside Singular on the same polynomials.
 
-symmorse: the resultant chain that :func:`symmorse.elimination.eliminate` selects (FLINT), and
+symmorse: the resultant chain that :func:`symmorse.search.elimination.eliminate` selects (FLINT), and
 the whole certificate from the parsed activation (network, equations, chain search, Bezout
 cofactors, gcd reduction, witness point, factorization).  Singular, on the same equations E
 written out as text: the same resultant chain (``resultant``), and for the whole job that chain
@@ -23,9 +23,9 @@ import time
 
 import flint
 
-from symmorse.activations import get_activation
-from symmorse.elimination import _chain_text, _chain_value, _equations, _Ring, eliminate
-from symmorse.network import Network
+from symmorse.model.activations import get_activation
+from symmorse.model.network import Network
+from symmorse.search.elimination import _chain_text, _chain_value, _equations, _Ring, eliminate
 
 CASES = [
     "1,2,1:poly:z**3+z",

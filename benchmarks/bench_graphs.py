@@ -23,9 +23,9 @@ import time
 
 import networkx as nx
 
-from symmorse.architecture import parse_architecture
-from symmorse.certify import certify
-from symmorse.checker import check_certificate
+from symmorse.kernel import check_certificate
+from symmorse.model.architecture import parse_architecture
+from symmorse.search.certify import certify
 
 
 def cpu(fn, repeat: int) -> tuple[float, object]:

@@ -20,8 +20,8 @@ import time
 import mpmath
 import sympy
 
-from symmorse.node import NeuralODE
-from symmorse.variational import _variational_rhs, flow_with_variations
+from symmorse.model.node import NeuralODE
+from symmorse.model.variational import _variational_rhs, flow_with_variations
 
 FIELDS = {"m=2": (1, "tanh(h2), sin(h1) - h2/3"), "m=3": (1, "tanh(h2 - h3/2), sin(h1), h1*h2 - h3/3")}
 Y = ["1/3", "-1/2", "1"]

@@ -37,7 +37,7 @@ def say(text: str) -> None:
 
 def write(directory: str, filename: str, text: str) -> str:
     """Write a text file into the output directory and say so."""
-    from symmorse.io import write_atomic
+    from symmorse.model.io import write_atomic
 
     path = os.path.join(directory, filename)
     write_atomic(path, text)

@@ -13,7 +13,7 @@ import sympy
 from _common import pyplot, save, start, write
 
 from symmorse import Network
-from symmorse.latex import derivation_latex
+from symmorse.present.latex import derivation_latex
 
 out = start("chart_coordinates", __doc__).out
 net = Network("1,2,1", "tanh")

@@ -19,9 +19,9 @@ import sympy
 from _common import pyplot, save, start, write
 
 from symmorse import Network
-from symmorse.certify import certify, witness_weights
-from symmorse.checker import check_certificate
-from symmorse.documents import certificate_document
+from symmorse.kernel import check_certificate
+from symmorse.present.documents import certificate_document
+from symmorse.search.certify import certify, witness_weights
 
 out = start("generic_morse", __doc__).out
 

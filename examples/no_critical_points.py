@@ -14,9 +14,9 @@ import sympy
 from _common import pyplot, save, start, write
 
 from symmorse import Network
-from symmorse.certify import certify
-from symmorse.checker import check_certificate
-from symmorse.documents import architecture_document, weights_document
+from symmorse.kernel import check_certificate
+from symmorse.present.documents import architecture_document, weights_document
+from symmorse.search.certify import certify
 
 out = start("no_critical_points", __doc__).out
 

@@ -16,9 +16,9 @@ import json
 
 from _common import pyplot, save, start, write
 
-from symmorse.checker import check_certificate
-from symmorse.embedding import embed, embedding_text
-from symmorse.latex import to_latex
+from symmorse.kernel import check_certificate
+from symmorse.present.latex import to_latex
+from symmorse.search.embedding import embed, embedding_text
 
 out = start("node_embedding_saddle", __doc__).out
 

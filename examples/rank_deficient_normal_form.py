@@ -16,10 +16,10 @@ import sympy
 from _common import pyplot, save, start, write
 
 from symmorse import Network
-from symmorse.architecture import layers
-from symmorse.documents import weights_document
-from symmorse.io import load_weights
-from symmorse.normal_form import normal_form
+from symmorse.model.architecture import layers
+from symmorse.model.io import load_weights
+from symmorse.present.documents import weights_document
+from symmorse.search.normal_form import normal_form
 
 out = start("rank_deficient_normal_form", __doc__).out
 

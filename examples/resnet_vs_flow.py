@@ -23,13 +23,13 @@ import json
 import sympy
 from _common import pyplot, save, start, write
 
-from symmorse.architecture import from_json, parse_architecture
-from symmorse.certify import certify, witness_weights
-from symmorse.checker import check_certificate
-from symmorse.documents import certificate_document
-from symmorse.network import Network
-from symmorse.node import NeuralODE, layer_field
-from symmorse.node_classify import classify_node
+from symmorse.kernel import check_certificate
+from symmorse.model.architecture import from_json, parse_architecture
+from symmorse.model.network import Network
+from symmorse.model.node import NeuralODE, layer_field
+from symmorse.present.documents import certificate_document
+from symmorse.search.certify import certify, witness_weights
+from symmorse.search.node_classify import classify_node
 
 out = start("resnet_vs_flow", __doc__).out
 

@@ -14,10 +14,10 @@ import json
 
 from _common import start, write
 
-from symmorse.certify import certify
-from symmorse.checker import check_certificate
-from symmorse.documents import certificate_document
-from symmorse.errors import CertificateRejected
+from symmorse.exact.errors import CertificateRejected
+from symmorse.kernel import check_certificate
+from symmorse.present.documents import certificate_document
+from symmorse.search.certify import certify
 
 out = start("tampered_certificate", __doc__).out
 original = certify("2,3,1").to_json()

@@ -2,7 +2,7 @@
 
 With PyTorch installed, a 2,8,1 tanh network is trained (seeded, full-batch Adam)
 to fit ``sin(x1) cos(x2)`` on [-3, 3]^2, saved with ``torch.save`` and read back
-with :func:`symmorse.io.load_weights` (``torch.load(weights_only=True)``); the
+with :func:`symmorse.model.io.load_weights` (``torch.load(weights_only=True)``); the
 float32 weights are analysed exactly, as the binary fractions they are.  Without
 PyTorch the shipped weights ``examples/data/trained_2_8_1_tanh.json`` (from
 such a run) are loaded instead.
@@ -23,10 +23,10 @@ import json
 import os
 import sys
 
-from symmorse.critical import critical_points
-from symmorse.documents import weights_document
-from symmorse.io import load_weights, write_atomic
-from symmorse.network import Network
+from symmorse.model.io import load_weights, write_atomic
+from symmorse.model.network import Network
+from symmorse.present.documents import weights_document
+from symmorse.search.critical import critical_points
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHIPPED = os.path.join(HERE, "data", "trained_2_8_1_tanh.json")
@@ -79,7 +79,7 @@ def main() -> None:
     if importlib.util.find_spec("matplotlib") is None:
         print("matplotlib is not installed: no picture", file=sys.stderr)
         return
-    from symmorse.plot import plot_critical_points
+    from symmorse.present.plot import plot_critical_points
 
     picture = os.path.join(args.out, "trained_critical_points.png")
     plot_critical_points(result, net, picture)

@@ -1,6 +1,6 @@
 """The ``symmorse`` command: parse, call one library function, print.
 
-Every :class:`~symmorse.errors.SymmorseError` becomes one line on standard
+Every :class:`~symmorse.exact.errors.SymmorseError` becomes one line on standard
 error and exit code 2; argparse's own usage errors exit with 2 as well.
 Set ``SYMMORSE_DEBUG=1`` to see tracebacks of internal errors.
 """
@@ -15,12 +15,12 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .activations import activation_names
-from .architecture import describe, parse_architecture
-from .errors import InputError, SymmorseError
-from .io import load_weights, write_atomic
-from .limits import run_limited
-from .network import Network
+from .exact.errors import InputError, SymmorseError
+from .exact.limits import run_limited
+from .model.activations import activation_names
+from .model.architecture import describe, parse_architecture
+from .model.io import load_weights, write_atomic
+from .model.network import Network
 
 __all__ = ["main", "build_parser"]
 
@@ -70,8 +70,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def _cmd_derive(args: argparse.Namespace) -> int:
-    from .latex import derivation_latex
-    from .report import derivation, derivation_text
+    from .present.latex import derivation_latex
+    from .present.report import derivation, derivation_text
 
     net = _network(args)
     if args.format == "latex":
@@ -83,7 +83,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
-    from .classify import classify
+    from .search.classify import classify
 
     c = classify(_architecture(args), args.activation, route="graph" if args.graph else "auto")
     if args.json:
@@ -102,7 +102,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
         )
     if c.strata is not None:
-        from .report import strata_table
+        from .present.report import strata_table
 
         lines.append(f"  death strata (p = {c.parameters}, n0 = {c.graph.inputs}):")
         lines.append(strata_table(c.strata))
@@ -111,7 +111,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_certify(args: argparse.Namespace) -> int:
-    from .certify import certify
+    from .search.certify import certify
 
     if args.attempts < 1:
         raise InputError(f"--attempts must be at least 1, got {args.attempts}")
@@ -125,7 +125,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 
 
 def _cmd_eliminate(args: argparse.Namespace) -> int:
-    from .elimination import eliminate
+    from .search.elimination import eliminate
 
     result = eliminate(
         parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
@@ -138,9 +138,9 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .checker import check_certificate
-    from .errors import CertificateError
-    from .io import read_json
+    from .exact.errors import CertificateError
+    from .kernel import check_certificate
+    from .model.io import read_json
 
     data = read_json(args.file, "certificate", CertificateError)
     outcome = run_limited(check_certificate, (data,), args.time_limit)
@@ -155,8 +155,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .activations import get_activation
-    from .catalog import catalog_architectures, catalog_graphs, sweep, write_table
+    from .model.activations import get_activation
+    from .present.catalog import catalog_architectures, catalog_graphs, sweep, write_table
 
     activations = [get_activation(a).name for a in args.activations.split(",") if a.strip()]
     if not activations:
@@ -191,7 +191,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .catalog import summary_table, verify
+    from .present.catalog import summary_table, verify
 
     results = verify(args.dir)
     rejected = [v for v in results if not v.result.accepted]
@@ -214,7 +214,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_normal_form(args: argparse.Namespace) -> int:
-    from .normal_form import normal_form
+    from .search.normal_form import normal_form
 
     nf = normal_form(_network(args))
     if args.json:
@@ -237,13 +237,13 @@ def _cmd_normal_form(args: argparse.Namespace) -> int:
 
 
 def _cmd_critical_points(args: argparse.Namespace) -> int:
-    from .critical import critical_points
+    from .search.critical import critical_points
 
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
     net = _network(args, default_activation=None)
     if args.plot:
-        from .plot import check_plot_target, plot_critical_points
+        from .present.plot import check_plot_target, plot_critical_points
 
         check_plot_target(args.plot, len(net.inputs))
     result = critical_points(
@@ -257,15 +257,15 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
-    from .architecture import from_json
-    from .documents import architecture_document, certificate_document, compile_pdf, weights_document
-    from .errors import CertificateRejected
-    from .io import read_json
+    from .exact.errors import CertificateRejected
+    from .model.architecture import from_json
+    from .model.io import read_json
+    from .present.documents import architecture_document, certificate_document, compile_pdf, weights_document
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
     if args.weights:
-        from .critical import critical_points
+        from .search.critical import critical_points
 
         net = _network(args)
         found = critical_points(net, args.box, time_limit=args.time_limit)
@@ -301,8 +301,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
 
 def _neural_ode(args: argparse.Namespace):
     """The neural ODE named by --inputs, --field or --layers, --time and --flow."""
-    from .io import read_json
-    from .node import NeuralODE, layer_field
+    from .model.io import read_json
+    from .model.node import NeuralODE, layer_field
 
     if (args.field is None) == (getattr(args, "layers", None) is None):
         raise InputError("give the vector field with exactly one of --field or --layers")
@@ -343,7 +343,7 @@ def _cmd_node(args: argparse.Namespace) -> int:
             ]
             _emit(args, "\n".join(lines))
         return 0
-    from .node_classify import classification_text, classify_node
+    from .search.node_classify import classification_text, classify_node
 
     c = classify_node(
         node,
@@ -360,7 +360,7 @@ def _cmd_node(args: argparse.Namespace) -> int:
 
 
 def _cmd_depth_compare(args: argparse.Namespace) -> int:
-    from .resnet import depth_compare, depth_compare_text
+    from .search.resnet import depth_compare, depth_compare_text
 
     node = _neural_ode(args)
     weights = node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
@@ -370,7 +370,7 @@ def _cmd_depth_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_embed(args: argparse.Namespace) -> int:
-    from .embedding import embed, embedding_text
+    from .search.embedding import embed, embedding_text
 
     e = embed(args.expr, args.vars, time=args.time, exact=args.exact, digits=args.digits, seed=args.seed)
     _write_certificate(args, e.construction.certificate, "not verified")

@@ -31,10 +31,10 @@ def witness_claims_hold(data: dict) -> bool:
     determinant and rank claims must hold.  Independent of the checker and of
     the matrix path used by ``certify``.
     """
-    from symmorse.architecture import layers, mlp
-    from symmorse.certify import witness_weights
-    from symmorse.expressions import parse_expression
-    from symmorse.network import Network, weights_from_layers
+    from symmorse.exact.expressions import parse_expression
+    from symmorse.model.architecture import layers, mlp
+    from symmorse.model.network import Network, weights_from_layers
+    from symmorse.search.certify import witness_weights
 
     ws = data["architecture"]["widths"]
     acts = [data.get("layer_activations", {}).get(str(l)) for l in range(1, len(ws) - 1)]
@@ -89,9 +89,9 @@ def strata_witnesses_hold(data: dict) -> bool:
     degenerate one a singular Hessian (its critical points are not isolated).  Independent of
     the kernel and of the search's arithmetic.
     """
-    from symmorse.architecture import from_json
-    from symmorse.certify import witness_weights
-    from symmorse.network import Network
+    from symmorse.model.architecture import from_json
+    from symmorse.model.network import Network
+    from symmorse.search.certify import witness_weights
 
     net = Network(from_json(data["architecture"]), data["activation"])
     for index, entry in enumerate(data["strata"]):

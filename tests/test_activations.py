@@ -6,8 +6,8 @@ import mpmath
 import pytest
 import sympy
 
-from symmorse.activations import U, Z, activation_names, get_activation
-from symmorse.errors import ActivationError
+from symmorse.exact.errors import ActivationError
+from symmorse.model.activations import U, Z, activation_names, get_activation
 
 from .helpers import random_rational
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.architecture import (
+from symmorse.exact.errors import ArchitectureError
+from symmorse.model.architecture import (
     bias_parameter,
     edge_parameter,
     from_graph,
@@ -22,7 +23,6 @@ from symmorse.architecture import (
     to_json,
     widths,
 )
-from symmorse.errors import ArchitectureError
 
 widths_strategy = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(lambda ws: ws + [1])
 

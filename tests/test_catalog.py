@@ -4,7 +4,7 @@ import filecmp
 import json
 import os
 
-from symmorse.catalog import (
+from symmorse.present.catalog import (
     bundled_catalog,
     catalog_architectures,
     catalog_graphs,
@@ -48,7 +48,8 @@ def test_verify_reports_rejected_and_unreadable_files(tmp_path):
 
 def test_verify_rechecks_a_failed_batch_file_by_file(tmp_path, monkeypatch):
     """A batch that runs out of limits is split: the good files are still accepted, the culprit is named."""
-    from symmorse import catalog, limits
+    from symmorse.exact import limits
+    from symmorse.present import catalog
 
     sweep([[2, 3, 1], [1, 2, 1]], ["tanh"], str(tmp_path), show_progress=False)
     real = limits.run_limited

@@ -9,11 +9,11 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.activations import get_activation
-from symmorse.architecture import from_graph, layers, mlp
-from symmorse.certify import ChartPoint, certify, chart_derivatives, witness_weights
-from symmorse.checker import check_certificate
-from symmorse.network import Network, structured_derivatives
+from symmorse.kernel import check_certificate
+from symmorse.model.activations import get_activation
+from symmorse.model.architecture import from_graph, layers, mlp
+from symmorse.model.network import Network, structured_derivatives
+from symmorse.search.certify import ChartPoint, certify, chart_derivatives, witness_weights
 
 from .helpers import strata_witnesses_hold, witness_claims_hold
 

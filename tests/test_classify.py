@@ -8,9 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.architecture import from_graph, layers, mlp
-from symmorse.classify import branches, classify, generic_rank, minimum_cut, parameter_count, widening_steps
-from symmorse.network import structured_derivatives
+from symmorse.model.architecture import from_graph, layers, mlp
+from symmorse.model.network import structured_derivatives
+from symmorse.search.classify import (
+    branches,
+    classify,
+    generic_rank,
+    minimum_cut,
+    parameter_count,
+    widening_steps,
+)
 
 widths_strategy = st.lists(st.integers(1, 6), min_size=1, max_size=5).map(lambda ws: ws + [1])
 
@@ -65,7 +72,7 @@ def test_branch_kinds_and_dimensions(ws):
 
 
 def test_parameter_count_matches_the_network():
-    from symmorse.network import Network
+    from symmorse.model.network import Network
 
     for ws in ([2, 3, 1], [3, 2, 4, 1], [1, 1]):
         assert parameter_count(ws) == len(Network(ws).parameters)

@@ -7,9 +7,9 @@ import sys
 import pytest
 import sympy
 
-from symmorse.architecture import mlp, to_json
 from symmorse.cli import main
-from symmorse.network import Network
+from symmorse.model.architecture import mlp, to_json
+from symmorse.model.network import Network
 
 
 def run(capsys, *argv):

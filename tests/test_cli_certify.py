@@ -5,7 +5,7 @@ import json
 import pytest
 
 from symmorse.cli import main
-from symmorse.limits import Outcome
+from symmorse.exact.limits import Outcome
 
 
 def run(capsys, *argv):

@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from symmorse.certify import certify
-from symmorse.checker import check_certificate
-from symmorse.elimination import eliminate
+from symmorse.kernel import check_certificate
+from symmorse.search.certify import certify
+from symmorse.search.elimination import eliminate
 
 
 @pytest.mark.parametrize("arch", ["1,2,1", "1,3,1", "2,2,1", "1,1,1,1"])

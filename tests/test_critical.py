@@ -19,11 +19,13 @@ from flint import arb, ctx, fmpq
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from symmorse import critical
-from symmorse.activations import activation_names, get_activation
-from symmorse.architecture import from_graph
-from symmorse.balls import BallNetwork, ball_activation, to_arb
-from symmorse.critical import (
+from symmorse.exact.errors import ActivationError, InputError, WeightsError
+from symmorse.model.activations import activation_names, get_activation
+from symmorse.model.architecture import from_graph
+from symmorse.model.balls import BallNetwork, ball_activation, to_arb
+from symmorse.model.network import Network
+from symmorse.search import critical
+from symmorse.search.critical import (
     CriticalPointsResult,
     critical_points,
     exact_critical_points,
@@ -31,8 +33,6 @@ from symmorse.critical import (
     parse_box,
     validated_critical_points,
 )
-from symmorse.errors import ActivationError, InputError, WeightsError
-from symmorse.network import Network
 
 R = sympy.Rational
 HALF = R(1, 2)

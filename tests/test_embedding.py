@@ -6,9 +6,9 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.embedding import CLASSES, embed, parse_target, representability, target_critical_points
-from symmorse.errors import ExpressionError, InputError
-from symmorse.node import input_symbols
+from symmorse.exact.errors import ExpressionError, InputError
+from symmorse.model.node import input_symbols
+from symmorse.search.embedding import CLASSES, embed, parse_target, representability, target_critical_points
 
 small = st.integers(-4, 4)
 

@@ -8,9 +8,9 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.errors import ExpressionError, WeightsError
-from symmorse.exact import rational_string, to_rational
-from symmorse.expressions import parse_expression
+from symmorse.exact.errors import ExpressionError, WeightsError
+from symmorse.exact.expressions import parse_expression
+from symmorse.exact.numbers import rational_string, to_rational
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
@@ -100,8 +100,8 @@ def test_parser_refuses_numbers_too_large_to_build(text, message):
 
 
 def test_reading_hostile_json_gives_one_clear_error(tmp_path):
-    from symmorse.errors import InputError
-    from symmorse.io import read_json
+    from symmorse.exact.errors import InputError
+    from symmorse.model.io import read_json
 
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 200_000 + "]" * 200_000)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from symmorse.checker import check_certificate
+from symmorse.kernel import check_certificate
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples")
 PLOTS = importlib.util.find_spec("matplotlib") is not None

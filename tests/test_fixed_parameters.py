@@ -8,7 +8,10 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.architecture import (
+from symmorse.cli import main
+from symmorse.exact.errors import ArchitectureError, WeightsError
+from symmorse.kernel import check_certificate
+from symmorse.model.architecture import (
     fixed_parameters,
     from_graph,
     from_json,
@@ -18,13 +21,10 @@ from symmorse.architecture import (
     to_json,
     widths,
 )
-from symmorse.certify import certify
-from symmorse.checker import check_certificate
-from symmorse.cli import main
-from symmorse.errors import ArchitectureError, WeightsError
-from symmorse.network import Network
-from symmorse.node import NeuralODE, layer_field
-from symmorse.node_classify import classify_node
+from symmorse.model.network import Network
+from symmorse.model.node import NeuralODE, layer_field
+from symmorse.search.certify import certify
+from symmorse.search.node_classify import classify_node
 
 from .helpers import strata_witnesses_hold
 
@@ -146,7 +146,7 @@ def test_cli_certifies_and_checks_a_resnet(tmp_path, capsys):
 
 
 def test_the_latex_document_states_the_fixed_parameters_and_the_witness():
-    from symmorse.documents import certificate_document
+    from symmorse.present.documents import certificate_document
 
     cert = certify(parse_architecture("resnet:1,1,1")).to_json()
     tex = certificate_document(cert)

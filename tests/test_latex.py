@@ -1,4 +1,4 @@
-"""LaTeX (symmorse.latex and symmorse.documents): the mathematics shown, escaping, refusals, compiling."""
+"""LaTeX (symmorse.present.latex and .documents): the mathematics shown, escaping, refusals, compiling."""
 
 import json
 import os
@@ -13,21 +13,22 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse import documents
-from symmorse.architecture import parse_architecture
-from symmorse.certify import certify, witness_weights
-from symmorse.classify import classify, parameter_count
 from symmorse.cli import main
-from symmorse.documents import (
+from symmorse.exact.errors import CertificateError, CertificateRejected, WeightsError
+from symmorse.model.architecture import parse_architecture
+from symmorse.model.network import Network
+from symmorse.present import documents
+from symmorse.present.documents import (
     architecture_document,
     certificate_document,
     compile_pdf,
     critical_points_latex,
     weights_document,
 )
-from symmorse.errors import CertificateError, CertificateRejected, WeightsError
-from symmorse.latex import escape_text
-from symmorse.network import Network
+from symmorse.present.latex import escape_text
+from symmorse.present.notebook import latex, register
+from symmorse.search.certify import certify, witness_weights
+from symmorse.search.classify import classify, parameter_count
 
 from .helpers import witness_claims_hold
 
@@ -242,12 +243,29 @@ def test_critical_points_hook():
     assert "certified enumeration" in tex and "1 & $(0.5,\\ -1.25)$" in tex
 
 
-def test_notebook_reprs_and_lazy_import():
-    assert Network("1,2,1")._repr_latex_().startswith("$\\displaystyle \\Phi(x) = ")
-    assert Network("3,30,30,1")._repr_latex_().startswith("$\\Phi\\colon \\mathbb{R}^{3}")
-    assert "\\text{morse} & 13 & 13 & \\text{witness}" in certify("2,3,1")._repr_latex_()
-    assert classify("3,5,2,4,1")._repr_latex_().startswith("$$\\begin{array}{l}\\text{3,5,2,4,1: bottleneck}")
-    code = "import sys, symmorse, symmorse.certify, symmorse.classify; print('symmorse.latex' in sys.modules)"
+def test_notebook_display_and_lazy_import():
+    assert latex(Network("1,2,1")).startswith("$\\displaystyle \\Phi(x) = ")
+    assert latex(Network("3,30,30,1")).startswith("$\\Phi\\colon \\mathbb{R}^{3}")
+    assert "\\text{morse} & 13 & 13 & \\text{witness}" in latex(certify("2,3,1"))
+    assert latex(classify("3,5,2,4,1")).startswith("$$\\begin{array}{l}\\text{3,5,2,4,1: bottleneck}")
+    graph = latex(certify(parse_architecture("resnet:1,1,1")))
+    assert "\\text{s0?1} & 1 & \\text{morse} & \\text{witness}" in graph and "2 families" in graph
+    assert latex(object()) is None and not hasattr(Network, "_repr_latex_")  # the model knows no printing
+
+    class Formatter:  # IPython's text/latex formatter, as register() uses it
+        registered = {}
+
+        def for_type_by_name(self, module, name, function):
+            self.registered[module, name] = function
+
+    display = type("Display", (), {"formatters": {"text/latex": Formatter()}})
+    register(type("Shell", (), {"display_formatter": display}))
+    shown = Formatter.registered["symmorse.search.certify", "Certificate"](certify("2,3,1"))
+    assert shown == latex(certify("2,3,1"))
+    code = (
+        "import sys, symmorse, symmorse.search.certify, symmorse.search.classify; "
+        "print('symmorse.present.latex' in sys.modules)"
+    )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
     )

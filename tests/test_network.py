@@ -14,10 +14,10 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.activations import activation_names, get_activation
-from symmorse.architecture import from_graph, layers
-from symmorse.errors import ActivationError, WeightsError
-from symmorse.network import Network, determinant, weights_from_layers
+from symmorse.exact.errors import ActivationError, WeightsError
+from symmorse.model.activations import activation_names, get_activation
+from symmorse.model.architecture import from_graph, layers
+from symmorse.model.network import Network, determinant, weights_from_layers
 
 from .helpers import agree, random_rational
 

@@ -8,11 +8,11 @@ import sympy
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from symmorse.errors import ExpressionError, InputError, WeightsError
-from symmorse.exact import real_analytic
-from symmorse.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
-from symmorse.node_classify import classify_node
-from symmorse.variational import flow_with_variations
+from symmorse.exact.errors import ExpressionError, InputError, WeightsError
+from symmorse.exact.numbers import real_analytic
+from symmorse.model.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
+from symmorse.model.variational import flow_with_variations
+from symmorse.search.node_classify import classify_node
 
 from .helpers import random_rational
 

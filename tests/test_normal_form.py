@@ -7,10 +7,10 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symmorse.errors import WeightsError
-from symmorse.linalg import matrix, rank_factorization
-from symmorse.network import Network
-from symmorse.normal_form import normal_form
+from symmorse.exact.errors import WeightsError
+from symmorse.exact.linalg import matrix, rank_factorization
+from symmorse.model.network import Network
+from symmorse.search.normal_form import normal_form
 
 
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(0, 5), st.integers(0, 10**6))

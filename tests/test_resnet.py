@@ -6,11 +6,11 @@ import sympy
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from symmorse.checker import check_certificate
-from symmorse.errors import ArchitectureError, InputError, WeightsError
-from symmorse.node import NeuralODE, layer_field
-from symmorse.node_classify import classify_node
-from symmorse.resnet import (
+from symmorse.exact.errors import ArchitectureError, InputError, WeightsError
+from symmorse.kernel import check_certificate
+from symmorse.model.node import NeuralODE, layer_field
+from symmorse.search.node_classify import classify_node
+from symmorse.search.resnet import (
     depth_compare,
     depth_compare_text,
     euler_block_analysis,

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import sympy
 
-from symmorse.errors import ArchitectureError, WeightsError
-from symmorse.io import load_weights
-from symmorse.network import Network
+from symmorse.exact.errors import ArchitectureError, WeightsError
+from symmorse.model.io import load_weights
+from symmorse.model.network import Network
 
 try:
     import torch

@@ -1,0 +1,474 @@
+"""Checker kernel for neural-ODE certificates (format ``symmorse-node/1``).
+
+A certificate states a neural ODE ``Phi(x) = W~ phi_T(W x + b) + b~`` (input
+width n, phase space m, field in ``h1..hm``, final time T, optionally the
+closed-form flow in ``h1..hm, t``) and either a classification or an exact
+embedding ``Phi = f``; a classification ranges over the weights it leaves
+free (``claims.free_weights``).  This kernel re-derives every claim with exact
+arithmetic: the flow is checked against the ODE symbolically (and must be
+real-analytic on all of R^(m+1) wherever it is used, so it is global), ranks
+are computed with python-flint, Dphi_T and D^2phi_T are differentiated from
+the flow, identities are shown by expansion (refuted by balls at rational
+points, else simplified), constants are decided exactly (expansion, minimal
+polynomials) and inequalities by rigorous ball arithmetic.  It imports only
+the exact-number and whitelisted parsing helpers (a test enforces this); see
+``docs/neural-odes.md`` for the format and the theorems each class rests on.
+"""
+
+from __future__ import annotations
+
+import sympy
+from flint import fmpq, fmpq_mat
+
+from ..exact.errors import CertificateError, ExpressionError, WeightsError
+from ..exact.expressions import FUNCTIONS, parse_expression
+from ..exact.numbers import real_analytic, to_arb, to_rational
+
+__all__ = ["FORMAT", "check"]
+
+FORMAT = "symmorse-node/1"
+_TIME = sympy.Symbol("t", real=True)
+_Z = sympy.Dummy("z")
+_MAX_DEGREE = 64  # largest degree bound of an algebraic constant decided by its minimal polynomial
+_VERDICTS = {
+    "constant": ("everywhere", "fails"),
+    "non-augmented": ("none", "generic"),
+    "affine": ("null-set", "fails"),
+    "augmented": ("generic", "generic"),
+}
+#: Verdicts of the affine class when W and W_out are both fixed: Phi is affine with a known slope.
+_AFFINE_FIXED = (("none", "generic"), ("everywhere", "fails"))
+#: Classes whose existence statement is about generic W_out, so a certificate must leave W_out free.
+_GENERIC_IN_W_OUT = ("degenerate", "augmented")
+
+
+class _Rejected(Exception):
+    """A claim of the certificate is false or not shown."""
+
+
+def check(data: dict):
+    """Check a ``symmorse-node/1`` certificate; returns a :class:`~symmorse.kernel.layered.CheckResult`.
+
+    Raises
+    ------
+    CertificateError
+        If ``data`` is not a readable certificate of this format.
+
+    Examples
+    --------
+    >>> cert = {"format": FORMAT, "kind": "classification", "n": 2, "m": 2, "T": "1",
+    ...         "field": ["h2", "-h1"], "flow": None, "W": None, "W_out": None,
+    ...         "claims": {"rank_W": 2, "rank_W_out": 1, "free_weights": ["W", "b", "W_out", "b_out"]},
+    ...         "verdict": {"class": "non-augmented", "critical_points": "none", "morse": "generic"}}
+    >>> check(cert).accepted
+    True
+    >>> check({**cert, "m": 3}).reason
+    'field: expected 3 components, got 2'
+    """
+    from .base import CheckResult
+
+    try:
+        return CheckResult(True, _check(data))
+    except _Rejected as exc:
+        return CheckResult(False, str(exc))
+    except (ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError) as exc:
+        # sympy or flint could not evaluate something the certificate asks for: not shown
+        return CheckResult(False, f"a claim could not be checked ({type(exc).__name__}: {exc})")
+
+
+def _check(data) -> str:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CertificateError(f"not a {FORMAT} certificate")
+    n, m = _count(data, "n"), _count(data, "m")
+    T = _rational(_get(data, "T"), "T")
+    if T <= 0:
+        raise _Rejected(f"T = {T} is not positive")
+    h = [sympy.Symbol(f"h{i}", real=True) for i in range(1, m + 1)]
+    field = _expressions(_get(data, "field"), m, h, "field")
+    flow = None
+    if data.get("flow") is not None:
+        flow = _expressions(data["flow"], m, [*h, _TIME], "flow")
+        _check_flow(field, flow, h)
+    kind = _get(data, "kind")
+    if kind == "embedding":
+        return _check_embedding(data, n, m, T, h, field, flow)
+    if kind != "classification":
+        raise CertificateError(f"unknown certificate kind {kind!r}")
+    return _check_classification(data, n, m, T, h, field, flow)
+
+
+# -- classification ---------------------------------------------------------------------
+
+
+def _check_classification(data, n, m, T, h, field, flow) -> str:
+    verdict, claims = _get(data, "verdict"), _get(data, "claims")
+    if not isinstance(verdict, dict) or not isinstance(claims, dict):
+        raise CertificateError("'verdict' and 'claims' must be objects")
+    cls = _get(verdict, "class")
+    if not isinstance(cls, str) or cls not in (*_VERDICTS, "degenerate"):
+        raise CertificateError(f"unknown class {cls!r}")
+    W = None if data.get("W") is None else _matrix(data["W"], m, n, "W")
+    rank_W = _rank(W) if W is not None else min(m, n)
+    if _claimed_count(claims, "rank_W") != rank_W:
+        raise _Rejected(f"claimed rank W = {claims.get('rank_W')!r}, but rank W = {rank_W}")
+    W_out = None if data.get("W_out") is None else _matrix([data["W_out"]], 1, m, "W_out")
+    rank_out = _rank(W_out) if W_out is not None else 1  # a free W_out ranges over W_out != 0
+    if _claimed_count(claims, "rank_W_out") != rank_out:
+        raise _Rejected(f"claimed rank W_out = {claims.get('rank_W_out')!r}, but it is {rank_out}")
+    if cls in _GENERIC_IN_W_OUT and W_out is not None:
+        raise _Rejected(
+            f"class {cls} states what holds for generic W_out, so W_out must be free, not fixed to "
+            f"{list(W_out)}"
+        )
+    free = [
+        name for name, value in (("W", W), ("b", None), ("W_out", W_out), ("b_out", None)) if value is None
+    ]
+    if claims.get("free_weights") != free:
+        raise _Rejected(
+            f"the verdict ranges over the weights the certificate does not fix, {free}; "
+            f"the certificate claims free_weights = {claims.get('free_weights')!r}"
+        )
+    over = ", ".join(free)
+    if not all(real_analytic(f) for f in field):
+        raise _Rejected("the field is not built from real-analytic functions (needed for a C^1 flow)")
+    got = (verdict.get("critical_points"), verdict.get("morse"))
+    expected = _VERDICTS.get(cls)
+    if cls == "degenerate":
+        expected = ("generic" if data.get("witness") is not None else "undecided", "fails")
+    if cls == "affine" and W is not None and W_out is not None:
+        expected = got if got in _AFFINE_FIXED else _AFFINE_FIXED
+    if got != expected:
+        raise _Rejected(f"class {cls} implies critical_points/morse = {expected}, the certificate says {got}")
+
+    if cls == "constant":
+        if rank_out != 0 and rank_W != 0:
+            raise _Rejected("class constant needs W_out = 0 or W = 0")
+        return (
+            f"W_out = 0 or W = 0, so Phi is constant for every {over}: every point is a degenerate "
+            "critical point"
+        )
+    if rank_out != 1:
+        raise _Rejected(f"class {cls} needs W_out != 0")
+    if cls == "non-augmented":
+        if rank_W != m:
+            raise _Rejected(f"class non-augmented needs rank W = m = {m}, but rank W = {rank_W}")
+        return (
+            f"rank W = m = {m}: W^T is injective, Dphi_T is invertible and W_out != 0, "
+            f"so grad Phi = W^T Dphi_T^T W_out^T never vanishes, for every {over} (W_out != 0)"
+        )
+    if cls == "affine":
+        if rank_W == m or rank_W == 0:
+            raise _Rejected(f"class affine needs 0 < rank W < m (rank W = {rank_W}, m = {m})")
+        for i, f in enumerate(field, 1):
+            for a in h:
+                for b in h:
+                    if not _identity(sympy.diff(f, a, b)):
+                        raise _Rejected(f"field component {i} is not affine (d^2 f_{i}/d{a}d{b} != 0)")
+        if W is not None and W_out is not None:
+            return _check_affine_slope(W, W_out, flow, h, T, got)
+        return (
+            "the field is affine, so phi_T and Phi are affine: Hess Phi = 0 and grad Phi is constant, "
+            f"zero only for a null set of ({over}) (where W^T Dphi_T^T W_out^T = 0); every critical point "
+            "is degenerate"
+        )
+    if cls == "degenerate":
+        if W is None or not rank_W < n or rank_W == m:
+            raise _Rejected(f"class degenerate needs a given W with rank W < n = {n} and rank W < m = {m}")
+        reason = (
+            f"rank W = {rank_W} < n = {n}: Phi(x) = G(W x + b) is constant along ker W and "
+            f"Hess Phi = W^T H W has rank <= {rank_W}, so every critical point is degenerate and lies in "
+            f"an affine family of critical points of dimension >= {n - rank_W}"
+        )
+        if data.get("witness") is None:
+            return reason
+        return reason + "; " + _check_witness(data["witness"], W, m, T, h, flow, over, reduced=True)
+    # augmented
+    if not m > n:
+        raise _Rejected(f"class augmented needs m > n, got m = {m}, n = {n}")
+    if W is not None and rank_W != n:
+        raise _Rejected(f"class augmented needs rank W = n = {n}, but rank W = {rank_W}")
+    witness = _get(data, "witness")
+    if W is None:
+        W = _matrix(_get(witness, "W"), m, n, "witness W")
+        if _rank(W) != n:
+            raise _Rejected(f"the witness W does not have rank n = {n}")
+    return _check_witness(witness, W, m, T, h, flow, over)
+
+
+def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
+    """Fixed W and W_out with an affine field: grad Phi = W^T Dphi_T^T W_out^T is one exact constant."""
+    if flow is None:
+        raise _Rejected("the verdict for fixed W and W_out needs the closed-form flow")
+    if not all(real_analytic(p) for p in flow):
+        raise _Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+    D = sympy.Matrix(flow).jacobian(h).xreplace({_TIME: T})
+    if D.free_symbols:
+        raise _Rejected("Dphi_T of the flow is not constant, although the field is affine")
+    slope = W.T * D.T * W_out.T
+    if got == ("everywhere", "fails"):
+        for i, g in enumerate(slope, 1):
+            if not _zero_constant(g):
+                raise _Rejected(
+                    f"grad Phi = W^T Dphi_T^T W_out^T is not shown to vanish (component {i}: {g})"
+                )
+        return (
+            "the field is affine and W^T Dphi_T^T W_out^T = 0 exactly: for these W and W_out, Phi is "
+            "constant for every b, b_out, so every point is a degenerate critical point"
+        )
+    shown = next((i for i, g in enumerate(slope, 1) if _nonzero(g)), None)
+    if shown is None:
+        raise _Rejected("grad Phi = W^T Dphi_T^T W_out^T is not shown to be non-zero")
+    return (
+        f"the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is constant, with "
+        f"component {shown} = {slope[shown - 1]} != 0: no critical points, for every b, b_out"
+    )
+
+
+def _check_witness(witness, W, m, T, h, flow, over, reduced=False) -> str:
+    """A point of the critical bundle with a non-degenerate (reduced) Hessian."""
+    if flow is None:
+        raise _Rejected("a witness needs the closed-form flow")
+    if not all(real_analytic(p) for p in flow):
+        raise _Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+    if not isinstance(witness, dict):
+        raise CertificateError("'witness' must be an object")
+    y = _matrix([_get(witness, "y")], 1, m, "witness y").T
+    u = _matrix([_get(witness, "u")], 1, m, "witness u").T
+    w_out = [_constant(v, f"witness W_out[{i}]") for i, v in enumerate(_vector(witness, "W_out", m), 1)]
+    if u == sympy.zeros(m, 1):
+        raise _Rejected("the witness has u = 0")
+    if W.T * u != sympy.zeros(W.cols, 1):
+        raise _Rejected("W^T u != 0: the witness is not on the critical bundle")
+    at = {**dict(zip(h, y)), _TIME: T}
+    phi = sympy.Matrix(flow)
+    D = phi.jacobian(h).xreplace(at)
+    for i, r in enumerate(D.T * sympy.Matrix(w_out) - u, 1):
+        if not _zero_constant(r):
+            raise _Rejected(f"Dphi_T(y)^T W_out^T != u in component {i}")
+    H = sympy.zeros(m, m)
+    for wi, p in zip(w_out, phi):
+        H += wi * sympy.hessian(p, h).xreplace(at)
+    U = _column_basis(W)
+    det = (U.T * H * U).det(method="berkowitz")
+    if not _nonzero(det):
+        raise _Rejected(f"det(U^T Hess U) = {det} is not shown to be non-zero")
+    shown = det if det.is_Rational else sympy.N(det, 15)
+    if reduced:
+        return (
+            f"witness: with U a basis of the image of W, the reduced map s -> G(U s + b) has at s = 0, "
+            f"b = y a critical point (U^T u = 0) with det(U^T H U) = {shown} != 0, which persists for an "
+            f"open set of (b, W_out): there Phi has degenerate critical points (statement over {over})"
+        )
+    return (
+        f"witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = {shown} != 0. det Hess is "
+        "analytic on the connected critical bundle {W^T u = 0}, so it vanishes only on a null set: critical "
+        f"points exist for an open set of ({over}) and are non-degenerate for almost every ({over})"
+    )
+
+
+# -- embedding ----------------------------------------------------------------------------
+
+
+def _check_embedding(data, n, m, T, h, field, flow) -> str:
+    if flow is None:
+        raise _Rejected("an embedding needs the closed-form flow")
+    x = [sympy.Symbol(v, real=True) for v in _variables(data, n, m)]
+    target = _parse(_get(data, "target"), x, "target")
+    claims = _get(data, "claims")
+    if (
+        not isinstance(claims, dict)
+        or set(claims) != {"phi_equals_target"}
+        or claims["phi_equals_target"] is not True
+    ):
+        raise CertificateError('an embedding certificate claims {"phi_equals_target": true}')
+    if not all(real_analytic(e) for e in (*field, *flow)):
+        raise _Rejected(
+            "the field and the flow are not shown to be real-analytic on all of R^m and R^(m+1), so the "
+            "flow is not shown to exist up to time T from every start point"
+        )
+    if not real_analytic(target):
+        raise _Rejected(f"the target {target} is not shown to be real-analytic (defined) on all of R^{n}")
+    weights = _get(data, "weights")
+    if not isinstance(weights, dict):
+        raise CertificateError("'weights' must be an object")
+    W = _matrix(_get(weights, "W"), m, n, "W")
+    b = _matrix([_get(weights, "b")], 1, m, "b").T
+    w_out = _matrix([_get(weights, "W_out")], 1, m, "W_out")
+    b_out = _rational(_get(weights, "b_out"), "b_out")
+    at = {**dict(zip(h, W * sympy.Matrix(x) + b)), _TIME: T}
+    phi = (w_out * sympy.Matrix([p.xreplace(at) for p in flow]))[0] + b_out
+    if not _identity(phi - target):
+        raise _Rejected(f"Phi(x) = {phi} is not shown to equal the target {target}")
+    return f"Phi(x) = W_out phi_T(W x + b) + b_out equals {target} identically on R^{n}"
+
+
+def _variables(data, n, m) -> list[str]:
+    """Distinct identifiers, none of them h1..hm, t or a function or constant name."""
+    names = _get(data, "variables")
+    if not isinstance(names, list) or len(names) != n or not all(isinstance(v, str) for v in names):
+        raise CertificateError(f"'variables' must be a list of {n} names")
+    reserved = {f"h{i}" for i in range(1, m + 1)} | {"t", "E", "pi"} | set(FUNCTIONS)
+    for v in names:
+        if not v.isidentifier() or v in reserved:
+            raise CertificateError(f"variable name {v!r} is not allowed (reserved or not a name)")
+    if len(set(names)) != n:
+        raise CertificateError(f"the variables {names} repeat a name")
+    return names
+
+
+# -- exact helpers --------------------------------------------------------------------------
+
+
+def _check_flow(field, flow, h) -> None:
+    at = dict(zip(h, flow))
+    for i, (f, p, hi) in enumerate(zip(field, flow, h), 1):
+        if not _identity(p.xreplace({_TIME: 0}) - hi):
+            raise _Rejected(f"flow component {i} at t = 0 is not h{i}")
+        if not _identity(sympy.diff(p, _TIME) - f.xreplace(at)):
+            raise _Rejected(f"flow component {i} does not satisfy d/dt phi = f(phi)")
+
+
+def _identity(e) -> bool:
+    """Whether ``e`` is identically zero: by expansion; constants exactly; else refute, then simplify."""
+    e = sympy.expand(e)
+    if e == 0:
+        return True
+    if not e.free_symbols:
+        return _zero_constant(e)
+    if _refuted(e):
+        return False
+    return sympy.simplify(e) == 0
+
+
+_SAMPLES = tuple(sympy.Rational(p, q) for p, q in ((1, 3), (-2, 7), (5, 4), (-3, 5), (7, 9), (2, 11)))
+
+
+def _refuted(e) -> bool:
+    """Whether ball arithmetic shows ``e`` non-zero at some rational point (so it is not an identity)."""
+    symbols = sorted(e.free_symbols, key=str)
+    for shift in range(3):
+        point = {s: _SAMPLES[(i + shift) % len(_SAMPLES)] for i, s in enumerate(symbols)}
+        try:
+            if _nonzero(e.xreplace(point)):
+                return True
+        except (ArithmeticError, TypeError, ValueError):
+            continue
+    return False
+
+
+def _zero_constant(e) -> bool:
+    """Exact zero test of a constant: expansion, balls to refute, minimal polynomial if algebraic."""
+    e = sympy.expand(e)
+    if e == 0:
+        return True
+    if e.is_Rational or _nonzero(e):
+        return False
+    if _algebraic(e):  # the radicals generate a field of degree <= the product of their indices
+        degree = sympy.prod(p.exp.q for p in e.atoms(sympy.Pow) if not p.exp.is_Integer)
+        return degree <= _MAX_DEGREE and sympy.minimal_polynomial(e, _Z) == _Z
+    return sympy.expand(e.rewrite(sympy.exp)) == 0  # exponential normal form; otherwise not shown
+
+
+def _algebraic(e) -> bool:
+    """Built from rationals by + * and rational powers."""
+    if e.is_Rational:
+        return True
+    if e.is_Add or e.is_Mul:
+        return all(_algebraic(a) for a in e.args)
+    return bool(e.is_Pow and e.exp.is_Rational and _algebraic(e.base))
+
+
+def _nonzero(e) -> bool:
+    if e.is_Rational:
+        return e != 0
+    try:
+        ball = to_arb(e)
+    except ValueError:
+        return False
+    return ball > 0 or ball < 0
+
+
+def _rank(M: sympy.Matrix) -> int:
+    return _flint(M).rank()
+
+
+def _flint(M: sympy.Matrix) -> fmpq_mat:
+    return fmpq_mat(M.rows, M.cols, [fmpq(int(v.p), int(v.q)) for v in M])
+
+
+def _column_basis(W: sympy.Matrix) -> sympy.Matrix:
+    R, rank = _flint(W).rref()
+    pivots = []
+    for i in range(rank):
+        pivots.append(next(j for j in range(W.cols) if R[i, j] != 0))
+    return W[:, pivots]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _get(data, key):
+    if not isinstance(data, dict) or key not in data:
+        raise CertificateError(f"the certificate lacks {key!r}")
+    return data[key]
+
+
+def _claimed_count(claims, key):
+    """A claimed rank: an int (not a bool); None if absent or of another type."""
+    v = claims.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _count(data, key) -> int:
+    v = _get(data, key)
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 100:
+        raise CertificateError(f"{key!r} must be a positive integer")
+    return v
+
+
+def _rational(v, what) -> sympy.Rational:
+    try:
+        return to_rational(v, what)
+    except WeightsError as exc:
+        raise CertificateError(str(exc)) from None
+
+
+def _parse(text, variables, what):
+    if not isinstance(text, str):
+        raise CertificateError(f"{what} must be an expression string")
+    try:
+        return parse_expression(text, variables, what=what)
+    except ExpressionError as exc:
+        raise CertificateError(str(exc)) from None
+
+
+def _constant(text, what) -> sympy.Expr:
+    value = _parse(text if isinstance(text, str) else str(text), [], what)
+    if not value.is_real:
+        raise CertificateError(f"{what} is not a real number")
+    return value
+
+
+def _expressions(value, m, variables, what) -> list[sympy.Expr]:
+    if not isinstance(value, list):
+        raise CertificateError(f"{what} must be a list of expressions")
+    if len(value) != m:
+        raise _Rejected(f"{what}: expected {m} components, got {len(value)}")
+    return [_parse(v, variables, f"{what} component {i}") for i, v in enumerate(value, 1)]
+
+
+def _vector(data, key, m) -> list:
+    v = _get(data, key)
+    if not isinstance(v, list) or len(v) != m:
+        raise CertificateError(f"{key!r} must be a list of {m} numbers")
+    return v
+
+
+def _matrix(value, rows, cols, what) -> sympy.Matrix:
+    if (
+        not isinstance(value, list)
+        or len(value) != rows
+        or any(not isinstance(r, list) or len(r) != cols for r in value)
+    ):
+        raise CertificateError(f"{what} must be a {rows} x {cols} matrix")
+    return sympy.Matrix([[_rational(v, what) for v in r] for r in value])

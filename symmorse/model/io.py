@@ -1,0 +1,334 @@
+"""Reading weights and architectures, writing results without half-written files.
+
+:func:`load_weights` reads three kinds of file, chosen by the file name:
+
+* ``.npz`` (NumPy): arrays ``W1, b1, W2, b2, ..., WL, bL`` with ``Wl`` of shape
+  ``(n_l, n_{l-1})`` and ``bl`` of shape ``(n_l,)``, the last layer being the
+  output (``n_L = 1``), and optionally a string array ``activation``;
+* ``.pt`` / ``.pth`` (PyTorch, needs the ``torch`` extra): a ``state_dict``
+  (``weight``/``bias`` tensors of consecutive ``Linear`` layers) or a saved
+  ``nn.Sequential`` of ``Linear`` layers with one smooth activation module
+  between them (``Tanh``, ``Sigmoid``, ``Softplus`` with beta 1, ``SiLU``,
+  ``GELU``, ``Identity``; ``Dropout`` is skipped).  Files are read with
+  ``torch.load(weights_only=True)``, which never runs code from the file;
+* anything else: JSON.
+
+JSON weights files come in two shapes, both with an optional ``activation``:
+
+* layered: ``{"widths": [2, 3, 1], "layers": [{"W": [[...], ...], "b": [...]}, ...]}``
+  with one entry per layer after the input, the output layer included;
+* by name: ``{"widths": [...]}`` or ``{"graph": {node-link}}`` together with
+  ``{"parameters": {"W1_1_1": "-3/5", ...}}``.
+
+Numbers may be integers, rational strings (``"-3/5"``), decimal strings or
+floats; floats are read exactly (see :func:`symmorse.exact.numbers.to_rational`), so
+the weights of a trained model (float32 or float64 arrays) are analysed as the
+binary fractions they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..exact.errors import InputError, WeightsError
+from .architecture import from_json, mlp
+
+__all__ = ["WeightsFile", "read_json", "load_weights", "write_atomic"]
+
+
+def read_json(path: str, what: str = "file", error: type[InputError] = InputError) -> object:
+    """Parse a JSON file, turning every failure into one clear ``error``."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise error(f"{what} {path!r} does not exist") from None
+    except IsADirectoryError:
+        raise error(f"{what} {path!r} is a directory") from None
+    except OSError as exc:
+        raise error(f"cannot read {what} {path!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise error(f"{what} {path!r} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise error(f"{what} {path!r} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise error(f"{what} {path!r} is nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise error(f"{what} {path!r} cannot be read: {exc}") from None
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    """What a weights file says: architecture and activation (if given), and the weights."""
+
+    architecture: nx.DiGraph | None
+    activation: str | None
+    weights: Mapping[str, object] | list
+
+
+def load_weights(path: str) -> WeightsFile:
+    """Read a weights file: ``.npz``, ``.pt``/``.pth`` or JSON (see the module docstring).
+
+    Raises
+    ------
+    WeightsError
+        If the file is unreadable, not in one of the formats, or its layers do
+        not fit together.
+
+    Examples
+    --------
+    >>> import tempfile, os, json
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.json")
+    >>> layers = [{"W": [[1], [-0.5]], "b": [0, "1/3"]}, {"W": [[2, 3]], "b": [0]}]
+    >>> _ = open(path, "w").write(json.dumps({"widths": [1, 2, 1], "activation": "tanh", "layers": layers}))
+    >>> wf = load_weights(path)
+    >>> wf.activation, wf.weights[0]["b"]
+    ('tanh', [0, '1/3'])
+    """
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".npz":
+        return _load_npz(path)
+    if suffix in (".pt", ".pth"):
+        return _load_torch(path)
+    return _load_json(path)
+
+
+def _load_json(path: str) -> WeightsFile:
+    data = read_json(path, "weights file", WeightsError)
+    if not isinstance(data, dict):
+        raise WeightsError(f"weights file {path!r}: expected a JSON object")
+    unknown = set(data) - {"widths", "graph", "activation", "layers", "parameters", "format"}
+    if unknown:
+        raise WeightsError(f"weights file {path!r}: unknown keys {sorted(unknown)}")
+    architecture = None
+    if "widths" in data and "graph" in data:
+        raise WeightsError(f"weights file {path!r}: give 'widths' or 'graph', not both")
+    if "widths" in data:
+        architecture = mlp(data["widths"])
+    elif "graph" in data:
+        architecture = from_json(data["graph"])
+    activation = data.get("activation")
+    if activation is not None and not isinstance(activation, str):
+        raise WeightsError(f"weights file {path!r}: 'activation' must be a name")
+    if ("layers" in data) == ("parameters" in data):
+        raise WeightsError(f"weights file {path!r}: give exactly one of 'layers' or 'parameters'")
+    weights = data.get("layers", data.get("parameters"))
+    if "layers" in data and not isinstance(weights, list):
+        raise WeightsError(f"weights file {path!r}: 'layers' must be a list")
+    if "parameters" in data and not isinstance(weights, dict):
+        raise WeightsError(f"weights file {path!r}: 'parameters' must be an object")
+    return WeightsFile(architecture, activation, weights)
+
+
+def _import(module: str, purpose: str, install: str) -> object:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise WeightsError(f"{purpose} needs the {module} package: pip install {install}") from None
+
+
+def _layered(path: str, layers: list[tuple[list, list]], activation: str | None) -> WeightsFile:
+    """A layered weights file from ``(W, b)`` nested lists, checking that the shapes chain."""
+    if not layers:
+        raise WeightsError(f"weights file {path!r}: no layers found")
+    widths = [len(layers[0][0][0]) if layers[0][0] else 0]
+    for k, (W, b) in enumerate(layers, start=1):
+        rows, cols = len(W), len(W[0]) if W else 0
+        if rows == 0 or cols == 0:
+            raise WeightsError(f"weights file {path!r}: layer {k} has an empty weight matrix")
+        if cols != widths[-1]:
+            raise WeightsError(
+                f"weights file {path!r}: the weight matrix of layer {k} has {cols} columns "
+                f"but layer {k - 1} has {widths[-1]} units"
+            )
+        if len(b) != rows:
+            raise WeightsError(f"weights file {path!r}: layer {k} has {rows} units but {len(b)} biases")
+        widths.append(rows)
+    if widths[-1] != 1:
+        raise WeightsError(
+            f"weights file {path!r}: the last layer has {widths[-1]} outputs; symmorse needs one"
+        )
+    return WeightsFile(mlp(widths), activation, [{"W": W, "b": b} for W, b in layers])
+
+
+def _load_npz(path: str) -> WeightsFile:
+    np = _import("numpy", "reading .npz weights", "numpy")
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise WeightsError(f"weights file {path!r} does not exist") from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise WeightsError(f"weights file {path!r} is not a readable .npz archive: {exc}") from None
+    with archive:
+        names = set(archive.files)
+        count = sum(1 for name in names if re.fullmatch(r"W[1-9]\d*", name))
+        expected = {f"{p}{k}" for p in "Wb" for k in range(1, count + 1)}
+        unknown = names - expected - {"activation"}
+        if unknown or expected - names:
+            raise WeightsError(
+                f"weights file {path!r}: expected arrays W1, b1, ..., W{count}, b{count} (and 'activation'); "
+                + (f"unknown {sorted(unknown)}" if unknown else f"missing {sorted(expected - names)}")
+            )
+        layers = []
+        for k in range(1, count + 1):
+            W, b = archive[f"W{k}"], archive[f"b{k}"]
+            for name, array, ndim in ((f"W{k}", W, 2), (f"b{k}", b, 1)):
+                if array.ndim != ndim or array.dtype.kind not in "iuf":
+                    raise WeightsError(
+                        f"weights file {path!r}: {name} must be a {ndim}-dimensional array of real numbers, "
+                        f"got shape {array.shape} of {array.dtype}"
+                    )
+            layers.append((W.tolist(), b.tolist()))
+        activation = None
+        if "activation" in names:
+            value = archive["activation"]
+            if value.dtype.kind != "U" or value.ndim != 0:
+                raise WeightsError(f"weights file {path!r}: 'activation' must be a single string")
+            activation = str(value[()])
+    return _layered(path, layers, activation)
+
+
+#: PyTorch activation modules and the activation each one is.
+_TORCH_ACTIVATIONS = {
+    "Tanh": "tanh",
+    "Sigmoid": "sigmoid",
+    "Softplus": "softplus",
+    "SiLU": "silu",
+    "GELU": "gelu",
+    "Identity": "identity",
+}
+
+
+def _load_torch(path: str) -> WeightsFile:
+    torch = _import("torch", "reading PyTorch weights", "'symmorse[torch]'")
+    nn = torch.nn
+    allowed = [nn.Sequential, nn.Linear, nn.Dropout]
+    allowed += [getattr(nn, name) for name in _TORCH_ACTIVATIONS]
+    if not os.path.isfile(path):
+        raise WeightsError(f"weights file {path!r} does not exist")
+    allow = getattr(torch.serialization, "safe_globals", None)  # torch >= 2.5; older: state_dicts only
+    try:
+        with allow(allowed) if allow else contextlib.nullcontext():
+            obj = torch.load(path, weights_only=True, map_location="cpu")
+    except Exception as exc:  # torch raises many kinds on files it cannot read
+        unsupported = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
+        if unsupported:
+            raise WeightsError(
+                f"weights file {path!r}: unsupported module or object {unsupported.group(1)} "
+                "(symmorse reads an nn.Sequential of Linear layers and Tanh, Sigmoid, Softplus, SiLU, GELU, "
+                "Identity or Dropout modules, or a state_dict)"
+            ) from None
+        raise WeightsError(
+            f"weights file {path!r} is not a PyTorch file torch.load can read safely"
+        ) from None
+    if isinstance(obj, nn.Module):
+        layers, activation = _torch_sequential(path, obj, nn)
+    elif isinstance(obj, Mapping):
+        layers, activation = _torch_state_dict(path, obj, torch), None
+    else:
+        raise WeightsError(
+            f"weights file {path!r}: expected a state_dict or an nn.Sequential, got {type(obj).__name__}"
+        )
+    return _layered(path, layers, activation)
+
+
+def _tensor_list(path: str, name: str, tensor: object, ndim: int, torch: object) -> list:
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() != ndim or tensor.is_complex():
+        raise WeightsError(f"weights file {path!r}: {name} must be a real {ndim}-dimensional tensor")
+    return tensor.detach().to(torch.float64).tolist()  # float16/32 -> float64 is exact
+
+
+def _torch_state_dict(path: str, state: Mapping, torch: object) -> list[tuple[list, list]]:
+    """``(W, b)`` of the Linear layers in a state_dict, in order."""
+    groups: dict[str, dict[str, object]] = {}
+    for key, value in state.items():
+        prefix, _, kind = str(key).rpartition(".")
+        if kind not in ("weight", "bias"):
+            raise WeightsError(
+                f"weights file {path!r}: unexpected entry {key!r} (only Linear weight and bias)"
+            )
+        groups.setdefault(prefix, {})[kind] = value
+    layers = []
+    for prefix, group in groups.items():
+        if "weight" not in group:
+            raise WeightsError(f"weights file {path!r}: {prefix}.bias has no {prefix}.weight")
+        W = _tensor_list(path, f"{prefix}.weight", group["weight"], 2, torch)
+        b = _tensor_list(path, f"{prefix}.bias", group["bias"], 1, torch) if "bias" in group else [0] * len(W)
+        layers.append((W, b))
+    return layers
+
+
+def _torch_sequential(path: str, model: object, nn: object) -> tuple[list[tuple[list, list]], str]:
+    """``(W, b)`` per Linear layer and the activation between them, from an nn.Sequential."""
+    if not isinstance(model, nn.Sequential):
+        raise WeightsError(
+            f"weights file {path!r}: only nn.Sequential models are read (save a state_dict instead)"
+        )
+    layers, between, activations = [], [], set()
+    for position, module in enumerate(model):
+        name = type(module).__name__
+        if isinstance(module, nn.Linear):
+            if layers:
+                if len(between) != 1:
+                    raise WeightsError(
+                        f"weights file {path!r}: Linear module {position} must follow exactly one "
+                        f"activation module, found {between or 'none'}"
+                    )
+                activations.add(between[0])
+            elif between:
+                raise WeightsError(f"weights file {path!r}: the model starts with {between[0]}, not Linear")
+            W = module.weight.detach().double().tolist()
+            b = module.bias.detach().double().tolist() if module.bias is not None else [0] * len(W)
+            layers.append((W, b))
+            between = []
+        elif name in _TORCH_ACTIVATIONS:
+            if name == "Softplus" and (module.beta != 1):
+                raise WeightsError(
+                    f"weights file {path!r}: Softplus(beta={module.beta}) is not supported (beta 1 only)"
+                )
+            if name == "GELU" and module.approximate != "none":
+                raise WeightsError(
+                    f"weights file {path!r}: GELU(approximate={module.approximate!r}) is not supported"
+                )
+            between.append(name)
+        elif name == "Dropout":
+            continue  # the identity at inference
+        else:
+            raise WeightsError(f"weights file {path!r}: unsupported module {name} at position {position}")
+    if any(name != "Identity" for name in between):
+        raise WeightsError(
+            f"weights file {path!r}: the model ends with {between[0]} after the last Linear; "
+            "remove it (a monotone output function does not change the critical points)"
+        )
+    if len(activations) > 1:
+        raise WeightsError(
+            f"weights file {path!r}: hidden layers use different activations {sorted(activations)}"
+        )
+    activation = _TORCH_ACTIVATIONS[activations.pop()] if activations else "identity"
+    return layers, activation
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so that the file is either complete or untouched."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".symmorse-", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"cannot write {path!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,814 @@
+"""Neural ODEs ``Phi(x) = W~ phi_T(W x + b) + b~`` with derivatives through the flow.
+
+A :class:`NeuralODE` has input width n, phase space R^m, a vector field
+``h' = f(h)`` (whitelisted expressions in ``h1..hm``, or layers
+``h' = V sigma(A h + c)``) and a final time T > 0.  Its flow ``phi_t`` is
+found in closed form where it can be (affine fields: matrix exponential;
+triangular fields ``h_i' = a_i h_i + g_i(h_1..h_{i-1})``: quadrature, in the
+order of the dependency graph; a user-given flow), and every closed form is
+checked symbolically against the ODE (``d/dt phi_t = f(phi_t)``, ``phi_0 = id``).
+Then ``grad Phi = W^T Dphi_T(y)^T W~^T`` and
+``Hess Phi = W^T (sum_i W~_i D^2phi_{T,i}(y)) W`` with ``y = W x + b`` are exact;
+without a closed form they come from the variational equations in mpmath
+(:mod:`symmorse.model.variational`) and are numerical.
+
+References
+----------
+.. [1] Kuehn, Kuntz. Analysis of the Geometric Structure of Neural Networks and
+   Neural ODEs via Morse Functions. arXiv:2405.09351, section on neural ODEs.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import mpmath
+import networkx as nx
+import sympy
+from sympy.matrices.exceptions import MatrixError
+from sympy.printing.str import StrPrinter
+
+from ..exact.errors import ExpressionError, InputError, WeightsError
+from ..exact.expressions import parse_expression
+from ..exact.numbers import rational_string, real_analytic, to_rational
+from .activations import get_activation
+from .variational import FlowVariations, flow_with_variations
+
+__all__ = [
+    "TIME",
+    "MAX_PHASE_DIM",
+    "phase_symbols",
+    "input_symbols",
+    "split_components",
+    "parse_matrix",
+    "LayerField",
+    "layer_field",
+    "Flow",
+    "closed_form_flow",
+    "flow_residual",
+    "vanishes",
+    "expression_text",
+    "NodeWeights",
+    "NeuralODE",
+    "NodeEvaluation",
+    "NumericalCriticalPoint",
+]
+
+#: The time variable of flows.
+TIME = sympy.Symbol("t", real=True)
+#: Largest phase-space dimension accepted.
+MAX_PHASE_DIM = 12
+_S = sympy.Symbol("_s", real=True)
+
+
+def phase_symbols(m: int) -> list[sympy.Symbol]:
+    """The phase-space coordinates ``h1, ..., hm`` (real symbols).
+
+    Examples
+    --------
+    >>> phase_symbols(3)
+    [h1, h2, h3]
+    """
+    return [sympy.Symbol(f"h{i}", real=True) for i in range(1, m + 1)]
+
+
+def input_symbols(n: int) -> list[sympy.Symbol]:
+    """The inputs ``x1, ..., xn`` (real symbols)."""
+    return [sympy.Symbol(f"x{i}", real=True) for i in range(1, n + 1)]
+
+
+def split_components(text: str, what: str = "vector field") -> list[str]:
+    """Split ``"f1, f2, ..."`` at its top-level commas (commas inside calls stay).
+
+    Examples
+    --------
+    >>> split_components("h2, -h1*tanh(h2)")
+    ['h2', '-h1*tanh(h2)']
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError(f"{what}: expected comma-separated expressions such as 'h2, -h1'")
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    if any(not p for p in parts):
+        raise ExpressionError(f"{what} {text!r}: empty component")
+    return parts
+
+
+def parse_matrix(value: object, rows: int | None, cols: int | None, what: str) -> sympy.Matrix:
+    """An exact rational matrix from ``"1,0;0,1"`` (rows split by ``;``) or nested lists.
+
+    ``rows``/``cols`` of None accept any size.  A flat list or a text without
+    ``;`` is read as one row.
+
+    Raises
+    ------
+    WeightsError
+        On non-numbers or a shape other than rows x cols.
+
+    Examples
+    --------
+    >>> parse_matrix("1, -1/2; 0, 0.25", 2, 2, "W")
+    Matrix([
+    [1, -1/2],
+    [0,  1/4]])
+    """
+    if isinstance(value, str):
+        data: list = [r.split(",") for r in value.split(";")]
+    elif (
+        isinstance(value, Sequence)
+        and value
+        and all(isinstance(r, Sequence) and not isinstance(r, str) for r in value)
+    ):
+        data = [list(r) for r in value]
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        data = [list(value)]
+    else:
+        raise WeightsError(f"{what}: expected a matrix such as '1,0;0,1' or [[1, 0], [0, 1]]")
+    entries = [
+        [to_rational(v, f"{what}[{i + 1}][{j + 1}]") for j, v in enumerate(r)] for i, r in enumerate(data)
+    ]
+    if not entries or any(len(r) != len(entries[0]) for r in entries) or not entries[0]:
+        raise WeightsError(f"{what}: rows of different lengths (or empty)")
+    shape = (len(entries), len(entries[0]))
+    if (rows is not None and shape[0] != rows) or (cols is not None and shape[1] != cols):
+        want = f"{rows if rows is not None else 'any'} x {cols if cols is not None else 'any'}"
+        raise WeightsError(f"{what} must be {want}, got {shape[0]} x {shape[1]}")
+    return sympy.Matrix(entries)
+
+
+# -- vector fields given by layers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerField:
+    """The vector field ``f(h) = V sigma(A h + c)`` with exact weights.
+
+    Attributes
+    ----------
+    A : k x m matrix;  V : m x k matrix;  c : k-vector;  activation : name.
+    """
+
+    A: sympy.Matrix
+    V: sympy.Matrix
+    c: sympy.Matrix
+    activation: str
+
+    @property
+    def m(self) -> int:
+        """Phase-space dimension."""
+        return self.A.cols
+
+    def expressions(self, h: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
+        """``f(h)`` componentwise.
+
+        Examples
+        --------
+        >>> layer_field({"A": [[2]], "V": [[-1]], "c": [0]}).expressions(phase_symbols(1))
+        [-tanh(2*h1)]
+        """
+        sigma = get_activation(self.activation)
+        z = self.A * sympy.Matrix(h) + self.c
+        s = sympy.Matrix([sigma(zi) for zi in z])
+        return list(self.V * s)
+
+    def to_json(self) -> dict:
+        """JSON-ready form with rational strings."""
+
+        def rows(M):
+            return [[rational_string(v) for v in M.row(i)] for i in range(M.rows)]
+
+        return {
+            "A": rows(self.A),
+            "V": rows(self.V),
+            "c": [rational_string(v) for v in self.c],
+            "activation": self.activation,
+        }
+
+
+def layer_field(data: Mapping) -> LayerField:
+    """Read ``{"A": [[...]], "V": [[...]], "c": [...], "activation": "tanh"}`` (activation optional).
+
+    Raises
+    ------
+    InputError
+        On missing keys or shapes that do not fit (A is k x m, V is m x k, c has k entries).
+
+    Examples
+    --------
+    >>> layer_field({"A": [[1, 0]], "V": [[1], [2]], "c": [0]}).m
+    2
+    """
+    if not isinstance(data, Mapping) or not {"A", "V"} <= set(data):
+        raise InputError('a layered vector field needs {"A": [[...]], "V": [[...]], "c": [...]}')
+    unknown = set(data) - {"A", "V", "c", "activation"}
+    if unknown:
+        raise InputError(f"layered vector field: unknown keys {sorted(unknown)}")
+    A = parse_matrix(data["A"], None, None, "field A")
+    k, m = A.shape
+    V = parse_matrix(data["V"], m, k, "field V")
+    c = parse_matrix(data.get("c", [0] * k), 1, k, "field c").T
+    activation = data.get("activation", "tanh")
+    get_activation(activation)  # validates the name
+    return LayerField(A, V, c, activation)
+
+
+class _TextPrinter(StrPrinter):
+    """SymPy's str, with ``abs`` spelled as the whitelisted parser reads it."""
+
+    def _print_Abs(self, expr):
+        return f"abs({self._print(expr.args[0])})"
+
+
+def expression_text(expr: sympy.Expr) -> str:
+    """An expression as text that :func:`~symmorse.exact.expressions.parse_expression` reads back.
+
+    Examples
+    --------
+    >>> expression_text(sympy.Abs(phase_symbols(1)[0]) / 2)
+    'abs(h1)/2'
+    """
+    return _TextPrinter().doprint(expr)
+
+
+# -- flows ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A closed-form flow ``phi_t(h)`` (expressions in h1..hm and t) and how it was found."""
+
+    expressions: tuple[sympy.Expr, ...]
+    method: str
+
+
+def vanishes(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is identically zero, shown by expansion or simplification.
+
+    False means "not shown", never "non-zero".
+
+    Examples
+    --------
+    >>> t = TIME
+    >>> vanishes(sympy.sin(t)**2 + sympy.cos(t)**2 - 1), vanishes(t)
+    (True, False)
+    """
+    return sympy.expand(expr) == 0 or sympy.simplify(expr) == 0
+
+
+def flow_residual(
+    field: Sequence[sympy.Expr], flow: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]
+) -> str | None:
+    """Why ``flow`` is not shown to be the flow of ``field`` (None if it is).
+
+    Checks ``phi_0(h) = h`` and ``d/dt phi_t(h) = f(phi_t(h))`` identically.
+
+    Examples
+    --------
+    >>> h = phase_symbols(2)
+    >>> c, s = sympy.cos(TIME), sympy.sin(TIME)
+    >>> flow = [h[0] * c + h[1] * s, h[1] * c - h[0] * s]
+    >>> flow_residual([h[1], -h[0]], flow, h) is None
+    True
+    >>> flow_residual([h[1], h[0]], flow, h)
+    'component 2: d/dt phi_2 - f_2(phi) = -2*h1*cos(t) - 2*h2*sin(t), not zero'
+    """
+    at = dict(zip(h, flow))
+    for i, (fi, pi, hi) in enumerate(zip(field, flow, h), start=1):
+        start = pi.xreplace({TIME: 0}) - hi
+        if not vanishes(start):
+            return f"component {i}: phi_{i} at t = 0 is {pi.xreplace({TIME: 0})}, not {hi}"
+        residual = sympy.diff(pi, TIME) - fi.xreplace(at)
+        if not vanishes(residual):
+            return f"component {i}: d/dt phi_{i} - f_{i}(phi) = {sympy.simplify(residual)}, not zero"
+    return None
+
+
+def _affine_parts(field, h):
+    """``(A, c)`` with ``f(h) = A h + c`` if the field is affine, else None."""
+    A, c = [], []
+    for fi in field:
+        if not fi.is_polynomial(*h) or sympy.Poly(fi, *h).total_degree() > 1:
+            return None
+        A.append([sympy.diff(fi, hj) for hj in h])
+        c.append(fi.xreplace(dict.fromkeys(h, 0)))
+    return sympy.Matrix(A), sympy.Matrix(c)
+
+
+def _matrix_exponential_flow(A, c, h):
+    """``exp(t [[A, c], [0, 0]])`` from the Jordan form ``P J P^-1``, real and in closed form.
+
+    ``exp(J t) = exp(D t) exp(N t)`` (D diagonal, N nilpotent, commuting), with
+    ``exp(lambda t) = exp(re(lambda) t) (cos(im(lambda) t) + i sin(im(lambda) t))``; the
+    constants of P and P^-1 are put in radical normal form first, so the imaginary
+    parts cancel on expansion.
+    """
+    m = A.rows
+    if any(degree > 2 for factor, _ in A.charpoly().factor_list()[1] for degree in [sympy.degree(factor)]):
+        return None  # eigenvalues beyond quadratics: leave it to numerics
+    M = sympy.zeros(m + 1, m + 1)
+    M[:m, :m], M[:m, m] = A, c
+    try:
+        P, J = M.jordan_form()
+    except (MatrixError, NotImplementedError):
+        return None
+    P = P.applyfunc(_radical_normal_form)
+    P_inv = P.inv().applyfunc(_radical_normal_form)
+    eigenvalues = [_radical_normal_form(J[i, i]) for i in range(m + 1)]
+    exp_D = sympy.diag(
+        *[
+            sympy.exp(sympy.re(v) * TIME)
+            * (sympy.cos(sympy.im(v) * TIME) + sympy.I * sympy.sin(sympy.im(v) * TIME))
+            for v in eigenvalues
+        ]
+    )
+    N = J - sympy.diag(*[J[i, i] for i in range(m + 1)])
+    exp_N, term = sympy.zeros(m + 1, m + 1), sympy.eye(m + 1)
+    for k in range(m + 1):
+        exp_N += term / sympy.factorial(k)
+        term = term * N * TIME
+    E = (P * exp_D * exp_N * P_inv).applyfunc(lambda e: sympy.expand(sympy.expand_complex(sympy.expand(e))))
+    if E.has(sympy.I, sympy.re, sympy.im):
+        return None
+    return list(E[:m, :m] * sympy.Matrix(h) + E[:m, m])
+
+
+def _radical_normal_form(value):
+    return sympy.expand(sympy.radsimp(sympy.expand_complex(value)))
+
+
+def _quadrature_friendly(expr, s):
+    """Whether sympy can integrate ``expr`` in s for sure: polynomials in s and exp(linear in s)."""
+    if not expr.has(s):
+        return True
+    if expr == s or expr.is_Number:
+        return True
+    if isinstance(expr, sympy.exp):
+        return expr.args[0].is_polynomial(s) and sympy.degree(expr.args[0], s) <= 1
+    if expr.is_Add or expr.is_Mul:
+        return all(_quadrature_friendly(a, s) for a in expr.args)
+    if expr.is_Pow:
+        return expr.exp.is_Integer and expr.exp >= 0 and _quadrature_friendly(expr.base, s)
+    return False
+
+
+def _triangular_flow(field, h):
+    """Solve ``h_i' = a_i h_i + g_i`` (a_i, g_i free of h_i and of later coordinates) by quadrature.
+
+    In an order of the dependency graph, earlier coordinates are known
+    functions of t, and ``h_i(t) = e^{A(t)} (h_i + int_0^t e^{-A(s)} g_i(s) ds)``
+    with ``A(t) = int_0^t a_i(s) ds``.
+    """
+    G = nx.DiGraph()
+    G.add_nodes_from(range(len(h)))
+    for i, (fi, hi) in enumerate(zip(field, h)):
+        if sympy.diff(fi, hi).has(hi):
+            return None
+        G.add_edges_from((j, i) for j, hj in enumerate(h) if j != i and fi.has(hj))
+    if not nx.is_directed_acyclic_graph(G):
+        return None
+    solution: dict[int, sympy.Expr] = {}
+    for i in nx.lexicographical_topological_sort(G):
+        earlier = {h[j]: solution[j].xreplace({TIME: _S}) for j in G.predecessors(i)}
+        rate = sympy.expand(sympy.diff(field[i], h[i]).xreplace(earlier))
+        g = (field[i] - sympy.diff(field[i], h[i]) * h[i]).xreplace(earlier)
+        if not _quadrature_friendly(rate, _S):
+            return None
+        A = sympy.integrate(rate, (_S, 0, TIME)) if rate.has(_S) else rate * TIME
+        integrand = sympy.expand(sympy.exp(A - A.xreplace({TIME: _S})) * g)
+        if not _quadrature_friendly(integrand, _S):
+            return None
+        integral = integrand * TIME if not integrand.has(_S) else sympy.integrate(integrand, (_S, 0, TIME))
+        if integral.has(sympy.Integral, sympy.Piecewise):
+            return None
+        solution[i] = sympy.exp(A) * h[i] + sympy.simplify(integral)
+    return [solution[i] for i in range(len(h))]
+
+
+def closed_form_flow(field: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]) -> Flow | None:
+    """The flow of ``h' = f(h)`` in closed form, checked against the ODE, or None.
+
+    Affine fields use the matrix exponential of ``[[A, c], [0, 0]]``;
+    triangular fields (after ordering by the dependency graph) with
+    ``h_i' = a_i h_i + g_i`` and constant a_i use quadrature.
+
+    Examples
+    --------
+    >>> h = phase_symbols(2)
+    >>> closed_form_flow([sympy.Integer(0), h[0] ** 2], h)
+    Flow(expressions=(h1, h1**2*t + h2), method='quadrature (triangular field)')
+    >>> closed_form_flow([h[1], -h[0]], h).method
+    'matrix exponential (affine field)'
+    >>> closed_form_flow([h[1] ** 2, h[0] ** 2], h) is None
+    True
+    """
+    affine = _affine_parts(field, h)
+    candidates = []
+    if affine is not None:
+        candidates.append(("matrix exponential (affine field)", lambda: _matrix_exponential_flow(*affine, h)))
+    candidates.append(("quadrature (triangular field)", lambda: _triangular_flow(field, h)))
+    for method, solve in candidates:
+        flow = solve()
+        if flow is not None and flow_residual(field, flow, h) is None:
+            return Flow(tuple(flow), method)
+    return None
+
+
+# -- weights ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeWeights:
+    """Exact weights of a neural ODE: W (m x n), b (m), W~ (1 x m), b~."""
+
+    W: sympy.Matrix
+    b: sympy.Matrix
+    W_out: sympy.Matrix
+    b_out: sympy.Rational
+
+    def to_json(self) -> dict:
+        """JSON-ready form with rational strings."""
+        return {
+            "W": [[rational_string(v) for v in self.W.row(i)] for i in range(self.W.rows)],
+            "b": [rational_string(v) for v in self.b],
+            "W_out": [rational_string(v) for v in self.W_out],
+            "b_out": rational_string(self.b_out),
+        }
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeEvaluation:
+    """Phi, grad Phi and Hess Phi at one input, as mpmath numbers (``digits`` digits)."""
+
+    value: mpmath.mpf
+    gradient: list
+    hessian: mpmath.matrix
+    digits: int
+    exact_flow: bool
+
+
+@dataclass(frozen=True)
+class NumericalCriticalPoint:
+    """A critical point found by Newton's method, with its Hessian spectrum.
+
+    ``degenerate`` is True when the smallest |eigenvalue| is below
+    ``10**(-digits/2)``; ``index`` counts negative eigenvalues (None if degenerate).
+    """
+
+    point: list
+    value: mpmath.mpf
+    eigenvalues: list
+    index: int | None
+    degenerate: bool
+    digits: int
+
+    def to_json(self) -> dict:
+        """JSON-ready form (decimal strings with ``digits`` digits)."""
+        d = self.digits
+        return {
+            "point": [mpmath.nstr(v, d) for v in self.point],
+            "value": mpmath.nstr(self.value, d),
+            "eigenvalues": [mpmath.nstr(v, d) for v in self.eigenvalues],
+            "index": self.index,
+            "degenerate": self.degenerate,
+            "status": f"numerical ({d} digits)",
+        }
+
+
+class NeuralODE:
+    """A neural ODE ``Phi(x) = W~ phi_T(W x + b) + b~`` with input width n and phase space R^m.
+
+    Parameters
+    ----------
+    inputs : int
+        The input width n.
+    field : str, sequence of str/Expr, or LayerField
+        The vector field: ``"h2, -h1"`` (one expression per phase coordinate,
+        in ``h1..hm``; m is their number), a list of such expressions, or
+        layers ``V sigma(A h + c)``.
+    time : number
+        The final time T > 0 (exact: ``"1/2"``, ``0.5`` ...).
+    flow : str or sequence, optional
+        A closed-form flow ``phi_t(h)`` in ``h1..hm`` and ``t``; it is checked
+        symbolically against the ODE and rejected if the check fails.
+
+    Raises
+    ------
+    InputError
+        For n < 1, T <= 0, unparsable or unknown-symbol expressions, a flow
+        of the wrong length or one that does not solve the ODE.
+
+    Examples
+    --------
+    >>> node = NeuralODE(1, "0, h1**2", time=1)
+    >>> node.m, node.flow.expressions
+    (2, (h1, h1**2*t + h2))
+    >>> w = node.weights(W="1; 0", b="0, 0", W_out="0, 1")
+    >>> node.output(w)
+    x1**2
+    """
+
+    def __init__(
+        self,
+        inputs: int,
+        field: str | Sequence[str | sympy.Expr] | LayerField,
+        time: object = 1,
+        flow: str | Sequence[str | sympy.Expr] | None = None,
+    ) -> None:
+        if isinstance(inputs, bool) or not isinstance(inputs, int) or inputs < 1:
+            raise InputError(f"the input width n must be a positive integer, got {inputs!r}")
+        self.n = inputs
+        self.layers = field if isinstance(field, LayerField) else None
+        if self.layers is not None:
+            m = self.layers.m
+        else:
+            texts = split_components(field) if isinstance(field, str) else list(field)
+            m = len(texts)
+        if not 1 <= m <= MAX_PHASE_DIM:
+            raise InputError(f"the phase space must have dimension 1..{MAX_PHASE_DIM}, got {m}")
+        self.m = m
+        self.h = phase_symbols(m)
+        if self.layers is not None:
+            self.field = tuple(self.layers.expressions(self.h))
+        else:
+            self.field = tuple(
+                self._parse(f, self.h, f"vector field component {i}") for i, f in enumerate(texts, 1)
+            )
+        T = time if isinstance(time, sympy.Rational) else _time(time)
+        if T <= 0:
+            raise InputError(f"the final time T must be positive, got T = {T}")
+        self.T = T
+        self._user_flow = flow
+
+    @staticmethod
+    def _parse(value, variables, what):
+        if isinstance(value, sympy.Expr):
+            unknown = value.free_symbols - set(variables)
+            if unknown:
+                raise ExpressionError(f"{what}: unknown symbols {sorted(map(str, unknown))}")
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return to_rational(value, what)
+        return parse_expression(str(value) if not isinstance(value, str) else value, variables, what=what)
+
+    @property
+    def augmented(self) -> bool:
+        """Whether the phase space is wider than the input (m > n)."""
+        return self.m > self.n
+
+    @functools.cached_property
+    def is_affine(self) -> bool:
+        """Whether the field is affine (then the flow and Phi are affine)."""
+        return _affine_parts(self.field, self.h) is not None
+
+    @functools.cached_property
+    def flow(self) -> Flow | None:
+        """The closed-form flow (user-given and checked, or derived), or None."""
+        if self._user_flow is None:
+            return closed_form_flow(self.field, self.h)
+        texts = (
+            split_components(self._user_flow, "flow") if isinstance(self._user_flow, str) else self._user_flow
+        )
+        if not isinstance(texts, Sequence) or len(texts) != self.m:
+            raise InputError(f"the flow must have {self.m} components, like the field")
+        exprs = [self._parse(p, [*self.h, TIME], f"flow component {i}") for i, p in enumerate(texts, 1)]
+        problem = flow_residual(self.field, exprs, self.h)
+        if problem is not None:
+            raise InputError(f"the given flow does not solve h' = f(h): {problem}")
+        if not all(real_analytic(p) for p in exprs):
+            raise InputError(
+                "the given flow is not shown to be real-analytic on all of R^(m+1) (e.g. it has a pole), "
+                "so it is not shown to exist up to time T from every start point"
+            )
+        return Flow(tuple(exprs), "user-given (checked against the ODE)")
+
+    def describe(self) -> str:
+        """One line: widths, field and time."""
+        field = ", ".join(map(str, self.field))
+        return f"neural ODE n = {self.n}, m = {self.m}, h' = ({field}), T = {self.T}"
+
+    def weights(
+        self, W: object = None, b: object = None, W_out: object = None, b_out: object = 0
+    ) -> NodeWeights:
+        """Exact weights with shapes checked; W defaults to [I; 0] (or [I 0]), b to 0, W~ to (0..0, 1).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1").weights(W="2; 0").W_out
+        Matrix([[0, 1]])
+        """
+        n, m = self.n, self.m
+        Wm = sympy.eye(m, n) if W is None else parse_matrix(W, m, n, "W")
+        bm = sympy.zeros(m, 1) if b is None else parse_matrix(b, 1, m, "b").T
+        if W_out is None:
+            Wo = sympy.zeros(1, m)
+            Wo[m - 1] = 1
+        else:
+            Wo = parse_matrix(W_out, 1, m, "W_out")
+        return NodeWeights(Wm, bm, Wo, to_rational(b_out, "b_out"))
+
+    # -- exact derivatives through the flow ------------------------------------------
+
+    @functools.cached_property
+    def _flow_derivatives(self):
+        phi = sympy.Matrix(self.flow.expressions).xreplace({TIME: self.T})
+        D = phi.jacobian(self.h)
+        D2 = [sympy.hessian(p, self.h) for p in phi]
+        return phi, D, D2
+
+    def derivatives_at(self, y: Sequence[object]) -> tuple[sympy.Matrix, sympy.Matrix, list[sympy.Matrix]]:
+        """Exact ``(phi_T(y), Dphi_T(y), [D^2phi_{T,i}(y)])`` from the closed-form flow.
+
+        Raises
+        ------
+        InputError
+            If there is no closed-form flow.
+
+        Examples
+        --------
+        >>> phi, D, D2 = NeuralODE(1, "0, h1**2").derivatives_at([2, 0])
+        >>> list(phi), D.tolist(), D2[1].tolist()
+        ([2, 4], [[1, 0], [4, 1]], [[2, 0], [0, 0]])
+        """
+        if self.flow is None:
+            raise InputError(f"no closed-form flow is known for {self.describe()}")
+        at = {hi: _exact(v, f"y[{i}]") for i, (hi, v) in enumerate(zip(self.h, y), 1)}
+        phi, D, D2 = self._flow_derivatives
+        return phi.xreplace(at), D.xreplace(at), [H.xreplace(at) for H in D2]
+
+    def output(self, weights: NodeWeights) -> sympy.Expr:
+        """``Phi(x)`` as an exact expression in ``x1..xn`` (needs a closed-form flow)."""
+        if self.flow is None:
+            raise InputError(f"no closed-form flow is known for {self.describe()}")
+        y = weights.W * sympy.Matrix(input_symbols(self.n)) + weights.b
+        at = dict(zip(self.h, y))
+        at[TIME] = self.T
+        phi = sympy.Matrix([p.xreplace(at) for p in self.flow.expressions])
+        return sympy.expand((weights.W_out * phi)[0] + weights.b_out)
+
+    # -- numerics ----------------------------------------------------------------------
+
+    @functools.cached_property
+    def _numeric_flow(self):
+        phi, D, D2 = self._flow_derivatives
+        return sympy.lambdify([self.h], [list(phi), D.tolist(), [H.tolist() for H in D2]], "mpmath", cse=True)
+
+    def variations(self, y: Sequence[object], digits: int = 30, integrate: bool = False) -> FlowVariations:
+        """``phi_T(y)``, ``Dphi_T(y)``, ``D^2phi_T(y)`` in mpmath.
+
+        From the closed-form flow when there is one (``integrate=False``), else
+        by integrating the variational equations to about ``digits`` digits.
+
+        Examples
+        --------
+        >>> node = NeuralODE(1, "-h1, h1**2")
+        >>> a = node.variations([1, 0], 20)
+        >>> b = node.variations([1, 0], 20, integrate=True)
+        >>> mpmath.almosteq(a.hessians[1][0, 0], b.hessians[1][0, 0], 1e-18)
+        True
+        """
+        if integrate or self.flow is None:
+            return flow_with_variations(self.field, self.h, y, self.T, digits)
+        with mpmath.workdps(digits + 10):
+            point = [_mpf(v) for v in y]
+            phi, D, D2 = self._numeric_flow(point)
+            return FlowVariations(phi, mpmath.matrix(D), [mpmath.matrix(H) for H in D2], digits)
+
+    def evaluate(
+        self, x: Sequence[object], weights: NodeWeights, digits: int = 30, integrate: bool = False
+    ) -> NodeEvaluation:
+        """``Phi(x)``, ``grad Phi = W^T Dphi^T W~^T`` and ``Hess Phi = W^T (sum_i W~_i D^2phi_i) W``.
+
+        Examples
+        --------
+        >>> node = NeuralODE(1, "0, h1**3")
+        >>> e = node.evaluate(["1/2"], node.weights(W="1; 0"), 20)
+        >>> [mpmath.nstr(v, 10) for v in (e.value, e.gradient[0], e.hessian[0, 0])]
+        ['0.125', '0.75', '3.0']
+        """
+        if not isinstance(x, Sequence) or len(x) != self.n:
+            raise WeightsError(f"expected an input of length {self.n}, got {x!r}")
+        with mpmath.workdps(digits + 10):
+            W, b = _mp_matrix(weights.W), _mp_matrix(weights.b)
+            w_out = _mp_matrix(weights.W_out)
+            y = W * mpmath.matrix([_mpf(v) for v in x]) + b
+            var = self.variations(list(y), digits, integrate)
+            value = (w_out * mpmath.matrix(var.value))[0] + _mpf(weights.b_out)
+            gradient = W.T * var.jacobian.T * w_out.T
+            curvature = mpmath.matrix(self.m, self.m)
+            for i in range(self.m):
+                curvature += w_out[i] * var.hessians[i]
+            hessian = W.T * curvature * W
+            return NodeEvaluation(
+                value,
+                [gradient[i] for i in range(self.n)],
+                hessian,
+                digits,
+                not integrate and self.flow is not None,
+            )
+
+    def critical_points(
+        self,
+        weights: NodeWeights,
+        digits: int = 30,
+        starts: Sequence[Sequence[object]] | None = None,
+        seed: int = 0,
+        count: int = 12,
+        box: object = 3,
+        integrate: bool = False,
+    ) -> list[NumericalCriticalPoint]:
+        """Critical points of Phi by Newton's method at ``digits`` digits, with Morse index.
+
+        Newton starts from ``starts`` or from ``count`` seeded random points in
+        ``[-box, box]^n``; converged points are merged when they agree to half
+        the digits.  Numerical: a point not found is not proved absent.
+
+        Examples
+        --------
+        >>> node = NeuralODE(1, "0, h1**3 - 3*h1")
+        >>> pts = node.critical_points(node.weights(W="1; 0"), 20, starts=[[2], [-2]])
+        >>> sorted((mpmath.nstr(p.point[0], 8), p.index) for p in pts)
+        [('-1.0', 1), ('1.0', 0)]
+        """
+        rng = random.Random(seed)
+        bound = _exact(box, "box")
+        if starts is None:
+            starts = [
+                [sympy.Rational(rng.randint(-1000, 1000), 1000) * bound for _ in range(self.n)]
+                for _ in range(count)
+            ]
+        found: list[NumericalCriticalPoint] = []
+        with mpmath.workdps(digits + 10):
+            tol = mpmath.mpf(10) ** (-digits)
+            for start in starts:
+                if not isinstance(start, Sequence) or len(start) != self.n:
+                    raise WeightsError(f"a start point must have {self.n} entries, got {start!r}")
+                point = self._newton([_mpf(v) for v in start], weights, digits, tol, integrate)
+                if point is None or any(
+                    mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol)
+                    for p in found
+                ):
+                    continue
+                e = self.evaluate(point, weights, digits, integrate)
+                eig = sorted(mpmath.eigsy(e.hessian, eigvals_only=True))
+                degenerate = min(abs(v) for v in eig) < mpmath.sqrt(tol)
+                index = None if degenerate else sum(1 for v in eig if v < 0)
+                found.append(NumericalCriticalPoint(point, e.value, eig, index, degenerate, digits))
+        return found
+
+    def _newton(self, x, weights, digits, tol, integrate, steps=80):
+        for _ in range(steps):
+            e = self.evaluate(x, weights, digits, integrate)
+            try:
+                dx = mpmath.lu_solve(e.hessian, mpmath.matrix(e.gradient))
+            except ZeroDivisionError:
+                return None
+            x = [xi - di for xi, di in zip(x, dx)]
+            if mpmath.norm(dx) < tol * (1 + mpmath.norm(mpmath.matrix(x))):
+                break
+        e = self.evaluate(x, weights, digits, integrate)
+        return x if mpmath.norm(mpmath.matrix(e.gradient)) < tol ** (mpmath.mpf(1) / 3) else None
+
+    def __repr__(self) -> str:
+        return f"NeuralODE({self.n}, {', '.join(map(str, self.field))!r}, time={self.T})"
+
+
+def _time(value: object) -> sympy.Rational:
+    try:
+        return to_rational(value, "T")
+    except WeightsError as exc:
+        raise InputError(str(exc).replace("T:", "the final time T:", 1)) from None
+
+
+def _exact(value: object, where: str) -> sympy.Expr:
+    if isinstance(value, sympy.Expr) and value.is_number:
+        return value
+    return to_rational(value, where)
+
+
+def _mpf(value: object) -> mpmath.mpf:
+    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
+        return value
+    if isinstance(value, sympy.Expr) and not value.is_Rational:
+        return mpmath.mpf(sympy.N(value, mpmath.mp.dps))
+    q = to_rational(value)
+    return mpmath.mpf(q.p) / q.q
+
+
+def _mp_matrix(M: sympy.Matrix) -> mpmath.matrix:
+    return mpmath.matrix([[_mpf(v) for v in M.row(i)] for i in range(M.rows)])
