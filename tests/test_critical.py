@@ -20,9 +20,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from symmorse.exact.errors import ActivationError, InputError, WeightsError
+from symmorse.exact.numbers import rational_ball
 from symmorse.model.activations import activation_names, get_activation
 from symmorse.model.architecture import from_graph
-from symmorse.model.balls import BallNetwork, ball_activation, to_arb
+from symmorse.model.balls import BallNetwork, ball_activation
 from symmorse.model.network import Network
 from symmorse.search import critical
 from symmorse.search.critical import (
@@ -482,7 +483,7 @@ def test_missing_weights_and_bad_boxes_are_input_errors():
 )
 def test_ball_activations_enclose_the_true_values(name, centre, radius):
     activation = get_activation(name)
-    enclosure = ball_activation(activation)(to_arb(centre).union(to_arb(centre + radius)))
+    enclosure = ball_activation(activation)(rational_ball(centre).union(rational_ball(centre + radius)))
     for t in (0, R(1, 3), 1):
         z = centre + t * radius
         with mpmath.workdps(40):
@@ -496,8 +497,8 @@ def test_layered_arb_mat_path_agrees_with_structured_derivatives(seed, arch):
     net = random_network(arch, "tanh", seed)
     rng = random.Random(seed)
     x = [R(rng.randint(-40, 40), 16) for _ in net.inputs]
-    fast = BallNetwork(net).enclose([to_arb(v) for v in x])
-    generic = BallNetwork(net, layered=False).enclose([to_arb(v) for v in x])
+    fast = BallNetwork(net).enclose([rational_ball(v) for v in x])
+    generic = BallNetwork(net, layered=False).enclose([rational_ball(v) for v in x])
     truth = net.evaluate(x, prec=40)
     pairs = list(zip(fast.gradient, generic.gradient, truth.gradient))
     pairs += [
@@ -533,5 +534,5 @@ def test_inertia_counts_negative_eigenvalues(entries):
         assert index == int(sum(eigenvalues < 0))
 
 
-def test_to_arb_contains_non_dyadic_rationals():
-    assert to_arb(R(1, 3)).contains(fmpq(1, 3)) and to_arb(R(-7, 4)) == arb(-1.75)
+def test_rational_ball_contains_non_dyadic_rationals():
+    assert rational_ball(R(1, 3)).contains(fmpq(1, 3)) and rational_ball(R(-7, 4)) == arb(-1.75)

@@ -1,18 +1,32 @@
-"""Exact rational linear algebra behind one small interface (python-flint ``fmpq_mat``).
+"""Exact rational and ball linear algebra behind one small interface (python-flint).
 
 Certification code calls these functions and reads like the mathematics of
-DESIGN section 2 (ranks, kernels, rank factorisations, determinants); the
-representation is FLINT's dense rational matrices, the domain is QQ.
-Conversions to and from exact rational strings (``"-3/5"``) live here too.
+DESIGN section 2 (ranks, kernels, rank factorisations, determinants, inertia);
+the representations are FLINT's dense rational matrices ``fmpq_mat`` (domain QQ)
+and ball matrices ``arb_mat`` (rigorous enclosures).  Conversions to and from
+exact rational strings (``"-3/5"``) live here too.
+
+Inertia is computed in one way only (:func:`descartes_inertia`): the
+characteristic polynomial of a symmetric matrix has real roots, so Descartes'
+rule of signs on its coefficients counts the negative eigenvalues exactly.
+:func:`inertia` applies it to a rational matrix (exact signs) or to a ball
+matrix (every sign the enclosures allow must give the same count).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import flint
 
+from .numbers import to_fmpq
+
 __all__ = [
+    "Inertia",
+    "descartes_inertia",
+    "inertia",
     "QQMatrix",
     "qq",
     "matrix",
@@ -28,20 +42,14 @@ QQMatrix = flint.fmpq_mat
 
 
 def qq(value: object) -> flint.fmpq:
-    """An exact rational from an int, fmpq, sympy Rational or ``"p/q"`` text.
+    """An exact rational from an int, fmpq, sympy Rational or text (``to_fmpq`` of :mod:`.numbers`).
 
     Examples
     --------
     >>> qq("-3/5") + qq(1)
     2/5
     """
-    if isinstance(value, flint.fmpq):
-        return value
-    if isinstance(value, int):
-        return flint.fmpq(value)
-    if hasattr(value, "p") and hasattr(value, "q"):  # sympy Rational
-        return flint.fmpq(int(value.p), int(value.q))
-    return flint.fmpq(str(value).strip())
+    return to_fmpq(value)
 
 
 def matrix(rows: Sequence[Sequence[object]], ncols: int | None = None) -> QQMatrix:
@@ -117,3 +125,66 @@ def matrix_strings(M: QQMatrix) -> list[list[str]]:
 def vector_strings(M: QQMatrix) -> list[str]:
     """The entries of a column (or row) vector as exact rational strings."""
     return [str(a) for a in M.entries()]
+
+
+class Inertia(NamedTuple):
+    """Numbers of negative, zero and positive eigenvalues of a symmetric matrix (the Morse index first)."""
+
+    negative: int
+    zero: int
+    positive: int
+
+
+def descartes_inertia(signs: Sequence[int]) -> Inertia:
+    """The inertia of a symmetric matrix from the signs of ``det(lambda I - A)``'s coefficients.
+
+    ``signs`` are the signs (-1, 0, 1) of the coefficients c_0, ..., c_n of the
+    characteristic polynomial, constant term first.  Its roots are real, so
+    Descartes' rule of signs is exact: the negative eigenvalues are the sign
+    changes of ``c_k (-1)^k``, the positive ones those of ``c_k`` (zeros skipped),
+    and the nullity is the number of vanishing low-order coefficients.
+
+    Examples
+    --------
+    >>> descartes_inertia([-1, 0, 1])  # lambda^2 - 1: eigenvalues -1 and 1
+    Inertia(negative=1, zero=0, positive=1)
+    >>> descartes_inertia([0, 1, 1])  # lambda^2 + lambda: eigenvalues -1 and 0
+    Inertia(negative=1, zero=1, positive=0)
+    """
+
+    def changes(cs: list[int]) -> int:
+        cs = [c for c in cs if c != 0]
+        return sum(a != b for a, b in zip(cs, cs[1:]))
+
+    nullity = next(k for k, s in enumerate(signs) if s != 0)
+    return Inertia(changes([s * (-1) ** k for k, s in enumerate(signs)]), nullity, changes(list(signs)))
+
+
+def _sign(c) -> int | None:
+    """The sign of an exact rational, or of a ball when it excludes 0 (None otherwise)."""
+    if isinstance(c, flint.arb):
+        return 1 if c > 0 else -1 if c < 0 else None
+    return (c > 0) - (c < 0)
+
+
+def inertia(M: flint.fmpq_mat | flint.arb_mat) -> Inertia | None:
+    """The inertia of a symmetric rational matrix, or the one every matrix in a symmetric ball matrix has.
+
+    For a ball matrix the characteristic polynomial is enclosed
+    (``arb_mat.charpoly``); the answer is the inertia shared by every choice of
+    signs its undecided coefficients allow, and None when they disagree (for
+    example when a matrix in the balls may be singular).
+
+    Examples
+    --------
+    >>> inertia(matrix([[2, 1], [1, -3]]))
+    Inertia(negative=1, zero=0, positive=1)
+    >>> inertia(flint.arb_mat([[flint.arb(0, 1e-9), 1], [1, flint.arb(0, 1e-9)]]))  # a saddle
+    Inertia(negative=1, zero=0, positive=1)
+    >>> inertia(flint.arb_mat([[flint.arb(0, 1)]])) is None
+    True
+    """
+    signs = [_sign(c) for c in M.charpoly().coeffs()]
+    options = [[s] if s is not None else [-1, 0, 1] for s in signs]
+    found = {descartes_inertia(choice) for choice in itertools.product(*options) if any(choice)}
+    return found.pop() if len(found) == 1 else None

@@ -6,7 +6,7 @@ fraction the float *is*, so a trained weight is analysed exactly, not a
 rounding of it).  Everything is converted to :class:`sympy.Rational` here, in
 one place, and written back as rational strings.  Exact constants that are not
 rational (``exp(-2)``, ``sqrt(3)``) are enclosed rigorously in python-flint
-balls by :func:`to_arb`, so their sign can be proved, and
+balls by :func:`enclose`, so their sign can be proved, and
 :func:`real_analytic` recognises expressions defined and analytic on all of R^k
 (flows that exist for all time, targets defined everywhere).
 """
@@ -23,7 +23,15 @@ import sympy
 
 from .errors import WeightsError
 
-__all__ = ["to_rational", "rational_string", "to_arb", "real_analytic"]
+__all__ = [
+    "to_rational",
+    "rational_string",
+    "to_fmpq",
+    "to_sympy",
+    "rational_ball",
+    "enclose",
+    "real_analytic",
+]
 
 _RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
 _DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -86,6 +94,46 @@ def to_rational(value: object, where: str = "value") -> sympy.Rational:
     return sympy.Rational(Fraction(as_float).numerator, Fraction(as_float).denominator)
 
 
+def to_fmpq(value: object) -> flint.fmpq:
+    """An exact python-flint rational from an int, fmpq, SymPy rational, Fraction or ``"p/q"`` text.
+
+    Examples
+    --------
+    >>> to_fmpq(sympy.Rational(-3, 5)), to_fmpq("7/2"), to_fmpq(4)
+    (-3/5, 7/2, 4)
+    """
+    if isinstance(value, flint.fmpq):
+        return value
+    if isinstance(value, (int, flint.fmpz)) and not isinstance(value, bool):
+        return flint.fmpq(value)
+    q = value if isinstance(value, sympy.Rational) else to_rational(value)
+    return flint.fmpq(int(q.p), int(q.q))
+
+
+def to_sympy(value: flint.fmpq | flint.fmpz | int) -> sympy.Rational:
+    """The SymPy rational of an exact python-flint number.
+
+    Examples
+    --------
+    >>> to_sympy(flint.fmpq(-3, 5))
+    -3/5
+    """
+    if isinstance(value, flint.fmpq):
+        return sympy.Rational(int(value.p), int(value.q))
+    return sympy.Integer(int(value))
+
+
+def rational_ball(value: object) -> flint.arb:
+    """A ball containing the exact rational ``value`` (exact when it is dyadic and fits).
+
+    Examples
+    --------
+    >>> rational_ball(sympy.Rational(1, 4)), rational_ball("1/3").contains(flint.fmpq(1, 3))
+    (0.250000000000000, True)
+    """
+    return flint.arb(to_fmpq(value))
+
+
 def rational_string(value: object) -> str:
     """Write an exact rational as ``"p/q"`` (or ``"p"`` for integers).
 
@@ -115,7 +163,7 @@ _ARB_FUNCTIONS = {
 }
 
 
-def to_arb(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
+def enclose(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
     """A rigorous ball enclosure of a real SymPy expression, at flint's working precision.
 
     Parameters
@@ -134,10 +182,10 @@ def to_arb(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
 
     Examples
     --------
-    >>> b = to_arb(sympy.exp(-2) - sympy.Rational(1, 7))
+    >>> b = enclose(sympy.exp(-2) - sympy.Rational(1, 7))
     >>> b < 0, b > 0
     (True, False)
-    >>> to_arb(sympy.sqrt(2)) > 1
+    >>> enclose(sympy.sqrt(2)) > 1
     True
 
     Comparisons of balls are rigorous: ``b < 0`` is True only if every
@@ -148,25 +196,25 @@ def to_arb(expr: sympy.Expr, values: dict | None = None) -> flint.arb:
     if expr in values:
         return values[expr]
     if expr.is_Rational:
-        return flint.arb(flint.fmpq(int(expr.p), int(expr.q)))
+        return rational_ball(expr)
     if expr is sympy.E:
         return flint.arb(1).exp()
     if expr is sympy.pi:
         return flint.arb.pi()
     if expr.is_Add or expr.is_Mul:
-        parts = [to_arb(a, values) for a in expr.args]
+        parts = [enclose(a, values) for a in expr.args]
         result = parts[0]
         for p in parts[1:]:
             result = result + p if expr.is_Add else result * p
         return result
     if expr.is_Pow:
-        base = to_arb(expr.base, values)
+        base = enclose(expr.base, values)
         if expr.exp.is_Integer:
             return base ** int(expr.exp)
-        return base ** to_arb(expr.exp, values)
+        return base ** enclose(expr.exp, values)
     function = _ARB_FUNCTIONS.get(type(expr))
     if function is not None and len(expr.args) == 1:
-        return function(to_arb(expr.args[0], values))
+        return function(enclose(expr.args[0], values))
     raise ValueError(f"cannot enclose {expr} in a real ball")
 
 
@@ -198,7 +246,7 @@ def real_analytic(e: sympy.Expr) -> bool:
     """
     if not e.free_symbols:  # a constant: a finite real ball shows it is a well-defined real number
         try:
-            return to_arb(e).is_finite()
+            return enclose(e).is_finite()
         except ValueError:
             return False
     if e.is_Atom:

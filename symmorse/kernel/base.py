@@ -18,7 +18,7 @@ import sympy
 
 from ..exact.errors import InputError
 from ..exact.expressions import parse_expression
-from ..exact.numbers import to_rational
+from ..exact.numbers import to_fmpq, to_rational, to_sympy
 
 __all__ = [
     "CheckResult",
@@ -116,13 +116,13 @@ def number(text: object, where: str) -> flint.fmpq:
         q = to_rational(text, where)
     except InputError as exc:
         raise Rejected(str(exc)) from None
-    return flint.fmpq(int(q.p), int(q.q))
+    return to_fmpq(q)
 
 
 def chart_at(expr: sympy.Expr, u: flint.fmpq) -> flint.fmpq:
     """A rational function of the chart coordinate (sigma' or sigma''), evaluated exactly at u."""
-    value = sympy.Rational(expr.subs(_u, sympy.Rational(int(u.p), int(u.q))))
-    return flint.fmpq(int(value.p), int(value.q))
+    value = sympy.Rational(expr.subs(_u, to_sympy(u)))
+    return to_fmpq(value)
 
 
 def dag_derivatives(inputs: list, hidden: list, output, preds: dict, d1: dict, d2: dict):
@@ -161,9 +161,9 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
     node without chart value (an identity unit of a graph) any rational.
     """
     fixed = fixed or {}
-    h = {a: sympy.Rational(int(q.p), int(q.q)) for a, q in zip(inputs, x)}
+    h = {a: to_sympy(q) for a, q in zip(inputs, x)}
     for v in [*hidden, output]:
-        incoming = sympy.Add(*[sympy.Rational(int(t.p), int(t.q)) * h[a] for a, t in preds[v]])
+        incoming = sympy.Add(*[to_sympy(t) * h[a] for a, t in preds[v]])
         text = claimed.get(v)
         require(isinstance(text, str), f"{where}: bias of node {v} missing")
         try:
@@ -179,7 +179,7 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
             require(bias.is_Rational, f"{where}: the bias of identity unit {v} is not a rational number")
             h[v] = incoming + bias
             continue
-        r = sympy.Rational(int(u[v].p), int(u[v].q))
+        r = to_sympy(u[v])
         pre = charts[v][3].subs(_u, r)
         require(sympy.expand(bias - (pre - incoming)) == 0, f"{where}: bias of node {v} is wrong")
         h[v] = charts[v][4].subs(_u, r)

@@ -24,6 +24,7 @@ import flint
 import sympy
 
 from ..exact.errors import CertificateError
+from ..exact.numbers import to_sympy
 
 if TYPE_CHECKING:
     from .base import CheckResult
@@ -76,7 +77,7 @@ def parameter_names(widths: list[int]) -> list[str]:
 
 def _activation_name(coefficients: list[flint.fmpq]) -> str:
     z = sympy.Symbol("z")
-    terms = [sympy.Rational(int(c.p), int(c.q)) * z**k for k, c in enumerate(coefficients)]
+    terms = [to_sympy(c) * z**k for k, c in enumerate(coefficients)]
     return "poly:" + str(sympy.Add(*terms)).replace(" ", "")
 
 

@@ -18,11 +18,11 @@ the exact-number and whitelisted parsing helpers (a test enforces this); see
 from __future__ import annotations
 
 import sympy
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
-from ..exact.numbers import real_analytic, to_arb, to_rational
+from ..exact.numbers import enclose, real_analytic, to_fmpq, to_rational
 
 __all__ = ["FORMAT", "check"]
 
@@ -382,7 +382,7 @@ def _nonzero(e) -> bool:
     if e.is_Rational:
         return e != 0
     try:
-        ball = to_arb(e)
+        ball = enclose(e)
     except ValueError:
         return False
     return ball > 0 or ball < 0
@@ -393,7 +393,7 @@ def _rank(M: sympy.Matrix) -> int:
 
 
 def _flint(M: sympy.Matrix) -> fmpq_mat:
-    return fmpq_mat(M.rows, M.cols, [fmpq(int(v.p), int(v.q)) for v in M])
+    return fmpq_mat(M.rows, M.cols, [to_fmpq(v) for v in M])
 
 
 def _column_basis(W: sympy.Matrix) -> sympy.Matrix:

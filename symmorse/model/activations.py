@@ -32,6 +32,7 @@ import sympy
 
 from ..exact.errors import ActivationError, ExpressionError
 from ..exact.expressions import parse_expression
+from ..exact.numbers import to_fmpq
 
 __all__ = ["Activation", "Chart", "get_activation", "activation_names", "Z", "U"]
 
@@ -164,7 +165,7 @@ def _rational_function(expr: sympy.Expr) -> Callable[[flint.fmpq], flint.fmpq]:
     """An exact evaluator (Horner, over QQ) for a rational function of U."""
     numerator, denominator = sympy.fraction(sympy.together(expr))
     top, bottom = (
-        [flint.fmpq(int(c.p), int(c.q)) for c in sympy.Poly(part, U, domain="QQ").all_coeffs()]
+        [to_fmpq(c) for c in sympy.Poly(part, U, domain="QQ").all_coeffs()]
         for part in (numerator, denominator)
     )
 

@@ -27,23 +27,12 @@ from flint import arb, arb_mat, fmpq
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..exact.errors import ActivationError
+from ..exact.numbers import rational_ball
 from .activations import Activation, Z
 from .architecture import input_nodes, layers, output_node
 from .network import Network, structured_derivatives
 
-__all__ = ["BallNetwork", "Enclosure", "ball_activation", "to_arb", "interval_ball", "ball_bounds", "dyadic"]
-
-
-def to_arb(q: object) -> arb:
-    """A ball containing the exact rational ``q`` (exact when q is dyadic and fits).
-
-    Examples
-    --------
-    >>> to_arb(sympy.Rational(1, 4)), to_arb(sympy.Rational(1, 3)).contains(fmpq(1, 3))
-    (0.250000000000000, True)
-    """
-    q = sympy.Rational(q)
-    return arb(fmpq(int(q.p), int(q.q)))
+__all__ = ["BallNetwork", "Enclosure", "ball_activation", "interval_ball", "ball_bounds", "dyadic"]
 
 
 def interval_ball(lo: fmpq, hi: fmpq) -> arb:
@@ -216,14 +205,14 @@ class BallNetwork:
         if self.layered:
             self.act = next(iter(self.functions.values()))
             self.W = [
-                arb_mat([[to_arb(net.weight(u, v)) for u in prev] for v in cur])
+                arb_mat([[rational_ball(net.weight(u, v)) for u in prev] for v in cur])
                 for prev, cur in zip(groups, groups[1:])
             ]
             self.Wt = [W.transpose() for W in self.W]
-            self.b = [arb_mat([[to_arb(net.bias(v))] for v in cur]) for cur in groups[1:]]
+            self.b = [arb_mat([[rational_ball(net.bias(v))] for v in cur]) for cur in groups[1:]]
         else:
-            self.weights = {(u, v): to_arb(net.weight(u, v)) for u, v in G.edges}
-            self.biases = {v: to_arb(net.bias(v)) for v in G if G.in_degree(v)}
+            self.weights = {(u, v): rational_ball(net.weight(u, v)) for u, v in G.edges}
+            self.biases = {v: rational_ball(net.bias(v)) for v in G if G.in_degree(v)}
             self.order = [v for group in groups[1:] for v in group]
             self.inputs = input_nodes(G)
             self.output = output_node(G)

@@ -31,6 +31,7 @@ import sympy
 from .. import __version__
 from ..exact.errors import CertificateRejected, SymmorseError, WeightsError
 from ..exact.expressions import parse_expression
+from ..exact.numbers import to_fmpq
 from ..kernel import check_certificate
 from ..model.activations import Activation, get_activation
 from ..model.architecture import bias_parameter, fixed_parameters, from_json, input_nodes, layers, mlp
@@ -914,12 +915,12 @@ def _strata_witnesses(doc: _Document, data: dict, net: Network) -> None:
             continue
         wit = e["witness"]
         edges = [
-            (f"{_tt(a)} $\\to$ {_tt(b)}", f"${to_latex(net.weight(a, b))} = {nums.q(_fmpq(t))}$")
+            (f"{_tt(a)} $\\to$ {_tt(b)}", f"${to_latex(net.weight(a, b))} = {nums.q(to_fmpq(t))}$")
             for a, b, t in wit["weights"]
         ]
-        units = [(_tt(v), f"${to_latex(net.chart_symbols[v])} = {nums.q(_fmpq(t))}$") for v, t in wit["u"]]
+        units = [(_tt(v), f"${to_latex(net.chart_symbols[v])} = {nums.q(to_fmpq(t))}$") for v, t in wit["u"]]
         claim = (
-            f"\\det \\Hess \\Phi(x) = {nums.q(_fmpq(e['claims']['det_hessian']))} \\ne 0"
+            f"\\det \\Hess \\Phi(x) = {nums.q(to_fmpq(e['claims']['det_hessian']))} \\ne 0"
             if e["kind"] == "morse"
             else "\\operatorname{rank} \\partial E / \\partial x = "
             f"{e['claims']['rank_cancellation_jacobian']} = c"
@@ -932,14 +933,9 @@ def _strata_witnesses(doc: _Document, data: dict, net: Network) -> None:
             _table(["edge", "weight"], edges, 2 if len(edges) > 8 else 1),
             "and chart values of the non-linear units:",
             _table(["unit", "chart value"], units, 2 if len(units) > 8 else 1),
-            f"At $x = {nums.vector([_fmpq(t) for t in wit['x']])}$ the adjoints vanish exactly on the dead "
+            f"At $x = {nums.vector([to_fmpq(t) for t in wit['x']])}$ the adjoints vanish exactly on the dead "
             f"set, so $x$ is a critical point on the stratum, and $${claim}.$$",
         )
-
-
-def _fmpq(text: object) -> flint.fmpq:
-    r = sympy.Rational(str(text))
-    return flint.fmpq(int(r.p), int(r.q))
 
 
 _VERDICT_TEXT = {

@@ -33,7 +33,7 @@ import sympy
 from flint import arb_poly, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from ..exact.limits import Deadline, TimeLimitReached, run_limited
-from ..exact.numbers import rational_string
+from ..exact.numbers import rational_string, to_fmpq, to_sympy
 from ..model.balls import ball_bounds, interval_ball
 from ..model.network import Network
 
@@ -170,7 +170,7 @@ def _poly(expr: sympy.Expr, gens: Sequence[sympy.Symbol]) -> sympy.Poly:
 
 def _fmpq_poly(p: sympy.Poly) -> fmpq_poly:
     """A univariate SymPy polynomial as a python-flint one."""
-    return fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(p.all_coeffs())])
+    return fmpq_poly([to_fmpq(c) for c in reversed(p.all_coeffs())])
 
 
 def _lex_basis(system: list[sympy.Expr], gens: list[sympy.Symbol]) -> tuple[list[sympy.Expr], bool]:
@@ -221,7 +221,7 @@ def _compose(p: sympy.Poly, coords: list[fmpq_poly], f: fmpq_poly) -> fmpq_poly:
     """``p(coords(y)) mod f`` for a multivariate ``p``."""
     total = fmpq_poly([])
     for exponents, coeff in p.terms():
-        term = fmpq_poly([fmpq(int(coeff.p), int(coeff.q))])
+        term = fmpq_poly([to_fmpq(coeff)])
         for c, e in zip(coords, exponents):
             term = term * c**e % f
         total += term
@@ -269,7 +269,7 @@ def descartes_inertia(signs: Sequence[int]) -> tuple[int, int]:
 
 
 def _strings(p: fmpq_poly) -> list[str]:
-    return [rational_string(sympy.Rational(int(c.p), int(c.q))) for c in p.coeffs()] or ["0"]
+    return [rational_string(to_sympy(c)) for c in p.coeffs()] or ["0"]
 
 
 def algebraic_critical_points(net: Network, box: Box | None, deadline: Deadline) -> AlgebraicCriticalSet:
@@ -317,7 +317,7 @@ def algebraic_critical_points(net: Network, box: Box | None, deadline: Deadline)
             bounds = [root.narrow(x) for x in xs]
             description = {
                 "polynomial": _strings(f),
-                "interval": [rational_string(sympy.Rational(int(v.p), int(v.q))) for v in (root.lo, root.hi)],
+                "interval": [rational_string(to_sympy(v)) for v in (root.lo, root.hi)],
                 "coordinates": [_strings(x) for x in xs],
             }
             points.append(AlgebraicPoint(tuple(bounds), index, nullity, description))

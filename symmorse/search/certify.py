@@ -238,10 +238,6 @@ def _layered_biases(c: Classification, default: Activation, p: ChartPoint) -> di
     return {str(l): [str(biases[v]) for v in groups[l]] for l in range(1, len(groups))}
 
 
-def _sympy(a: flint.fmpq) -> sympy.Rational:
-    return sympy.Rational(int(a.p), int(a.q))
-
-
 def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sympy.Expr]:
     """A witness of a certificate as ordinary weights ``{name: exact value}``.
 

@@ -31,6 +31,7 @@ import sympy
 
 from ..exact.limits import Deadline, TimeLimitReached
 from ..exact.linalg import QQMatrix
+from ..exact.numbers import to_fmpq, to_sympy
 from ..model.activations import Activation, Chart, get_activation
 from ..model.architecture import describe, fixed_parameters, input_nodes, layers, to_json
 from ..model.network import structured_derivatives
@@ -155,7 +156,7 @@ def sample_chart_value(chart: Chart, rng: random.Random) -> flint.fmpq:
     a, b = chart.interval.inf, chart.interval.sup
     for _ in range(64):
         if a.is_finite and b.is_finite:
-            lo, hi = flint.fmpq(int(a.p), int(a.q)), flint.fmpq(int(b.p), int(b.q))
+            lo, hi = to_fmpq(a), to_fmpq(b)
             u = lo + (hi - lo) * flint.fmpq(rng.randint(1, 31), 32)
         else:
             u = flint.fmpq(rng.choice([-1, 1]) * rng.randint(1, 12), 4)
@@ -187,15 +188,15 @@ def ordinary_biases(
     >>> ordinary_biases(G, tanh, lambda a, b: flint.fmpq(2), {"h1_1": flint.fmpq(1, 2)}.get, [flint.fmpq(1)])
     {'h1_1': -2 + atanh(1/2), 'y': 0}
     """
-    h: dict[Hashable, sympy.Expr] = {v: _sympy(a) for v, a in zip(input_nodes(G), x)}
+    h: dict[Hashable, sympy.Expr] = {v: to_sympy(a) for v, a in zip(input_nodes(G), x)}
     fixed = nx.get_node_attributes(G, "fixed_bias")
     biases = {}
     for v in (v for group in layers(G)[1:] for v in group):
-        incoming = sympy.Add(*[_sympy(weight(a, v)) * h[a] for a in G.predecessors(v)])
+        incoming = sympy.Add(*[to_sympy(weight(a, v)) * h[a] for a in G.predecessors(v)])
         unit = activations.get(v)
         u = None if unit is None else chart_value(v)
         if unit is not None and u is not None and v not in fixed:
-            pre = unit.chart.inverse_at(_sympy(u))
+            pre = unit.chart.inverse_at(to_sympy(u))
             biases[v] = pre - incoming
         else:
             biases[v] = sympy.sympify(fixed.get(v, 0))
@@ -203,10 +204,6 @@ def ordinary_biases(
         if unit is not None:
             h[v] = unit(pre)
     return biases
-
-
-def _sympy(a: flint.fmpq) -> sympy.Rational:
-    return sympy.Rational(int(a.p), int(a.q))
 
 
 @dataclass

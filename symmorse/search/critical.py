@@ -47,7 +47,7 @@ from flint import arb, arb_mat, ctx, fmpq
 
 from ..exact.errors import ActivationError, InputError, WeightsError
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.numbers import rational_string, to_rational
+from ..exact.numbers import rational_string, to_fmpq, to_rational, to_sympy
 from ..model.balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from ..model.network import Network
 from .algebraic import AlgebraicCriticalSet, algebraic_critical_points, descartes_inertia
@@ -84,7 +84,7 @@ FORMAT = "symmorse-critical-points/1"
 
 
 def _q(value: object) -> sympy.Rational:
-    return sympy.Rational(int(value.p), int(value.q)) if isinstance(value, fmpq) else to_rational(value)
+    return to_sympy(value) if isinstance(value, fmpq) else to_rational(value)
 
 
 def _box_json(box: Sequence[tuple[object, object]]) -> list[list[str]]:
@@ -341,7 +341,7 @@ def parse_box(spec: object, n: int) -> Box:
             item = parts
         if not isinstance(item, Sequence) or len(item) != 2:
             raise InputError(f"box {item!r}: expected a pair (lo, hi)")
-        lo, hi = (_fmpq(to_rational(t, "box bound")) for t in item)
+        lo, hi = (to_fmpq(to_rational(t, "box bound")) for t in item)
         pairs.append((lo, hi))
     if len(pairs) == 1:
         pairs *= n
@@ -353,10 +353,6 @@ def parse_box(spec: object, n: int) -> Box:
         if not lo < hi:
             raise InputError(f"box for x{i} is empty or inverted: [{lo}, {hi}] (lo must be < hi)")
     return tuple(pairs)
-
-
-def _fmpq(q: sympy.Rational) -> fmpq:
-    return fmpq(int(q.p), int(q.q))
 
 
 def _sympy_box(box: Box) -> tuple[tuple[sympy.Rational, sympy.Rational], ...]:
@@ -711,7 +707,7 @@ def validated_critical_points(
     n = len(net.inputs)
     search = parse_box(box, n)
     fine = (
-        _width(search) * FINE_MIN_WIDTH if min_width is None else _fmpq(to_rational(min_width, "min_width"))
+        _width(search) * FINE_MIN_WIDTH if min_width is None else to_fmpq(to_rational(min_width, "min_width"))
     )
     if fine <= 0:
         raise InputError("min_width must be positive")

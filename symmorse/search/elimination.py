@@ -29,6 +29,7 @@ import sympy
 
 from ..exact.errors import ActivationError, ArchitectureError, InputError
 from ..exact.limits import MEMORY_LIMIT, run_limited
+from ..exact.numbers import to_fmpq, to_sympy
 from ..model.activations import Activation, Z, get_activation
 from ..model.architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers
 from ..model.network import Network, structured_derivatives
@@ -366,7 +367,7 @@ def _equations(net: Network, ring: _Ring) -> list[flint.fmpq_mpoly]:
     def horner(coefficients: list, z: flint.fmpq_mpoly) -> flint.fmpq_mpoly:
         value = ring.zero
         for c in coefficients:
-            value = value * z + flint.fmpq(int(c.p), int(c.q))
+            value = value * z + to_fmpq(c)
         return value
 
     def weight(u, v) -> flint.fmpq_mpoly:
@@ -482,13 +483,13 @@ def _sign_change(F: flint.fmpq_mpoly, ring: _Ring, rng: random.Random) -> tuple[
         theta = _random_point(ring.params, rng)
         base = {x: flint.fmpq(rng.randint(-3, 3)) for x in ring.xs}
         line = F.subs({**theta, **{x: v for x, v in base.items() if x != var}})
-        terms = {(int(e[i]),): sympy.Rational(int(c.p), int(c.q)) for e, c in line.terms()}
+        terms = {(int(e[i]),): to_sympy(c) for e, c in line.terms()}
         if len(terms) < 2:
             continue
         for (lo, hi), _ in sympy.Poly.from_dict(terms, t).intervals():
             for j in range(0, 40, 4):
                 ends = [
-                    {**base, var: flint.fmpq(int(q.p), int(q.q)) + s * flint.fmpq(1, 2**j) * (j > 0)}
+                    {**base, var: to_fmpq(q) + s * flint.fmpq(1, 2**j) * (j > 0)}
                     for q, s in ((lo, -1), (hi, 1))
                 ]
                 a, b = (F(*theta.values(), *[e[x] for x in ring.xs]) for e in ends)

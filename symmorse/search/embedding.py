@@ -29,7 +29,7 @@ import sympy
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.expressions import FUNCTIONS, parse_expression
-from ..exact.numbers import rational_string, real_analytic, to_arb, to_rational
+from ..exact.numbers import enclose, rational_string, real_analytic, to_fmpq, to_rational
 from ..kernel import check_certificate
 from ..kernel.node import FORMAT
 from ..model.node import NeuralODE, NodeWeights, expression_text, phase_symbols, vanishes
@@ -161,7 +161,7 @@ def _sign(value: sympy.Expr) -> int:
     if value.is_Rational:
         return 1 if value > 0 else -1
     try:
-        ball = to_arb(value)
+        ball = enclose(value)
         if ball > 0 or ball < 0:
             return 1 if ball > 0 else -1
     except ValueError:
@@ -391,21 +391,21 @@ def _krawczyk(f, xs, grad, H, x, digits) -> TargetCriticalPoint:
                 for i in range(n)
             ]
         )
-        g = flint.arb_mat([[to_arb(e, point)] for e in grad])
-        J = flint.arb_mat([[to_arb(e, box) for e in row] for row in H.tolist()])
+        g = flint.arb_mat([[enclose(e, point)] for e in grad])
+        J = flint.arb_mat([[enclose(e, box) for e in row] for row in H.tolist()])
         delta = flint.arb_mat([[_ball(0, radius)] for _ in range(n)])
         K = (
             -(Yb * g)
             + (flint.arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)]) - Yb * J) * delta
         )
-        r = flint.arb(flint.fmpq(int(radius.p), int(radius.q)))
+        r = flint.arb(to_fmpq(radius))
         if not all(abs(K[i, 0]) < r for i in range(n)):
             return TargetCriticalPoint(centre, 0, None, None, "numerical")
         det = J.det()
         if not (det > 0 or det < 0):
             return TargetCriticalPoint(centre, 0, None, None, "certified")
         # det Hess has one sign on the box, so the index there is the index at the centre
-        Hc = flint.arb_mat([[to_arb(e, point) for e in row] for row in H.tolist()])
+        Hc = flint.arb_mat([[enclose(e, point) for e in row] for row in H.tolist()])
         return TargetCriticalPoint(centre, 0, False, _ball_index(Hc), "certified")
     finally:
         flint.ctx.prec = old
@@ -438,7 +438,7 @@ def _ball(centre, radius) -> flint.arb:
     mid = flint.arb(flint.fmpq(int(sympy.Rational(centre).p), int(sympy.Rational(centre).q)))
     if radius == 0:
         return mid
-    rad = flint.fmpq(int(radius.p), int(radius.q))
+    rad = to_fmpq(radius)
     return (mid - flint.arb(rad)).union(mid + flint.arb(rad))
 
 

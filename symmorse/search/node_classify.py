@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy
-from flint import fmpq, fmpq_mat
+from flint import fmpq_mat
 
 from ..exact.errors import CertificateError
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.numbers import rational_string
+from ..exact.numbers import rational_string, to_fmpq
 from ..kernel import CheckResult, check_certificate
 from ..kernel.node import FORMAT
 from ..model.node import NeuralODE, expression_text, parse_matrix
@@ -107,7 +107,7 @@ def exact_rank(M: sympy.Matrix) -> int:
 
 
 def _flint(M):
-    return fmpq_mat(M.rows, M.cols, [fmpq(int(v.p), int(v.q)) for v in M])
+    return fmpq_mat(M.rows, M.cols, [to_fmpq(v) for v in M])
 
 
 def classify_node(

@@ -27,7 +27,7 @@ import sympy
 from sympy.calculus.util import maximum
 
 from ..exact.errors import InputError, WeightsError
-from ..exact.numbers import to_arb
+from ..exact.numbers import enclose, rational_ball, to_fmpq
 from ..model.activations import U, Z, get_activation
 from ..model.architecture import bias_parameter, edge_parameter, hidden_nodes, resnet_graph
 from ..model.network import Network
@@ -243,8 +243,8 @@ def _sign_at_root(expr: sympy.Expr, u: sympy.Symbol, factor: sympy.Poly, lo, hi)
     for _ in range(8):
         if lo == hi:
             return 1 if expr.xreplace({u: lo}) > 0 else -1
-        ball = flint.arb(flint.fmpq(int(lo.p), int(lo.q))).union(flint.arb(flint.fmpq(int(hi.p), int(hi.q))))
-        enclosure = to_arb(expr, {u: ball})
+        ball = flint.arb(to_fmpq(lo)).union(flint.arb(to_fmpq(hi)))
+        enclosure = enclose(expr, {u: ball})
         if enclosure > 0 or enclosure < 0:
             return 1 if enclosure > 0 else -1
         lo, hi = factor.refine_root(lo, hi, eps=(hi - lo) / 10**6)
@@ -258,7 +258,7 @@ def _sign_of_constant(value: sympy.Expr) -> int | None:
         for bits in (64, 256, 1024):
             flint.ctx.prec = bits
             try:
-                ball = to_arb(value)
+                ball = enclose(value)
             except ValueError:
                 return None
             if ball > 0 or ball < 0:
@@ -515,7 +515,7 @@ def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple 
         h = sympy.Matrix([sympy.Rational(rng.randint(-24, 24), 8) if k else 0 for _ in range(m)])
         z = f.A * h + f.c
         try:
-            d = [to_arb(derivative.xreplace({Z: zi})) for zi in z]
+            d = [enclose(derivative.xreplace({Z: zi})) for zi in z]
         except ValueError:
             return None
         J = flint.arb_mat(m, m)
@@ -523,7 +523,7 @@ def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple 
             for b in range(m):
                 entry = flint.arb(1 if a == b else 0)
                 for i in range(f.A.rows):
-                    entry += _arb(tau * f.V[a, i] * f.A[i, b]) * d[i]
+                    entry += rational_ball(tau * f.V[a, i] * f.A[i, b]) * d[i]
                 J[a, b] = entry
         det = J.det()
         if det.is_zero():  # an exact zero: the activation's derivative was rational here
@@ -548,10 +548,6 @@ def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple 
                 None,
             )
     return None
-
-
-def _arb(q: sympy.Rational) -> flint.arb:
-    return flint.arb(flint.fmpq(int(q.p), int(q.q)))
 
 
 @dataclass(frozen=True)
