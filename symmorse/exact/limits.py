@@ -1,20 +1,26 @@
 """Time limits: long computations answer ``undecided`` instead of hanging.
 
-A :class:`Deadline` is polled by the loops of long algorithms (witness
-search, branch-and-bound, elimination); when it has passed, :meth:`check`
-raises :class:`TimeLimitReached`, which callers turn into an ``undecided``
-verdict with the reason.  Polling, rather than signals, keeps it safe in
-threads and worker processes, at the cost of waiting for one step of work
-inside a C library to finish.
+Limits count CPU seconds of the process doing the work, not wall-clock time,
+so that a verdict does not depend on how loaded the machine is.  A
+:class:`Deadline` is polled by the loops of long algorithms (witness search,
+branch-and-bound, elimination); when the process has used its CPU seconds,
+:meth:`~Deadline.check` raises :class:`TimeLimitReached`, which callers turn
+into an ``undecided`` verdict with the reason.  Polling, rather than signals,
+keeps it safe in threads and worker processes, at the cost of waiting for one
+step of work inside a C library to finish.
 
 Where a single library call can run for minutes or exhaust memory (a FLINT
 resultant, a certificate crafted to be huge), :func:`run_limited` runs the work
-in a forked process with an address-space limit and kills it at the deadline.
+in a forked process with an address-space limit and a CPU-time limit
+(``RLIMIT_CPU``), and kills it when either is reached; a wall-clock guard of
+several times the limit catches work that waits without computing.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing
+import signal
 import time
 import traceback
 from collections.abc import Callable
@@ -33,12 +39,12 @@ class TimeLimitReached(Exception):
 
 
 class Deadline:
-    """A point in time after which work should stop.
+    """A budget of CPU seconds of this process after which work should stop.
 
     Parameters
     ----------
     seconds : float or None
-        Time allowed from now; ``None`` means no limit.
+        CPU time allowed from now (``time.process_time``); ``None`` means no limit.
 
     Examples
     --------
@@ -50,27 +56,27 @@ class Deadline:
     >>> d.check("witness search")
     Traceback (most recent call last):
       ...
-    symmorse.exact.limits.TimeLimitReached: witness search: time limit of 0 s reached
+    symmorse.exact.limits.TimeLimitReached: witness search: time limit of 0 s (CPU) reached
     """
 
     def __init__(self, seconds: float | None) -> None:
         if seconds is not None and seconds < 0:
             raise ValueError("a time limit must be >= 0 seconds")
         self.seconds = seconds
-        self._end = None if seconds is None else time.monotonic() + seconds
+        self._end = None if seconds is None else time.process_time() + seconds
 
     def remaining(self) -> float | None:
-        """Seconds left (never negative), or None without a limit."""
-        return None if self._end is None else max(0.0, self._end - time.monotonic())
+        """CPU seconds left (never negative), or None without a limit."""
+        return None if self._end is None else max(0.0, self._end - time.process_time())
 
     def expired(self) -> bool:
         """Whether the deadline has passed."""
-        return self._end is not None and time.monotonic() >= self._end
+        return self._end is not None and time.process_time() >= self._end
 
     def check(self, what: str = "computation") -> None:
         """Raise :class:`TimeLimitReached` if the deadline has passed."""
         if self.expired():
-            raise TimeLimitReached(f"{what}: time limit of {self.seconds:g} s reached")
+            raise TimeLimitReached(f"{what}: time limit of {self.seconds:g} s (CPU) reached")
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,20 @@ class Outcome:
         return self.kind == "ok"
 
 
-def _limited_worker(fn: Callable, args: tuple, memory: int, channel) -> None:
+#: The wall-clock guard of :func:`run_limited`: this many times the CPU limit, plus a second.
+WALL_FACTOR = 4
+
+
+def _limit(resource, which: int, value: int) -> None:
+    hard = resource.getrlimit(which)[1]
+    resource.setrlimit(which, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
+
+
+def _limited_worker(fn: Callable, args: tuple, memory: int, seconds: float, channel) -> None:
     import resource  # POSIX only, like the fork start method used here
 
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    resource.setrlimit(
-        resource.RLIMIT_AS, (memory if hard == resource.RLIM_INFINITY else min(memory, hard), hard)
-    )
+    _limit(resource, resource.RLIMIT_AS, memory)
+    _limit(resource, resource.RLIMIT_CPU, math.ceil(time.process_time() + seconds) + 1)
     try:
         channel.send(("ok", fn(*args)))
     except SymmorseError as exc:
@@ -105,7 +118,7 @@ def _limited_worker(fn: Callable, args: tuple, memory: int, channel) -> None:
 
 
 def run_limited(fn: Callable, args: tuple, seconds: float, memory: int = MEMORY_LIMIT) -> Outcome:
-    """Run ``fn(*args)`` in a forked process limited to ``seconds`` and ``memory`` bytes.
+    """Run ``fn(*args)`` in a forked process limited to ``seconds`` of CPU time and ``memory`` bytes.
 
     A :class:`~symmorse.exact.errors.SymmorseError` raised by ``fn`` is raised here
     again; any other exception is a bug and raises :class:`RuntimeError` with
@@ -120,11 +133,12 @@ def run_limited(fn: Callable, args: tuple, seconds: float, memory: int = MEMORY_
     """
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    worker = ctx.Process(target=_limited_worker, args=(fn, args, memory, send), daemon=True)
+    worker = ctx.Process(target=_limited_worker, args=(fn, args, memory, seconds, send), daemon=True)
     worker.start()
     send.close()
     try:
-        kind, payload = receive.recv() if receive.poll(max(0.0, seconds)) else ("timeout", None)
+        guard = WALL_FACTOR * max(0.0, seconds) + 1
+        kind, payload = receive.recv() if receive.poll(guard) else ("timeout", None)
     except EOFError:
         kind, payload = "died", None
     finally:
@@ -132,13 +146,15 @@ def run_limited(fn: Callable, args: tuple, seconds: float, memory: int = MEMORY_
             worker.kill()
         worker.join()
         receive.close()
+    if kind == "died" and worker.exitcode == -signal.SIGXCPU:  # RLIMIT_CPU: the CPU seconds are used up
+        kind = "timeout"
     if kind == "error":
         raise payload
     if kind == "bug":
         raise RuntimeError(f"worker process failed:\n{payload}")
     limit = f"{memory / 2**30:g} GiB"
     reason = {
-        "timeout": f"time limit of {seconds:g} s reached",
+        "timeout": f"time limit of {seconds:g} s (CPU) reached",
         "memory": f"ran out of memory (limit {limit})",
         "died": f"the worker stopped (exit code {worker.exitcode}), likely out of memory (limit {limit})",
     }
