@@ -15,11 +15,12 @@ import networkx as nx
 import numpy as np
 import pytest
 import sympy
-from flint import arb, ctx, fmpq
+from flint import arb, arb_mat, ctx, fmpq
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from symmorse.exact.errors import ActivationError, InputError, WeightsError
+from symmorse.exact.linalg import inertia
 from symmorse.exact.numbers import rational_ball
 from symmorse.model.activations import activation_names, get_activation
 from symmorse.model.architecture import from_graph
@@ -30,7 +31,6 @@ from symmorse.search.critical import (
     CriticalPointsResult,
     critical_points,
     exact_critical_points,
-    inertia,
     parse_box,
     validated_critical_points,
 )
@@ -523,15 +523,17 @@ def test_graph_with_skip_connections_uses_the_generic_path():
 
 
 @given(entries=st.lists(st.integers(-9, 9), min_size=6, max_size=6))
-def test_inertia_counts_negative_eigenvalues(entries):
+def test_inertia_of_ball_matrices_counts_eigenvalues(entries):
+    """The search's Morse index is exact.linalg.inertia of the Hessian balls, decided iff invertible."""
     a, b, c, d, e, f = entries
     A = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]])
-    index = inertia([[arb(int(v)) for v in A.row(i)] for i in range(3)])
-    if A.det() == 0:
-        assert index is None
-    else:  # exact ball entries: decided, and equal to the count of negative eigenvalues
-        eigenvalues = np.linalg.eigvalsh(np.array(A.tolist(), dtype=float))
-        assert index == int(sum(eigenvalues < 0))
+    for radius in (0, 1e-9):  # exact balls, and balls around them
+        found = inertia(arb_mat([[arb(int(v), radius) for v in A.row(i)] for i in range(3)]))
+        if A.det() == 0:
+            assert found is None
+        else:
+            eigenvalues = np.linalg.eigvalsh(np.array(A.tolist(), dtype=float))
+            assert found == (int(sum(eigenvalues < 0)), 0, int(sum(eigenvalues > 0)))
 
 
 def test_rational_ball_contains_non_dyadic_rationals():

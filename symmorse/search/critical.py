@@ -35,7 +35,6 @@ References
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,10 +46,13 @@ from flint import arb, arb_mat, ctx, fmpq
 
 from ..exact.errors import ActivationError, InputError, WeightsError
 from ..exact.limits import Deadline, TimeLimitReached
+from ..exact.linalg import inertia
 from ..exact.numbers import rational_string, to_fmpq, to_rational, to_sympy
 from ..model.balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from ..model.network import Network
-from .algebraic import AlgebraicCriticalSet, algebraic_critical_points, descartes_inertia
+from .algebraic import AlgebraicCriticalSet, algebraic_critical_points
+from .krawczyk import Krawczyk, krawczyk
+from .newton import BALL_MIDPOINTS, newton
 
 __all__ = [
     "CriticalPoint",
@@ -60,7 +62,6 @@ __all__ = [
     "validated_critical_points",
     "exact_critical_points",
     "parse_box",
-    "inertia",
     "touching_groups",
     "DEFAULT_BOX",
     "MAX_EXACT_INPUTS",
@@ -385,10 +386,6 @@ def _centre(box: Box) -> list[fmpq]:
     return centre
 
 
-def _strictly_inside(balls: Sequence[arb], box: Box) -> bool:
-    return all(b > lo and b < hi for b, (lo, hi) in zip(balls, box))
-
-
 def _meet_box(a: Box, b: Sequence[tuple[fmpq, fmpq]]) -> Box | None:
     """The intersection of two boxes, or None if it is empty."""
     meet = tuple((max(alo, blo), min(ahi, bhi)) for (alo, ahi), (blo, bhi) in zip(a, b))
@@ -436,34 +433,6 @@ def _excludes_zero(a: arb) -> bool:
 # -- validated route --------------------------------------------------------------------
 
 
-def inertia(hessian: Sequence[Sequence[arb]]) -> int | None:
-    """The Morse index shared by every symmetric matrix in the balls, or None if undecided.
-
-    The coefficients of ``det(lambda I - H)`` are enclosed in ball arithmetic
-    (``arb_mat.charpoly``); for every matrix in the balls, its coefficients lie
-    in these enclosures.  If the constant one excludes 0, every such matrix is
-    invertible, and if Descartes' rule (exact for the real-rooted
-    characteristic polynomial of a symmetric matrix) gives the same number of
-    negative eigenvalues for every sign the undecided coefficients may have,
-    that number is the index.
-
-    Examples
-    --------
-    >>> inertia([[arb(2), arb(1)], [arb(1), arb(-3)]])
-    1
-    >>> inertia([[arb(0, 1e-9), arb(1)], [arb(1), arb(0, 1e-9)]])  # a saddle with zero diagonal
-    1
-    >>> inertia([[arb(0, 1)]]) is None
-    True
-    """
-    coefficients = arb_mat([list(row) for row in hessian]).charpoly().coeffs()
-    if not _excludes_zero(coefficients[0]):
-        return None
-    options = [[1 if c > 0 else -1] if _excludes_zero(c) else [-1, 0, 1] for c in coefficients]
-    indices = {descartes_inertia(signs)[0] for signs in itertools.product(*options)}
-    return indices.pop() if len(indices) == 1 else None
-
-
 @dataclass
 class _Found:
     """A certified critical point: alone in ``region``, enclosed by ``tight``."""
@@ -485,7 +454,6 @@ class _Search:
         self.regions: list[Box] = []  # each holds exactly one known critical point
         self.unresolved: list[tuple[Box, str]] = []
         self.examined = 0
-        self.identity = arb_mat([[int(i == j) for j in range(self.n)] for i in range(self.n)])
 
     def enclose(self, box: Box):
         """Centre c, enclosures at c and over the box, and the box's balls."""
@@ -494,35 +462,17 @@ class _Search:
         at_c = self.bn.enclose(c, hessian=False)
         return c, x, at_c, self.bn.enclose(x, c, at_c)
 
-    def newton_operator(self, box: Box, enclosures: tuple | None = None) -> tuple[list[arb], bool] | None:
-        """The Krawczyk operator K(box), and whether grad Phi is injective on the box.
-
-        With ``Y`` an approximate inverse of Hess Phi (the midpoint of its enclosure),
-        ``K = c - Y grad Phi(c) + (I - Y Hess Phi(box)) (box - c)`` contains every
-        critical point in the box (mean-value theorem); ``K`` inside the box
-        proves there is exactly one.  If ``|I - Y Hess Phi(box)|_inf < 1`` every
-        Hessian in the box is invertible, so there is at most one.  None if Hess
-        Phi at the midpoint of its enclosure is singular.
-        """
+    def operator(self, box: Box, enclosures: tuple | None = None) -> Krawczyk | None:
+        """The Krawczyk operator of grad Phi on the box (see :mod:`symmorse.search.krawczyk`)."""
         c, x, at_c, over = enclosures or self.enclose(box)
-        try:
-            Y = arb_mat(over.hessian).mid().inv().mid()
-        except ZeroDivisionError:
-            return None
-        n = self.n
-        M = self.identity - Y * arb_mat(over.hessian)
-        shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, c)])
-        K = (arb_mat(n, 1, c) - Y * arb_mat(n, 1, at_c.gradient) + M * shift).entries()
-        rows = M.entries()
-        injective = all(sum((abs(e) for e in rows[i * n : (i + 1) * n]), arb(0)) < 1 for i in range(n))
-        return K, injective
+        return krawczyk(c, x, at_c.gradient, over.hessian)
 
-    def krawczyk(self, box: Box) -> Box | None:
+    def unique(self, box: Box) -> Box | None:
         """Bounds of K(box) if K(box) lies in the interior of ``box`` (exactly one critical point)."""
-        result = self.newton_operator(box)
-        if result is None or not _strictly_inside(result[0], box):
+        result = self.operator(box)
+        if result is None or not result.inside(box):
             return None
-        return tuple(ball_bounds(k) for k in result[0])
+        return tuple(ball_bounds(k) for k in result.image)
 
     def contract(self, box: Box) -> Box:
         """Shrink a Krawczyk-certified box around its only critical point.
@@ -531,36 +481,32 @@ class _Search:
         that lies inside ``box`` holds the same point; iterating K then
         converges quadratically.  Without one, K is iterated on ``box`` itself.
         """
-        x = self.newton(box)
+        x = self.newton_point(box)
         if x is not None:
             for r in (fmpq(1, 2**40), fmpq(1, 2**20)):
                 small = tuple((xi - r * (1 + abs(xi)), xi + r * (1 + abs(xi))) for xi in x)
-                if _inside(small, box) and self.krawczyk(small) is not None:
+                if _inside(small, box) and self.unique(small) is not None:
                     box = small
                     break
         for _ in range(30):
-            smaller = self.krawczyk(box)
+            smaller = self.unique(box)
             if smaller is None or _width(smaller) >= _width(box):
                 break
             box = smaller
         return box
 
-    def newton(self, box: Box) -> list[fmpq] | None:
-        """A Newton approximation to a critical point near ``box`` (floating midpoints; a guess only)."""
-        x = _centre(box)
+    def newton_point(self, box: Box) -> list[fmpq] | None:
+        """A Newton approximation to a critical point near ``box``, an exact rational point (a guess only)."""
         reach = [(lo - (hi - lo), hi + (hi - lo)) for lo, hi in box]
-        for _ in range(12):
+
+        def evaluate(x: list[fmpq]) -> tuple[list[arb], list[list[arb]]]:
             e = self.bn.enclose([arb(xi) for xi in x])
-            try:
-                step = arb_mat(e.hessian).mid().solve(arb_mat(self.n, 1, e.gradient).mid()).entries()
-            except ZeroDivisionError:
-                return None
-            x = [xi - dyadic(s) for xi, s in zip(x, step)]
-            if not all(lo <= xi <= hi for xi, (lo, hi) in zip(x, reach)):
-                return None
-            if all(abs(dyadic(s)) <= fmpq(1, 2**40) * (1 + abs(xi)) for s, xi in zip(step, x)):
-                return x
-        return None
+            return e.gradient, e.hessian
+
+        def inside(x: list[fmpq]) -> bool:
+            return all(lo <= xi <= hi for xi, (lo, hi) in zip(x, reach))
+
+        return newton(evaluate, _centre(box), fmpq(1, 2**40), 12, inside, BALL_MIDPOINTS)
 
     def certify(self, region: Box) -> None:
         """Record the critical point that Krawczyk's test proved alone in ``region``.
@@ -578,22 +524,22 @@ class _Search:
                 self.unresolved.append((region, "certified box not separated from another critical point"))
                 return
         c, x, at_c, over = self.enclose(tight)
-        index = inertia(over.hessian)
+        index = inertia(arb_mat(over.hessian))
         if index is None:
             self.unresolved.append((region, "one critical point, but its Morse index was not decided"))
             return
-        self.found.append(_Found(region, tight, index))
+        self.found.append(_Found(region, tight, index.negative))
         self.regions.append(region)
 
     def inflate(self, box: Box) -> None:
         """Try to certify a critical point near ``box`` from a Newton point (epsilon-inflation)."""
-        x = self.newton(box)
+        x = self.newton_point(box)
         if x is None or any(all(lo <= xi <= hi for xi, (lo, hi) in zip(x, R)) for R in self.regions):
             return
         w = _width(box)
         for r in (w / 2, w / 64, fmpq(1, 2**30) * (1 + max(abs(xi) for xi in x))):
             candidate = tuple((xi - r, xi + r) for xi in x)
-            if self.krawczyk(candidate) is not None:
+            if self.unique(candidate) is not None:
                 self.certify(candidate)
                 return
 
@@ -610,18 +556,17 @@ class _Search:
             )
             if _excludes_zero(over.gradient[i]) or _excludes_zero(mean_value):
                 return []
-        newton = self.newton_operator(box, enclosures)
-        if newton is not None:
-            K, injective = newton
-            if _strictly_inside(K, box):
+        K = self.operator(box, enclosures)
+        if K is not None:
+            if K.inside(box):
                 self.certify(box)
                 return []
             shrunk = _meet_box(
-                box, [ball_bounds(k) if k.is_finite() else bounds for k, bounds in zip(K, box)]
+                box, [ball_bounds(k) if k.is_finite() else bounds for k, bounds in zip(K.image, box)]
             )
             if shrunk is None:
                 return []  # no critical point in the box
-            if injective:
+            if K.injective:
                 self.inflate(box)
                 if any(_inside(box, R) for R in self.regions):
                     return []
