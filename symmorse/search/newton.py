@@ -54,7 +54,9 @@ def _lu_step(hessian: Sequence[Sequence], gradient: Sequence) -> list | None:
         step = mpmath.lu_solve(mpmath.matrix(hessian), mpmath.matrix(gradient))
     except ZeroDivisionError:
         return None
-    return list(step) if all(mpmath.isfinite(s) for s in step) else None
+    if not all(mpmath.isfinite(s) for s in step):
+        return None
+    return [+s for s in step]  # lu_solve works with guard digits: round to the working precision
 
 
 def _small_in_norm(step: list, x: list, tol: mpmath.mpf) -> bool:
@@ -77,7 +79,8 @@ def _small_in_every_coordinate(step: list, x: list, tol: fmpq) -> bool:
     return all(abs(s) <= tol * (1 + abs(xi)) for s, xi in zip(step, x))
 
 
-#: mpmath numbers at the working precision; stop when ``|step|_2 < tol (1 + |x|_2)``.
+#: mpmath numbers at the working precision (the step too, as in mpmath matrix arithmetic);
+#: stop when ``|step|_2 < tol (1 + |x|_2)``.
 MPMATH = Arithmetic(_mpf, _lu_step, _small_in_norm)
 #: Ball gradient and Hessian, steps from their midpoints, exact dyadic iterates;
 #: stop when ``|step_i| <= tol (1 + |x_i|)`` in every coordinate.
