@@ -29,10 +29,14 @@ import sympy
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.expressions import FUNCTIONS, parse_expression
-from ..exact.numbers import enclose, rational_string, real_analytic, to_fmpq, to_rational
+from ..exact.linalg import descartes_inertia, inertia
+from ..exact.numbers import enclose, rational_ball, rational_string, real_analytic, to_fmpq, to_rational
 from ..kernel import check_certificate
 from ..kernel.node import FORMAT
+from ..model.balls import interval_ball
 from ..model.node import NeuralODE, NodeWeights, expression_text, phase_symbols, vanishes
+from .krawczyk import krawczyk
+from .newton import newton
 
 __all__ = [
     "CLASSES",
@@ -179,16 +183,9 @@ def _sign_by_minimal_polynomial(value):
     raise InputError(f"could not decide the sign of {value}")
 
 
-def _index(hessian: sympy.Matrix) -> int:
-    """Number of negative eigenvalues of a symmetric matrix with exact (algebraic) entries.
-
-    The characteristic polynomial of a symmetric matrix has only real roots,
-    so Descartes' rule of signs counts its negative roots exactly.
-    """
-    coeffs = hessian.charpoly().all_coeffs()  # p(lam), highest degree first; p(-lam) flips odd powers
-    coeffs = [c * (-1) ** (len(coeffs) - 1 - k) for k, c in enumerate(coeffs)]
-    signs = [_sign(c) for c in coeffs if not _is_zero_algebraic(c)]
-    return sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+def _exact_sign(value: sympy.Expr) -> int:
+    """Sign (-1, 0 or 1) of a real algebraic number, decided exactly."""
+    return 0 if _is_zero_algebraic(value) else _sign(value)
 
 
 def _classify_point(f, xs, point, status) -> TargetCriticalPoint:
@@ -196,7 +193,9 @@ def _classify_point(f, xs, point, status) -> TargetCriticalPoint:
     det = sympy.simplify(H.det(method="berkowitz"))
     if _is_zero_algebraic(det):
         return TargetCriticalPoint(list(point), 0, True, None, status)
-    return TargetCriticalPoint(list(point), 0, False, _index(H), status)
+    # the characteristic polynomial of a symmetric matrix is real-rooted: Descartes' rule is exact
+    signs = [_exact_sign(c) for c in reversed(H.charpoly().all_coeffs())]
+    return TargetCriticalPoint(list(point), 0, False, descartes_inertia(signs).negative, status)
 
 
 def _polynomial_critical_points(f, xs) -> TargetAnalysis:
@@ -330,12 +329,11 @@ def _numerical_critical_points(f, xs, digits, box, seed, count) -> TargetAnalysi
     with mpmath.workdps(digits + 10):
         tol = mpmath.mpf(10) ** (-digits)
         for _ in range(count):
-            x = mpmath.matrix([mpmath.mpf(rng.uniform(-box, box)) for _ in xs])
-            x = _newton(numeric, x, tol)
-            if x is None or any(mpmath.norm(x - c) < mpmath.sqrt(tol) for c in centres):
+            x = newton(numeric, [mpmath.mpf(rng.uniform(-box, box)) for _ in xs], tol)
+            if x is None or any(mpmath.norm(mpmath.matrix(x) - c) < mpmath.sqrt(tol) for c in centres):
                 continue
-            centres.append(x)
-            found.append(_krawczyk(f, xs, grad, H, x, digits))
+            centres.append(mpmath.matrix(x))
+            found.append(_certify(xs, grad, H, x, digits))
     return TargetAnalysis(
         f,
         xs,
@@ -347,99 +345,25 @@ def _numerical_critical_points(f, xs, digits, box, seed, count) -> TargetAnalysi
     )
 
 
-def _newton(numeric, x, tol, steps=60):
-    for _ in range(steps):
-        g, H = numeric(list(x))
-        try:
-            dx = mpmath.lu_solve(mpmath.matrix(H), mpmath.matrix(g))
-        except ZeroDivisionError:
-            return None
-        x = x - dx
-        if not all(mpmath.isfinite(v) for v in x):
-            return None
-        if mpmath.norm(dx) < tol * (1 + mpmath.norm(x)):
-            return x
-    return None
-
-
-def _krawczyk(f, xs, grad, H, x, digits) -> TargetCriticalPoint:
-    """Certify a Newton point: unique zero of grad f in a small box, Hessian sign pattern on the box."""
-    n = len(xs)
+def _certify(xs, grad, H, x, digits) -> TargetCriticalPoint:
+    """Certify a Newton point: the only zero of grad f in a small box (Krawczyk), and its index."""
     centre = [sympy.Rational(mpmath.nstr(v, digits + 5, strip_zeros=False)) for v in x]
     radius = sympy.Rational(1, 10 ** (digits // 2))
-    old = flint.ctx.prec
-    flint.ctx.prec = int(digits * 3.33) + 64
-    try:
-        point = {s: _ball(c, 0) for s, c in zip(xs, centre)}
-        box = {s: _ball(c, radius) for s, c in zip(xs, centre)}
-        numeric_H = mpmath.matrix(
-            [
-                [mpmath.mpf(sympy.N(e.xreplace(dict(zip(xs, centre))), digits + 5)) for e in row]
-                for row in H.tolist()
-            ]
-        )
-        try:
-            Y = mpmath.inverse(numeric_H)
-        except ZeroDivisionError:
+    bounds = [(to_fmpq(c - radius), to_fmpq(c + radius)) for c in centre]
+    with flint.ctx.workprec(int(digits * 3.33) + 64):
+        point = {s: rational_ball(c) for s, c in zip(xs, centre)}
+        box = {s: interval_ball(lo, hi) for s, (lo, hi) in zip(xs, bounds)}
+        J = [[enclose(e, box) for e in row] for row in H.tolist()]
+        K = krawczyk(list(point.values()), list(box.values()), [enclose(e, point) for e in grad], J)
+        if K is None or not K.inside(bounds):
             return TargetCriticalPoint(centre, 0, None, None, "numerical")
-        Yb = flint.arb_mat(
-            [
-                [
-                    _ball(sympy.Rational(mpmath.nstr(Y[i, j], digits + 5, strip_zeros=False)), 0)
-                    for j in range(n)
-                ]
-                for i in range(n)
-            ]
-        )
-        g = flint.arb_mat([[enclose(e, point)] for e in grad])
-        J = flint.arb_mat([[enclose(e, box) for e in row] for row in H.tolist()])
-        delta = flint.arb_mat([[_ball(0, radius)] for _ in range(n)])
-        K = (
-            -(Yb * g)
-            + (flint.arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)]) - Yb * J) * delta
-        )
-        r = flint.arb(to_fmpq(radius))
-        if not all(abs(K[i, 0]) < r for i in range(n)):
-            return TargetCriticalPoint(centre, 0, None, None, "numerical")
-        det = J.det()
+        det = flint.arb_mat(J).det()
         if not (det > 0 or det < 0):
             return TargetCriticalPoint(centre, 0, None, None, "certified")
         # det Hess has one sign on the box, so the index there is the index at the centre
-        Hc = flint.arb_mat([[enclose(e, point) for e in row] for row in H.tolist()])
-        return TargetCriticalPoint(centre, 0, False, _ball_index(Hc), "certified")
-    finally:
-        flint.ctx.prec = old
-
-
-def _ball_index(H: flint.arb_mat) -> int | None:
-    """Index of a non-singular symmetric ball matrix by Jacobi's rule on its leading minors.
-
-    If a leading minor's ball contains 0, the rule is retried on congruent
-    matrices ``M^T H M`` (same inertia, by Sylvester's law) for a few unit
-    triangular integer M; None if none decides.
-    """
-    n = H.nrows()
-    rng = random.Random(n)
-    M = flint.arb_mat(n, n, [1 if i == j else 0 for i in range(n) for j in range(n)])
-    for _ in range(6):
-        C = M.transpose() * H * M
-        minors = [
-            flint.arb_mat([[C[i, j] for j in range(k)] for i in range(k)]).det() for k in range(1, n + 1)
-        ]
-        signs = [1] + [1 if m > 0 else -1 if m < 0 else 0 for m in minors]
-        if 0 not in signs:
-            return sum(1 for a, b in zip(signs, signs[1:]) if a != b)
-        entries = [1 if i == j else rng.randint(-2, 2) if i > j else 0 for i in range(n) for j in range(n)]
-        M = flint.arb_mat(n, n, entries)
-    return None
-
-
-def _ball(centre, radius) -> flint.arb:
-    mid = flint.arb(flint.fmpq(int(sympy.Rational(centre).p), int(sympy.Rational(centre).q)))
-    if radius == 0:
-        return mid
-    rad = to_fmpq(radius)
-    return (mid - flint.arb(rad)).union(mid + flint.arb(rad))
+        at_centre = inertia(flint.arb_mat([[enclose(e, point) for e in row] for row in H.tolist()]))
+        index = None if at_centre is None else at_centre.negative
+        return TargetCriticalPoint(centre, 0, False, index, "certified")
 
 
 def target_critical_points(
