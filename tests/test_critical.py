@@ -26,7 +26,7 @@ from symmorse.model.activations import activation_names, get_activation
 from symmorse.model.architecture import from_graph
 from symmorse.model.balls import BallNetwork, ball_activation
 from symmorse.model.network import Network
-from symmorse.search import critical
+from symmorse.search import critical_validated
 from symmorse.search.critical import (
     CriticalPointsResult,
     critical_points,
@@ -226,7 +226,7 @@ def test_saddle_with_zero_diagonal_hessian():
 
 def test_a_point_whose_index_is_undecided_stays_unresolved(monkeypatch):
     # if the inertia cannot be decided, the point's box is reported, also after refinement
-    monkeypatch.setattr(critical, "inertia", lambda hessian: None)
+    monkeypatch.setattr(critical_validated, "inertia", lambda hessian: None)
     result = validated_critical_points(bumps([HALF, 0], [1, -1]), ["-2,2"])
     assert not result.points and not result.complete
     assert covered(result, [0.5, 0.0], slack=0)
