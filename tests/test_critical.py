@@ -26,7 +26,7 @@ from symmorse.model.activations import activation_names, get_activation
 from symmorse.model.architecture import from_graph
 from symmorse.model.balls import BallNetwork, ball_activation
 from symmorse.model.network import Network
-from symmorse.search import critical_validated
+from symmorse.search import algebraic, critical_validated
 from symmorse.search.critical import (
     CriticalPointsResult,
     critical_points,
@@ -441,13 +441,24 @@ def test_exact_route_time_limit_answers_incomplete():
     assert not result.complete and not result.points and "time limit" in result.unresolved[0].reason
 
 
-def test_exact_route_time_limit_stops_a_long_groebner_basis():
-    # three inputs and a quartic activation: SymPy's Groebner basis runs for minutes
-    net = random_network("3,4,1", "poly:z**4-z**2+z", 1, scale=3, den=4)
+def _groebner_basis_that_takes_a_minute(system, gens):
+    time.sleep(60)
+
+
+def test_exact_route_time_limit_stops_a_long_groebner_basis(monkeypatch):
+    # Phi = sigma(x1) + sigma(x2) + sigma(x3), sigma(z) = z^3 - z: critical at (+-1/sqrt 3, ...), 8 points
+    identity = [[int(i == j) for j in range(3)] for i in range(3)]
+    net = Network("3,3,1", "poly:z**3-z", [{"W": identity, "b": [0, 0, 0]}, {"W": [[1, 1, 1]], "b": [0]}])
+    result = exact_critical_points(net)  # no limit: complete
+    assert result.complete and len(result.points) == 8
+    # SymPy's Buchberger loop cannot poll the deadline: it runs in a worker process killed at the limit
+    monkeypatch.setattr(algebraic, "_lex_basis", _groebner_basis_that_takes_a_minute)
     start = time.monotonic()
-    result = exact_critical_points(net, time_limit=1)
-    assert time.monotonic() - start < 20
-    assert result.complete or "time limit" in result.unresolved[0].reason
+    result = exact_critical_points(net, time_limit=0.5)
+    assert time.monotonic() - start < 30  # stopped by the limit, not by the end of the minute
+    assert not result.complete and not result.points
+    assert result.unresolved[0].box is None
+    assert result.unresolved[0].reason.startswith("not decided: Groebner basis: time limit of")
 
 
 def test_result_round_trips_through_json():
