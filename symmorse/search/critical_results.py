@@ -103,6 +103,16 @@ class CriticalPoint:
     algebraic: dict | None = None
 
     def to_json(self) -> dict:
+        """JSON-ready form: exact rational strings for the box, decimals for the centre.
+
+        Examples
+        --------
+        >>> p = CriticalPoint(((sympy.Rational(-1, 8), sympy.Rational(1, 8)),), ("0",), 0, "unique")
+        >>> p.to_json()
+        {'center': ['0'], 'index': 0, 'status': 'unique', 'nullity': 0, 'box': [['-1/8', '1/8']]}
+        >>> CriticalPoint.from_json(p.to_json()) == p
+        True
+        """
         data = {"center": list(self.center), "index": self.index, "status": self.status}
         data.update({"nullity": self.nullity, "box": _box_json(self.box)})
         if self.algebraic is not None:
@@ -111,6 +121,7 @@ class CriticalPoint:
 
     @classmethod
     def from_json(cls, data: dict) -> CriticalPoint:
+        """Read :meth:`to_json` back; :class:`~symmorse.exact.errors.InputError` if malformed."""
         try:
             return cls(
                 _box_from_json(data["box"], "critical point"),
@@ -132,10 +143,18 @@ class UnresolvedBox:
     reason: str
 
     def to_json(self) -> dict:
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> UnresolvedBox(None, "not decided").to_json()
+        {'box': None, 'reason': 'not decided'}
+        """
         return {"box": None if self.box is None else _box_json(self.box), "reason": self.reason}
 
     @classmethod
     def from_json(cls, data: dict) -> UnresolvedBox:
+        """Read :meth:`to_json` back; :class:`~symmorse.exact.errors.InputError` if malformed."""
         if not isinstance(data, dict) or "box" not in data:
             raise InputError(f"malformed unresolved box {data!r}")
         box = None if data["box"] is None else _box_from_json(data["box"], "unresolved box")
@@ -148,6 +167,17 @@ class CriticalPointsResult:
 
     ``complete`` is true exactly when no box is unresolved: then every critical
     point in ``box`` (all of R^n when ``box`` is None) is in ``points``.
+
+    Examples
+    --------
+    >>> from symmorse.model.network import Network
+    >>> from symmorse.search.critical import critical_points
+    >>> net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [0, -1]}, {"W": [[1, -1]], "b": [0]}])
+    >>> r = critical_points(net, [(-3, 3)])
+    >>> r.complete, r.count_by_index(), r.to_json()["format"]
+    (True, {1: 1}, 'symmorse-critical-points/1')
+    >>> CriticalPointsResult.from_json(r.to_json()) == r
+    True
     """
 
     architecture: str
@@ -173,6 +203,7 @@ class CriticalPointsResult:
         return dict(sorted(counts.items()))
 
     def to_json(self) -> dict:
+        """JSON-ready form (format ``symmorse-critical-points/1``, see ``docs/critical-points.md``)."""
         return {
             "format": FORMAT,
             "architecture": self.architecture,
@@ -189,6 +220,7 @@ class CriticalPointsResult:
 
     @classmethod
     def from_json(cls, data: object) -> CriticalPointsResult:
+        """Read :meth:`to_json` back; :class:`~symmorse.exact.errors.InputError` if malformed."""
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InputError(f"not a {FORMAT} document")
         try:

@@ -45,7 +45,14 @@ class Embedding:
     digits: int
 
     def to_json(self) -> dict:
-        """JSON-ready form (see ``docs/neural-odes.md``)."""
+        """JSON-ready form (see ``docs/neural-odes.md``).
+
+        Examples
+        --------
+        >>> data = embed("x**2 - y**2", "x,y").to_json()
+        >>> data["critical_points"][0]["index"], data["classes"]["node-augmented"]
+        (1, 'possible')
+        """
         c = self.construction
         return {
             "target": str(self.analysis.target),
@@ -96,7 +103,18 @@ def embed(
 
 
 def embedding_text(e: Embedding) -> str:
-    """Human-readable report of :func:`embed`."""
+    """Human-readable report of :func:`embed`.
+
+    Examples
+    --------
+    >>> print(embedding_text(embed("x + y", "x,y")))  # doctest: +ELLIPSIS
+    target f = x + y in (x, y)
+    critical points (complete; lex Groebner basis of grad f is {1}: no complex critical point):
+      none
+    classes (by the critical-point argument):
+    ...
+      Phi = f verified: True (Phi(x) = W_out phi_T(W x + b) + b_out equals x + y identically on R^2)
+    """
     lines = [
         f"target f = {e.analysis.target} in ({', '.join(x.name for x in e.analysis.variables)})",
         f"critical points ({'complete' if e.analysis.complete else 'not proved complete'}; "
