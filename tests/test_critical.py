@@ -15,22 +15,22 @@ import networkx as nx
 import numpy as np
 import pytest
 import sympy
-from flint import arb, ctx, fmpq
+from flint import arb, arb_mat, ctx, fmpq
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from symmorse.exact.errors import ActivationError, InputError, WeightsError
+from symmorse.exact.linalg import inertia
 from symmorse.exact.numbers import rational_ball
 from symmorse.model.activations import activation_names, get_activation
 from symmorse.model.architecture import from_graph
 from symmorse.model.balls import BallNetwork, ball_activation
 from symmorse.model.network import Network
-from symmorse.search import critical
+from symmorse.search import algebraic, critical_validated
 from symmorse.search.critical import (
     CriticalPointsResult,
     critical_points,
     exact_critical_points,
-    inertia,
     parse_box,
     validated_critical_points,
 )
@@ -226,7 +226,7 @@ def test_saddle_with_zero_diagonal_hessian():
 
 def test_a_point_whose_index_is_undecided_stays_unresolved(monkeypatch):
     # if the inertia cannot be decided, the point's box is reported, also after refinement
-    monkeypatch.setattr(critical, "inertia", lambda hessian: None)
+    monkeypatch.setattr(critical_validated, "inertia", lambda hessian: None)
     result = validated_critical_points(bumps([HALF, 0], [1, -1]), ["-2,2"])
     assert not result.points and not result.complete
     assert covered(result, [0.5, 0.0], slack=0)
@@ -441,13 +441,24 @@ def test_exact_route_time_limit_answers_incomplete():
     assert not result.complete and not result.points and "time limit" in result.unresolved[0].reason
 
 
-def test_exact_route_time_limit_stops_a_long_groebner_basis():
-    # three inputs and a quartic activation: SymPy's Groebner basis runs for minutes
-    net = random_network("3,4,1", "poly:z**4-z**2+z", 1, scale=3, den=4)
+def _groebner_basis_that_takes_a_minute(system, gens):
+    time.sleep(60)
+
+
+def test_exact_route_time_limit_stops_a_long_groebner_basis(monkeypatch):
+    # Phi = sigma(x1) + sigma(x2) + sigma(x3), sigma(z) = z^3 - z: critical at (+-1/sqrt 3, ...), 8 points
+    identity = [[int(i == j) for j in range(3)] for i in range(3)]
+    net = Network("3,3,1", "poly:z**3-z", [{"W": identity, "b": [0, 0, 0]}, {"W": [[1, 1, 1]], "b": [0]}])
+    result = exact_critical_points(net)  # no limit: complete
+    assert result.complete and len(result.points) == 8
+    # SymPy's Buchberger loop cannot poll the deadline: it runs in a worker process killed at the limit
+    monkeypatch.setattr(algebraic, "_lex_basis", _groebner_basis_that_takes_a_minute)
     start = time.monotonic()
-    result = exact_critical_points(net, time_limit=1)
-    assert time.monotonic() - start < 20
-    assert result.complete or "time limit" in result.unresolved[0].reason
+    result = exact_critical_points(net, time_limit=0.5)
+    assert time.monotonic() - start < 30  # stopped by the limit, not by the end of the minute
+    assert not result.complete and not result.points
+    assert result.unresolved[0].box is None
+    assert result.unresolved[0].reason.startswith("not decided: Groebner basis: time limit of")
 
 
 def test_result_round_trips_through_json():
@@ -523,15 +534,17 @@ def test_graph_with_skip_connections_uses_the_generic_path():
 
 
 @given(entries=st.lists(st.integers(-9, 9), min_size=6, max_size=6))
-def test_inertia_counts_negative_eigenvalues(entries):
+def test_inertia_of_ball_matrices_counts_eigenvalues(entries):
+    """The search's Morse index is exact.linalg.inertia of the Hessian balls, decided iff invertible."""
     a, b, c, d, e, f = entries
     A = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]])
-    index = inertia([[arb(int(v)) for v in A.row(i)] for i in range(3)])
-    if A.det() == 0:
-        assert index is None
-    else:  # exact ball entries: decided, and equal to the count of negative eigenvalues
-        eigenvalues = np.linalg.eigvalsh(np.array(A.tolist(), dtype=float))
-        assert index == int(sum(eigenvalues < 0))
+    for radius in (0, 1e-9):  # exact balls, and balls around them
+        found = inertia(arb_mat([[arb(int(v), radius) for v in A.row(i)] for i in range(3)]))
+        if A.det() == 0:
+            assert found is None
+        else:
+            eigenvalues = np.linalg.eigvalsh(np.array(A.tolist(), dtype=float))
+            assert found == (int(sum(eigenvalues < 0)), 0, int(sum(eigenvalues > 0)))
 
 
 def test_rational_ball_contains_non_dyadic_rationals():

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symmorse.exact.errors import ExpressionError, InputError
+from symmorse.kernel import check_certificate
 from symmorse.model.node import input_symbols
 from symmorse.search.embedding import CLASSES, embed, parse_target, representability, target_critical_points
 
@@ -178,3 +179,22 @@ def test_targets_not_defined_or_not_smooth_everywhere_are_refused(target, x0):
 @pytest.mark.parametrize("target", ["log(1 + x**2) + y", "x/(1 + exp(x)) + sqrt(y**2 + 1)", "sin(x)*cosh(y)"])
 def test_targets_analytic_everywhere_are_embedded(target):
     assert embed(target, "x,y").construction.verified
+
+
+#: Every target this file embeds: (f, variables, T).
+EMBEDDED = [
+    *[(t, "x,y", 1) for t in ["x**2 - y**2", "x**3 + y**2", "x + y", "x**2", "tanh(x)*y + x**3", "7"]],
+    ("x*y", "x,y", "5/2"),
+    ("x**3", "x", 1),
+    ("3", "x", 1),
+    *[(t, "x,y", 1) for t in ["log(1 + x**2) + y", "x/(1 + exp(x)) + sqrt(y**2 + 1)", "sin(x)*cosh(y)"]],
+]
+
+
+@pytest.mark.parametrize(("target", "variables", "time"), EMBEDDED)
+def test_the_kernel_accepts_every_embedding_certificate(target, variables, time):
+    """The search verifies Phi = f on its own; the trusted kernel re-checks the certificate it writes."""
+    c = embed(target, variables, time=time).construction
+    assert c.verified and c.certificate is not None
+    result = check_certificate(c.certificate)
+    assert result.accepted and result.reason == c.reason

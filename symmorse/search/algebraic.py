@@ -33,6 +33,7 @@ import sympy
 from flint import arb_poly, ctx, fmpq, fmpq_poly, fmpz_poly
 
 from ..exact.limits import Deadline, TimeLimitReached, run_limited
+from ..exact.linalg import descartes_inertia
 from ..exact.numbers import rational_string, to_fmpq, to_sympy
 from ..model.balls import ball_bounds, interval_ball
 from ..model.network import Network
@@ -43,7 +44,6 @@ __all__ = [
     "AlgebraicPoint",
     "AlgebraicCriticalSet",
     "algebraic_critical_points",
-    "descartes_inertia",
 ]
 
 Box = tuple[tuple[fmpq, fmpq], ...]
@@ -247,27 +247,6 @@ def _charpoly(A: list[list[fmpq_poly]], f: fmpq_poly) -> list[fmpq_poly]:
     return coeffs
 
 
-def descartes_inertia(signs: Sequence[int]) -> tuple[int, int]:
-    """(negative eigenvalues, zero eigenvalues) of a symmetric matrix from its characteristic polynomial.
-
-    ``signs`` are the signs of the coefficients c_0, ..., c_n of
-    ``det(lambda I - A)``.  Its roots are real, so Descartes' rule of signs is
-    exact: the number of negative eigenvalues is the number of sign changes of
-    ``c_k (-1)^k`` (zeros skipped), and the nullity is the number of leading
-    zero coefficients.
-
-    Examples
-    --------
-    >>> descartes_inertia([-1, 0, 1])  # lambda^2 - 1: eigenvalues -1 and 1
-    (1, 0)
-    >>> descartes_inertia([0, 1, 1])  # lambda^2 + lambda: eigenvalues -1 and 0
-    (1, 1)
-    """
-    nullity = next(k for k, s in enumerate(signs) if s != 0)
-    alternated = [s * (-1) ** k for k, s in enumerate(signs) if s != 0]
-    return sum(a != b for a, b in zip(alternated, alternated[1:])), nullity
-
-
 def _strings(p: fmpq_poly) -> list[str]:
     return [rational_string(to_sympy(c)) for c in p.coeffs()] or ["0"]
 
@@ -313,14 +292,14 @@ def algebraic_critical_points(net: Network, box: Box | None, deadline: Deadline)
                 root.sign(x - lo) >= 0 and root.sign(hi - x) >= 0 for x, (lo, hi) in zip(xs, box)
             ):
                 continue
-            index, nullity = descartes_inertia([root.sign(c) for c in charpoly])
+            inertia = descartes_inertia([root.sign(c) for c in charpoly])
             bounds = [root.narrow(x) for x in xs]
             description = {
                 "polynomial": _strings(f),
                 "interval": [rational_string(to_sympy(v)) for v in (root.lo, root.hi)],
                 "coordinates": [_strings(x) for x in xs],
             }
-            points.append(AlgebraicPoint(tuple(bounds), index, nullity, description))
+            points.append(AlgebraicPoint(tuple(bounds), inertia.negative, inertia.zero, description))
     points.sort(key=lambda p: [lo for lo, _ in p.box])
     note = "" if n == 1 else f"shear y = x{n}" + "".join(f" + {c}*x{i}" for i, c in enumerate(shear, 1) if c)
     return AlgebraicCriticalSet(points, note=note)
