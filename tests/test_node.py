@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from symmorse.exact.errors import ExpressionError, InputError, WeightsError
 from symmorse.exact.numbers import real_analytic
-from symmorse.model.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
+from symmorse.model.flows import TIME, closed_form_flow
+from symmorse.model.node import NeuralODE, input_symbols, layer_field, phase_symbols
 from symmorse.model.variational import flow_with_variations
 from symmorse.search.node_classify import classify_node
 
