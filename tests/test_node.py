@@ -14,6 +14,7 @@ from symmorse.model.flows import TIME, closed_form_flow
 from symmorse.model.node import NeuralODE, input_symbols, layer_field, phase_symbols
 from symmorse.model.variational import flow_with_variations
 from symmorse.search.node_classify import classify_node
+from symmorse.search.node_critical import node_critical_points
 
 from .helpers import random_rational
 
@@ -131,7 +132,7 @@ def test_evaluate_numeric_matches_exact_phi():
 def test_newton_critical_points_agree_with_exact_ones():
     """Phi = x^3 - 3x through a shear flow: critical points +-1 with index 0 and 1, to 30 digits."""
     node = NeuralODE(1, "0, h1**3 - 3*h1")
-    points = node.critical_points(node.weights(W="1; 0"), 30, starts=[["3/2"], ["-3/2"], ["1/10"]])
+    points = node_critical_points(node, node.weights(W="1; 0"), 30, starts=[["3/2"], ["-3/2"], ["1/10"]])
     by_sign = {int(mpmath.sign(p.point[0])): p for p in points}
     assert set(by_sign) == {1, -1}
     with mpmath.workdps(40):
@@ -143,11 +144,25 @@ def test_newton_critical_points_agree_with_exact_ones():
 def test_newton_with_integrated_flow_matches_closed_form():
     node = NeuralODE(1, "-h1, h1**2")
     w = node.weights(W="1; 0", b="1/2, 0", W_out="-1, 1")
-    exact = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]])
-    numeric = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]], integrate=True)
+    exact = node_critical_points(node, w, 20, starts=[["1"], ["-1"], ["-2"]])
+    numeric = node_critical_points(node, w, 20, starts=[["1"], ["-1"], ["-2"]], integrate=True)
     assert len(exact) == len(numeric) >= 1
     for a, b in zip(sorted(exact, key=lambda p: p.point[0]), sorted(numeric, key=lambda p: p.point[0])):
         assert abs(a.point[0] - b.point[0]) < mpmath.mpf(10) ** -18 and a.index == b.index
+
+
+def test_newton_keeps_a_slowly_converging_degenerate_critical_point():
+    """Phi = x^3: Newton halves x each step (linear convergence); after 80 steps its gradient keeps it."""
+    node = NeuralODE(1, "0, h1**3")
+    (p,) = node_critical_points(node, node.weights(W="1; 0"), 30)
+    assert p.degenerate and p.index is None
+    assert 0 < abs(p.point[0]) < mpmath.mpf(10) ** -20
+
+
+def test_newton_start_points_are_checked():
+    node = NeuralODE(2, "0, 0, h1**2")
+    with pytest.raises(WeightsError, match="start point must have 2 entries"):
+        node_critical_points(node, node.weights(), 15, starts=[[1]])
 
 
 # -- classification -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ exact when the flow ``phi_t`` has a closed form (found or checked by
 :mod:`symmorse.model.flows`); otherwise they come from the variational equations
 in mpmath (:mod:`symmorse.model.variational`) and are numerical.  Classifying the
 critical points and finding them is the search's job
-(:mod:`symmorse.search.node_classify`).
+(:mod:`symmorse.search.node_classify`, :mod:`symmorse.search.node_critical`).
 
 References
 ----------
@@ -27,7 +27,6 @@ x1**2
 from __future__ import annotations
 
 import functools
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,7 +54,6 @@ __all__ = [
     "NodeWeights",
     "NodeEvaluation",
     "NeuralODE",
-    "NumericalCriticalPoint",
 ]
 
 #: Largest phase-space dimension accepted.
@@ -275,34 +273,6 @@ class NodeEvaluation:
     hessian: mpmath.matrix
     digits: int
     exact_flow: bool
-
-
-@dataclass(frozen=True)
-class NumericalCriticalPoint:
-    """A critical point found by Newton's method, with its Hessian spectrum.
-
-    ``degenerate`` is True when the smallest |eigenvalue| is below
-    ``10**(-digits/2)``; ``index`` counts negative eigenvalues (None if degenerate).
-    """
-
-    point: list
-    value: mpmath.mpf
-    eigenvalues: list
-    index: int | None
-    degenerate: bool
-    digits: int
-
-    def to_json(self) -> dict:
-        """JSON-ready form (decimal strings with ``digits`` digits)."""
-        d = self.digits
-        return {
-            "point": [mpmath.nstr(v, d) for v in self.point],
-            "value": mpmath.nstr(self.value, d),
-            "eigenvalues": [mpmath.nstr(v, d) for v in self.eigenvalues],
-            "index": self.index,
-            "degenerate": self.degenerate,
-            "status": f"numerical ({d} digits)",
-        }
 
 
 class NeuralODE:
@@ -548,68 +518,6 @@ class NeuralODE:
                 digits,
                 not integrate and self.flow is not None,
             )
-
-    def critical_points(
-        self,
-        weights: NodeWeights,
-        digits: int = 30,
-        starts: Sequence[Sequence[object]] | None = None,
-        seed: int = 0,
-        count: int = 12,
-        box: object = 3,
-        integrate: bool = False,
-    ) -> list[NumericalCriticalPoint]:
-        """Critical points of Phi by Newton's method at ``digits`` digits, with Morse index.
-
-        Newton starts from ``starts`` or from ``count`` seeded random points in
-        ``[-box, box]^n``; converged points are merged when they agree to half
-        the digits.  Numerical: a point not found is not proved absent.
-
-        Examples
-        --------
-        >>> node = NeuralODE(1, "0, h1**3 - 3*h1")
-        >>> pts = node.critical_points(node.weights(W="1; 0"), 20, starts=[[2], [-2]])
-        >>> sorted((mpmath.nstr(p.point[0], 8), p.index) for p in pts)
-        [('-1.0', 1), ('1.0', 0)]
-        """
-        rng = random.Random(seed)
-        bound = _exact(box, "box")
-        if starts is None:
-            starts = [
-                [sympy.Rational(rng.randint(-1000, 1000), 1000) * bound for _ in range(self.n)]
-                for _ in range(count)
-            ]
-        found: list[NumericalCriticalPoint] = []
-        with mpmath.workdps(digits + 10):
-            tol = mpmath.mpf(10) ** (-digits)
-            for start in starts:
-                if not isinstance(start, Sequence) or len(start) != self.n:
-                    raise WeightsError(f"a start point must have {self.n} entries, got {start!r}")
-                point = self._newton([_mpf(v) for v in start], weights, digits, tol, integrate)
-                if point is None or any(
-                    mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol)
-                    for p in found
-                ):
-                    continue
-                e = self.evaluate(point, weights, digits, integrate)
-                eig = sorted(mpmath.eigsy(e.hessian, eigvals_only=True))
-                degenerate = min(abs(v) for v in eig) < mpmath.sqrt(tol)
-                index = None if degenerate else sum(1 for v in eig if v < 0)
-                found.append(NumericalCriticalPoint(point, e.value, eig, index, degenerate, digits))
-        return found
-
-    def _newton(self, x, weights, digits, tol, integrate, steps=80):
-        for _ in range(steps):
-            e = self.evaluate(x, weights, digits, integrate)
-            try:
-                dx = mpmath.lu_solve(e.hessian, mpmath.matrix(e.gradient))
-            except ZeroDivisionError:
-                return None
-            x = [xi - di for xi, di in zip(x, dx)]
-            if mpmath.norm(dx) < tol * (1 + mpmath.norm(mpmath.matrix(x))):
-                break
-        e = self.evaluate(x, weights, digits, integrate)
-        return x if mpmath.norm(mpmath.matrix(e.gradient)) < tol ** (mpmath.mpf(1) / 3) else None
 
     def __repr__(self) -> str:
         return f"NeuralODE({self.n}, {', '.join(map(str, self.field))!r}, time={self.T})"
