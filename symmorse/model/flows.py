@@ -46,6 +46,12 @@ class Flow:
         ``phi_t(h)`` componentwise, in the phase coordinates and :data:`TIME`.
     method : str
         How it was found, e.g. ``"matrix exponential (affine field)"``.
+
+    Examples
+    --------
+    >>> h = sympy.symbols("h1", real=True)
+    >>> closed_form_flow([2 * h], [h])
+    Flow(expressions=(h1*exp(2*t),), method='matrix exponential (affine field)')
     """
 
     expressions: tuple[sympy.Expr, ...]

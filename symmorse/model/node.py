@@ -72,7 +72,13 @@ def phase_symbols(m: int) -> list[sympy.Symbol]:
 
 
 def input_symbols(n: int) -> list[sympy.Symbol]:
-    """The inputs ``x1, ..., xn`` (real symbols)."""
+    """The inputs ``x1, ..., xn`` (real symbols).
+
+    Examples
+    --------
+    >>> input_symbols(2)
+    [x1, x2]
+    """
     return [sympy.Symbol(f"x{i}", real=True) for i in range(1, n + 1)]
 
 
@@ -155,6 +161,12 @@ class LayerField:
     Attributes
     ----------
     A : k x m matrix;  V : m x k matrix;  c : k-vector;  activation : name.
+
+    Examples
+    --------
+    >>> f = layer_field({"A": [[1, 0]], "V": [[1], [-2]], "c": ["1/2"]})
+    >>> f.m, f.expressions(phase_symbols(2))
+    (2, [tanh(h1 + 1/2), -2*tanh(h1 + 1/2)])
     """
 
     A: sympy.Matrix
@@ -164,7 +176,13 @@ class LayerField:
 
     @property
     def m(self) -> int:
-        """Phase-space dimension."""
+        """Phase-space dimension.
+
+        Examples
+        --------
+        >>> layer_field({"A": [[1, 0, 2]], "V": [[1], [0], [1]]}).m
+        3
+        """
         return self.A.cols
 
     def expressions(self, h: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
@@ -181,7 +199,13 @@ class LayerField:
         return list(self.V * s)
 
     def to_json(self) -> dict:
-        """JSON-ready form with rational strings."""
+        """JSON-ready form with rational strings.
+
+        Examples
+        --------
+        >>> layer_field({"A": [[2]], "V": [["-1/2"]]}).to_json()
+        {'A': [['2']], 'V': [['-1/2']], 'c': ['0'], 'activation': 'tanh'}
+        """
 
         def rows(M):
             return [[rational_string(v) for v in M.row(i)] for i in range(M.rows)]
@@ -244,7 +268,14 @@ def expression_text(expr: sympy.Expr) -> str:
 
 @dataclass(frozen=True)
 class NodeWeights:
-    """Exact weights of a neural ODE: W (m x n), b (m), W~ (1 x m), b~."""
+    """Exact weights of a neural ODE: W (m x n), b (m), W~ (1 x m), b~ (see :meth:`NeuralODE.weights`).
+
+    Examples
+    --------
+    >>> w = NeuralODE(1, "0, h1").weights(W="2; 0", b="1/2, 0")
+    >>> w.W.T, w.b.T, w.W_out, w.b_out
+    (Matrix([[2, 0]]), Matrix([[1/2, 0]]), Matrix([[0, 1]]), 0)
+    """
 
     W: sympy.Matrix
     b: sympy.Matrix
@@ -252,7 +283,13 @@ class NodeWeights:
     b_out: sympy.Rational
 
     def to_json(self) -> dict:
-        """JSON-ready form with rational strings."""
+        """JSON-ready form with rational strings.
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1").weights(b="1/2, 0").to_json()
+        {'W': [['1'], ['0']], 'b': ['1/2', '0'], 'W_out': ['0', '1'], 'b_out': '0'}
+        """
         return {
             "W": [[rational_string(v) for v in self.W.row(i)] for i in range(self.W.rows)],
             "b": [rational_string(v) for v in self.b],
@@ -266,7 +303,18 @@ class NodeWeights:
 
 @dataclass(frozen=True)
 class NodeEvaluation:
-    """Phi, grad Phi and Hess Phi at one input, as mpmath numbers (``digits`` digits)."""
+    """Phi, grad Phi and Hess Phi at one input, as mpmath numbers (``digits`` digits).
+
+    ``exact_flow`` says whether they come from the closed-form flow (else from the
+    variational equations).
+
+    Examples
+    --------
+    >>> node = NeuralODE(1, "0, h1**2")
+    >>> e = node.evaluate([3], node.weights(), 15)
+    >>> e.value, e.gradient, e.exact_flow
+    (mpf('9.0'), [mpf('6.0')], True)
+    """
 
     value: mpmath.mpf
     gradient: list
@@ -353,7 +401,13 @@ class NeuralODE:
 
     @property
     def augmented(self) -> bool:
-        """Whether the phase space is wider than the input (m > n)."""
+        """Whether the phase space is wider than the input (m > n).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1").augmented, NeuralODE(2, "0, h1").augmented
+        (True, False)
+        """
         return self.m > self.n
 
     @functools.cached_property
@@ -395,7 +449,13 @@ class NeuralODE:
         return user_flow(self.field, exprs, self.h)
 
     def describe(self) -> str:
-        """One line: widths, field and time."""
+        """One line: widths, field and time.
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1**3", time="1/2").describe()
+        "neural ODE n = 1, m = 2, h' = (0, h1**3), T = 1/2"
+        """
         field = ", ".join(map(str, self.field))
         return f"neural ODE n = {self.n}, m = {self.m}, h' = ({field}), T = {self.T}"
 
@@ -449,7 +509,19 @@ class NeuralODE:
         return phi.xreplace(at), D.xreplace(at), [H.xreplace(at) for H in D2]
 
     def output(self, weights: NodeWeights) -> sympy.Expr:
-        """``Phi(x)`` as an exact expression in ``x1..xn`` (needs a closed-form flow)."""
+        """``Phi(x)`` as an exact expression in ``x1..xn`` (needs a closed-form flow).
+
+        Raises
+        ------
+        InputError
+            If there is no closed-form flow.
+
+        Examples
+        --------
+        >>> node = NeuralODE(1, "-h1, h1")
+        >>> node.output(node.weights(W_out="1, 0"))
+        x1*exp(-1)
+        """
         if self.flow is None:
             raise InputError(f"no closed-form flow is known for {self.describe()}")
         y = weights.W * sympy.Matrix(input_symbols(self.n)) + weights.b

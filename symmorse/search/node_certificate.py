@@ -62,7 +62,16 @@ _SAMPLES = tuple(sympy.Rational(p, q) for p, q in ((1, 3), (-2, 7), (5, 4), (-3,
 
 
 class NotShown(Exception):
-    """A condition of the certificate that the search does not establish; the message says which."""
+    """A condition of the certificate that the search does not establish; the message says which.
+
+    Examples
+    --------
+    >>> try:
+    ...     written_constants(["x"], "witness W_out")
+    ... except NotShown as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    witness W_out[1] 'x': unknown name 'x' ...
+    """
 
 
 def written(exprs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol], what: str) -> list[sympy.Expr]:

@@ -21,6 +21,12 @@ A verdict ranges over the weights that are not given (``free_weights``): a
 given W~ is used as fixed only where its value decides the answer (W~ = 0,
 or an affine field with W given too: then grad Phi is one exact constant);
 the generic classes are statements about generic W~ and b.
+
+Examples
+--------
+>>> c = classify_node(NeuralODE(1, "0, h1**3"))
+>>> c.node_class, c.status, c.certificate["format"] == FORMAT
+('augmented', 'proved', True)
 """
 
 from __future__ import annotations
@@ -81,6 +87,12 @@ class NodeClassification:
     certificate : dict or None
     witness : dict or None
         The witness (exact strings, or decimals for a numerical one).
+
+    Examples
+    --------
+    >>> c = classify_node(NeuralODE(1, "0, h1**3"), W="1; 0")
+    >>> c.node_class, c.free_weights, c.witness["y"]
+    ('augmented', ('b', 'W_out', 'b_out'), ['1', '5/4'])
     """
 
     node_class: str
@@ -97,7 +109,14 @@ class NodeClassification:
     witness: dict | None = field(default=None)
 
     def to_json(self) -> dict:
-        """JSON-ready summary (the certificate is written separately)."""
+        """JSON-ready summary (the certificate is written separately).
+
+        Examples
+        --------
+        >>> d = classify_node(NeuralODE(1, "tanh(h2), sin(h1)"), digits=15).to_json()
+        >>> d["class"], d["status"]
+        ('augmented', 'numerical (15 digits)')
+        """
         return {
             "class": self.node_class,
             "critical_points": self.critical_points,

@@ -59,7 +59,15 @@ class NumericalCriticalPoint:
     digits: int
 
     def to_json(self) -> dict:
-        """JSON-ready form (decimal strings with ``digits`` digits)."""
+        """JSON-ready form (decimal strings with ``digits`` digits).
+
+        Examples
+        --------
+        >>> from symmorse.model.node import NeuralODE
+        >>> node = NeuralODE(1, "0, h1**2 - 2*h1")
+        >>> node_critical_points(node, node.weights(W="1; 0"), 12, starts=[[3]])[0].to_json()["point"]
+        ['1.0']
+        """
         d = self.digits
         return {
             "point": [mpmath.nstr(v, d) for v in self.point],

@@ -7,7 +7,16 @@ Jacobian, so a non-augmented ResNet can have critical points: in one
 dimension, in the chart ``u = c(w x + b)`` the derivative of
 ``x + v sigma(w x + b)`` is a rational function of u whose roots in the chart
 interval are found exactly (real root isolation).  :func:`depth_compare`
-sets the Euler discretisation of a layered neural ODE beside the ODE itself.
+sets the Euler discretisation of a layered neural ODE beside the ODE itself,
+and :func:`depth_compare_text` reports the comparison as text.
+
+Examples
+--------
+>>> from symmorse.model.resnet import resnet
+>>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [{"W": [[1]], "V": [["-1/2"]]}],
+...                                              "out": {"W": [[1]]}})
+>>> single_unit_critical_points(net)  # x - tanh(x)/2 is strictly increasing
+[]
 """
 
 from __future__ import annotations
@@ -55,6 +64,15 @@ class ExactCriticalPoint:
     second_derivative : Phi''(x*) exactly.
     index : 0 (minimum), 1 (maximum), or None (degenerate or sign not decided).
     degenerate : whether Phi''(x*) = 0 (None if not decided).
+
+    Examples
+    --------
+    >>> from symmorse.model.resnet import resnet
+    >>> block = {"W": [[1]], "b": [0], "V": [[-1]]}  # x - tanh(x): Phi' = u^2 in the chart u = tanh(x)
+    >>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [block], "out": {"W": [[1]]}})
+    >>> (p,) = single_unit_critical_points(net)
+    >>> p.point, p.degenerate, p.index
+    (0, True, None)
     """
 
     chart_value: sympy.Expr
@@ -64,7 +82,15 @@ class ExactCriticalPoint:
     degenerate: bool | None
 
     def to_json(self) -> dict:
-        """JSON-ready form (exact strings plus a 20-digit decimal)."""
+        """JSON-ready form (exact strings plus a 20-digit decimal).
+
+        Examples
+        --------
+        >>> import sympy
+        >>> p = ExactCriticalPoint(sympy.sqrt(2) / 2, sympy.atanh(sympy.sqrt(2) / 2), sympy.sqrt(2), 0, False)
+        >>> p.to_json()["point"], p.to_json()["point_decimal"]
+        ('atanh(sqrt(2)/2)', '0.88137358701954302523')
+        """
         return {
             "u": str(self.chart_value),
             "point": str(self.point),
@@ -216,7 +242,16 @@ class BlockAnalysis:
     units' chart values are one free coordinate), ``"singular"`` (a reachable
     point where ``det(I + tau V D A) = 0``: an exact chart point, or a sign change
     of the determinant between two points h, by ball arithmetic), or
-    ``"undecided"``.
+    ``"undecided"``.  ``steps_for_diffeomorphism`` is the number of steps K from which
+    the Neumann bound proves every block a diffeomorphism (None if sigma' is unbounded).
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> b = euler_block_analysis(node, 1)
+    >>> b.verdict, b.singular_chart_point, b.steps_for_diffeomorphism
+    ('singular', [-sqrt(2)/2], 3)
     """
 
     verdict: str
@@ -225,7 +260,13 @@ class BlockAnalysis:
     steps_for_diffeomorphism: int | None
 
     def to_json(self) -> dict:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> BlockAnalysis("singular", "a root", [sympy.Rational(1, 2)], 3).to_json()["singular_chart_point"]
+        ['1/2']
+        """
         return {
             "verdict": self.verdict,
             "reason": self.reason,
@@ -412,7 +453,25 @@ def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple 
 
 @dataclass(frozen=True)
 class DepthComparison:
-    """A layered neural ODE and its Euler residual network, side by side."""
+    """A layered neural ODE and its Euler residual network, side by side (see :func:`depth_compare`).
+
+    Attributes
+    ----------
+    node, steps : the neural ODE and the number K of Euler steps.
+    node_classification : the neural ODE's classification (:func:`classify_node`).
+    block : the analysis of one Euler block (:func:`euler_block_analysis`).
+    resnet_critical_points : exact critical points of the residual network, when found.
+    resnet_status, resnet_summary : what is known of its critical points, in short and in words.
+    architecture : the residual architecture's strata certificate, for generic weights.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> d = depth_compare(node, 3)
+    >>> d.node_classification.critical_points, d.block.verdict, d.resnet_status
+    ('none', 'diffeomorphism', 'none (proved)')
+    """
 
     node: NeuralODE
     steps: int
@@ -424,7 +483,16 @@ class DepthComparison:
     architecture: object  # the residual architecture's strata certificate (generic weights)
 
     def to_json(self) -> dict:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> from symmorse.model.node import layer_field
+        >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+        >>> d = depth_compare(node, 1).to_json()
+        >>> d["neural_ode"]["critical_points"], d["resnet"]["critical_points_status"]
+        ('none', '2 exact (proved)')
+        """
         return {
             "neural_ode": {
                 "n": self.node.n,
@@ -540,7 +608,15 @@ def _kind(p: ExactCriticalPoint) -> str:
 
 
 def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
-    """Side-by-side text report of :func:`depth_compare`: a two-column table, then the reasons."""
+    """Side-by-side text report of :func:`depth_compare`: a two-column table, then the reasons.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> print(depth_compare_text(depth_compare(node, 1)).splitlines()[4])
+    critical points none (proved)                                 2 exact (proved)
+    """
     c = d.node_classification
     tau = d.node.T / d.steps
     points = d.resnet_critical_points or []
