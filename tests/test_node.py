@@ -1,6 +1,9 @@
 """Neural ODEs: flows, derivatives through the flow, numerics, classification and witnesses."""
 
+import copy
 import random
+import subprocess
+import sys
 
 import mpmath
 import pytest
@@ -8,13 +11,32 @@ import sympy
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from symmorse.exact.errors import ExpressionError, InputError, WeightsError
+from symmorse.exact.errors import CertificateError, ExpressionError, InputError, WeightsError
 from symmorse.exact.numbers import real_analytic
-from symmorse.model.node import TIME, NeuralODE, closed_form_flow, input_symbols, layer_field, phase_symbols
+from symmorse.kernel import check_certificate
+from symmorse.kernel import node as kernel_node
+from symmorse.model.flows import TIME, closed_form_flow
+from symmorse.model.node import NeuralODE, input_symbols, layer_field, phase_symbols
 from symmorse.model.variational import flow_with_variations
+from symmorse.search import node_certificate, node_classify
 from symmorse.search.node_classify import classify_node
+from symmorse.search.node_critical import node_critical_points
 
 from .helpers import random_rational
+
+
+def classify(node, **kwargs):
+    """classify_node, checking that the kernel accepts every certificate it writes.
+
+    The search claims, the kernel re-checks: ``proved`` comes with a certificate, and only then.
+    """
+    c = classify_node(node, **kwargs)
+    assert (c.status == "proved") == (c.certificate is not None), (c.status, c.reason)
+    if c.certificate is not None:
+        result = check_certificate(copy.deepcopy(c.certificate))
+        assert result.accepted, result.reason
+    return c
+
 
 rationals = st.builds(lambda p, q: sympy.Rational(p, q), st.integers(-6, 6), st.integers(1, 4))
 
@@ -130,7 +152,7 @@ def test_evaluate_numeric_matches_exact_phi():
 def test_newton_critical_points_agree_with_exact_ones():
     """Phi = x^3 - 3x through a shear flow: critical points +-1 with index 0 and 1, to 30 digits."""
     node = NeuralODE(1, "0, h1**3 - 3*h1")
-    points = node.critical_points(node.weights(W="1; 0"), 30, starts=[["3/2"], ["-3/2"], ["1/10"]])
+    points = node_critical_points(node, node.weights(W="1; 0"), 30, starts=[["3/2"], ["-3/2"], ["1/10"]])
     by_sign = {int(mpmath.sign(p.point[0])): p for p in points}
     assert set(by_sign) == {1, -1}
     with mpmath.workdps(40):
@@ -142,11 +164,25 @@ def test_newton_critical_points_agree_with_exact_ones():
 def test_newton_with_integrated_flow_matches_closed_form():
     node = NeuralODE(1, "-h1, h1**2")
     w = node.weights(W="1; 0", b="1/2, 0", W_out="-1, 1")
-    exact = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]])
-    numeric = node.critical_points(w, 20, starts=[["1"], ["-1"], ["-2"]], integrate=True)
+    exact = node_critical_points(node, w, 20, starts=[["1"], ["-1"], ["-2"]])
+    numeric = node_critical_points(node, w, 20, starts=[["1"], ["-1"], ["-2"]], integrate=True)
     assert len(exact) == len(numeric) >= 1
     for a, b in zip(sorted(exact, key=lambda p: p.point[0]), sorted(numeric, key=lambda p: p.point[0])):
         assert abs(a.point[0] - b.point[0]) < mpmath.mpf(10) ** -18 and a.index == b.index
+
+
+def test_newton_keeps_a_slowly_converging_degenerate_critical_point():
+    """Phi = x^3: Newton halves x each step (linear convergence); after 80 steps its gradient keeps it."""
+    node = NeuralODE(1, "0, h1**3")
+    (p,) = node_critical_points(node, node.weights(W="1; 0"), 30)
+    assert p.degenerate and p.index is None
+    assert 0 < abs(p.point[0]) < mpmath.mpf(10) ** -20
+
+
+def test_newton_start_points_are_checked():
+    node = NeuralODE(2, "0, 0, h1**2")
+    with pytest.raises(WeightsError, match="start point must have 2 entries"):
+        node_critical_points(node, node.weights(), 15, starts=[[1]])
 
 
 # -- classification -------------------------------------------------------------------------
@@ -183,7 +219,7 @@ def _check_witness_independently(node, c):
 )
 def test_classification_with_checked_certificates(n, field, W, expected):
     node = NeuralODE(n, field)
-    c = classify_node(node, W=W)
+    c = classify(node, W=W)
     assert (c.node_class, c.critical_points, c.morse) == expected
     assert c.status == "proved" and c.certificate is not None
     if c.node_class in ("augmented", "degenerate"):
@@ -198,7 +234,7 @@ def test_classification_with_checked_certificates(n, field, W, expected):
 def test_linear_field_is_affine_phi_never_generic():
     """A linear field gives an affine Phi: Hess = 0 for any weights, so the answer is fails, not generic."""
     node = NeuralODE(2, "h2, h3, -h1")
-    c = classify_node(node)
+    c = classify(node)
     assert c.morse == "fails" and c.critical_points == "null-set"
     rng = random.Random(3)
     W = sympy.Matrix(3, 2, lambda i, j: random_rational(rng))
@@ -207,7 +243,7 @@ def test_linear_field_is_affine_phi_never_generic():
 
 
 def test_constant_output_weight():
-    c = classify_node(NeuralODE(1, "0, h1**3"), W_out="0, 0")
+    c = classify(NeuralODE(1, "0, h1**3"), W_out="0, 0")
     assert (c.node_class, c.critical_points, c.morse, c.status) == (
         "constant",
         "everywhere",
@@ -236,7 +272,7 @@ def _slope(node, weights):
 def test_given_W_out_with_affine_field_is_the_users_network(field, W, W_out, verdict):
     """Affine field, W and W~ given: the verdict is about that network, checked on Phi itself."""
     node = NeuralODE(1, field)
-    c = classify_node(node, W=W, W_out=W_out)
+    c = classify(node, W=W, W_out=W_out)
     assert (c.node_class, c.critical_points, c.morse, c.status) == ("affine", *verdict, "proved")
     assert c.certificate["W_out"] is not None and "W_out" not in c.free_weights
     slope = _slope(node, node.weights(W=W, W_out=W_out))
@@ -248,7 +284,7 @@ def test_given_W_out_with_affine_field_is_the_users_network(field, W, W_out, ver
 def test_random_affine_fields_with_given_weights(A, w1, w2):
     """Random linear 2-D fields and W = (1, 1)^T: none iff Phi has a non-zero slope (sympy on Phi)."""
     node = NeuralODE(1, f"{A[0]}*h1 + {A[1]}*h2, {A[2]}*h1 + {A[3]}*h2", time="1/2")
-    c = classify_node(node, W="1; 1", W_out=[w1, w2])
+    c = classify(node, W="1; 1", W_out=[w1, w2])
     if (w1, w2) == (0, 0):
         assert c.node_class == "constant"
         return
@@ -265,7 +301,7 @@ def test_generic_verdict_does_not_pose_as_the_given_W_out():
     weights = node.weights(W="1; 0", W_out="1, 1")
     (x,) = input_symbols(1)
     assert sympy.expand(sympy.diff(node.output(weights), x) - (1 + 3 * x**2)) == 0
-    c = classify_node(node, W="1; 0", W_out="1, 1")
+    c = classify(node, W="1; 0", W_out="1, 1")
     assert c.critical_points == "generic" and c.status == "proved"
     assert c.certificate["W_out"] is None and c.certificate["claims"]["free_weights"] == [
         "b",
@@ -276,20 +312,20 @@ def test_generic_verdict_does_not_pose_as_the_given_W_out():
 
 
 def test_given_full_rank_W_is_used_by_the_witness():
-    c = classify_node(NeuralODE(1, "0, h1**3"), W="2; 1")
+    c = classify(NeuralODE(1, "0, h1**3"), W="2; 1")
     assert c.node_class == "augmented" and c.status == "proved"
     assert c.certificate["W"] == [["2"], ["1"]] and "W" not in c.certificate["witness"]
 
 
 def test_numerical_route_when_no_closed_form():
-    c = classify_node(NeuralODE(1, "tanh(h2), sin(h1)"), digits=20)
+    c = classify(NeuralODE(1, "tanh(h2), sin(h1)"), digits=20)
     assert c.status == "numerical" and c.certificate is None and c.morse == "generic"
 
 
 def test_numerical_and_exact_witnesses_agree():
     node = NeuralODE(1, "-h1, h1**2")
-    exact = classify_node(node, seed=2)
-    numeric = classify_node(node, seed=2, numerical=True, digits=25)
+    exact = classify(node, seed=2)
+    numeric = classify(node, seed=2, numerical=True, digits=25)
     assert exact.witness["y"] == numeric.witness["y"]
     with mpmath.workdps(35):
         d_exact = sympy.N(sympy.sympify(exact.witness["det_hessian"]), 35)
@@ -298,8 +334,67 @@ def test_numerical_and_exact_witnesses_agree():
 
 def test_too_flat_field_is_undecided_not_generic():
     """Nonlinearity in one direction only: det Hess = 0 on the whole bundle for n = 2."""
-    c = classify_node(NeuralODE(2, "0, 0, h1**2"), attempts=3)
+    c = classify(NeuralODE(2, "0, 0, h1**2"), attempts=3)
     assert c.morse == "undecided" and c.status == "undecided"
+
+
+def test_the_search_and_the_kernel_name_the_same_format():
+    assert node_classify.FORMAT == node_certificate.FORMAT == kernel_node.FORMAT == "symmorse-node/1"
+    assert classify(NeuralODE(1, "0, h1**3")).certificate["format"] == kernel_node.FORMAT
+
+
+def test_the_search_does_not_import_the_kernel():
+    """classify_node decides its claims itself: running it loads no module of symmorse.kernel."""
+    code = (
+        "import sys; from symmorse.model.node import NeuralODE; "
+        "from symmorse.search.node_classify import classify_node; "
+        "assert classify_node(NeuralODE(1, '0, h1**3')).status == 'proved'; "
+        "print(sorted(m for m in sys.modules if m.startswith('symmorse.kernel')))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("n", "field", "W", "cls"),
+    [
+        (2, "sqrt(h1), h2", None, "non-augmented"),
+        (1, "0, abs(h1)**3", None, "augmented"),  # det Hess != 0 at the witness, but |h1|^3 is not analytic
+        (1, "0, tan(h1)", None, "augmented"),  # tan has poles
+        (2, "0, 0, abs(h1)**3*h2", "1,1;1,1;0,0", "degenerate"),
+    ],
+)
+def test_a_field_the_kernel_would_reject_is_undecided_not_proved(n, field, W, cls):
+    """The kernel needs a real-analytic field; the search checks it itself and does not claim."""
+    c = classify(NeuralODE(n, field), W=W)
+    assert c.node_class == cls and c.status == "undecided" and c.certificate is None
+    assert "not built from real-analytic functions" in c.reason
+    parts = [p.strip() for p in field.split(",")]
+    forged = {  # the certificate of these claims: the kernel rejects it for the same reason
+        "format": kernel_node.FORMAT,
+        "kind": "classification",
+        "n": n,
+        "m": len(parts),
+        "T": "1",
+        "field": parts,
+        "flow": None,
+        "W": None if W is None else [r.split(",") for r in W.split(";")],
+        "W_out": None,
+        "claims": {"rank_W": c.rank_W, "rank_W_out": 1, "free_weights": list(c.free_weights)},
+        "verdict": {"class": cls, "critical_points": c.critical_points, "morse": c.morse},
+        "witness": None,
+    }
+    result = check_certificate(forged)
+    assert not result.accepted and "not built from real-analytic functions" in result.reason
+
+
+def test_an_input_width_beyond_the_format_is_undecided():
+    c = classify(NeuralODE(101, "h1"))
+    assert (c.node_class, c.critical_points, c.status) == ("non-augmented", "none", "undecided")
+    assert "n <= 100" in c.reason
+    cert = copy.deepcopy(classify(NeuralODE(2, "h1")).certificate)
+    with pytest.raises(CertificateError):
+        check_certificate({**cert, "n": 101})
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -341,7 +436,7 @@ def test_weight_shape_mismatch():
     with pytest.raises(WeightsError, match="b must be"):
         node.weights(b="1,2")
     with pytest.raises(WeightsError, match="W must be 3 x 2"):
-        classify_node(node, W="1,2,3")
+        classify(node, W="1,2,3")
 
 
 def test_layer_field():
@@ -354,7 +449,7 @@ def test_layer_field():
 
 
 def test_time_limit_gives_undecided():
-    c = classify_node(NeuralODE(1, "0, h1**3"), time_limit=0)
+    c = classify(NeuralODE(1, "0, h1**3"), time_limit=0)
     assert c.status == "undecided" and "time limit" in c.reason
 
 
@@ -374,7 +469,7 @@ def test_random_triangular_fields_witnesses_hold_independently(data):
         monomials = [f"({c})" + "".join(f"*{h[j]}**{e}" for j, e in enumerate(exps)) for c, exps in terms]
         parts.append(" + ".join(monomials) or "0")
     node = NeuralODE(m - 1, ", ".join(parts))
-    c = classify_node(node, seed=data.draw(st.integers(0, 5)), attempts=2)
+    c = classify(node, seed=data.draw(st.integers(0, 5)), attempts=2)
     event(f"{c.node_class} {c.status}")
     if c.status == "proved" and c.node_class == "augmented":
         grad, det = _check_witness_independently(node, c)

@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 from symmorse.exact.errors import ArchitectureError, InputError, WeightsError
 from symmorse.kernel import check_certificate
 from symmorse.model.node import NeuralODE, layer_field
+from symmorse.model.resnet import euler_resnet, euler_step, resnet
 from symmorse.search.node_classify import classify_node
 from symmorse.search.resnet import (
     depth_compare,
     depth_compare_text,
     euler_block_analysis,
-    euler_resnet,
-    resnet,
     single_unit_critical_points,
 )
 
@@ -235,3 +234,7 @@ def test_bad_input():
         depth_compare(NeuralODE(1, "-h1**3"), 1)
     with pytest.raises(InputError, match="Euler steps"):
         euler_resnet(NeuralODE(1, layer_field({"A": [[1]], "V": [[1]]})), 0, None)
+    with pytest.raises(InputError, match="Euler steps"):
+        euler_block_analysis(NeuralODE(1, layer_field({"A": [[1]], "V": [[1]]})), True)
+    with pytest.raises(InputError, match="Euler steps"):
+        euler_step(sympy.Integer(1), -2)

@@ -1,44 +1,48 @@
-"""Neural ODEs ``Phi(x) = W~ phi_T(W x + b) + b~`` with derivatives through the flow.
+"""Neural ODEs ``Phi(x) = W~ phi_T(W x + b) + b~``: the model, its weights and its derivatives.
 
 A :class:`NeuralODE` has input width n, phase space R^m, a vector field
 ``h' = f(h)`` (whitelisted expressions in ``h1..hm``, or layers
-``h' = V sigma(A h + c)``) and a final time T > 0.  Its flow ``phi_t`` is
-found in closed form where it can be (affine fields: matrix exponential;
-triangular fields ``h_i' = a_i h_i + g_i(h_1..h_{i-1})``: quadrature, in the
-order of the dependency graph; a user-given flow), and every closed form is
-checked symbolically against the ODE (``d/dt phi_t = f(phi_t)``, ``phi_0 = id``).
-Then ``grad Phi = W^T Dphi_T(y)^T W~^T`` and
-``Hess Phi = W^T (sum_i W~_i D^2phi_{T,i}(y)) W`` with ``y = W x + b`` are exact;
-without a closed form they come from the variational equations in mpmath
-(:mod:`symmorse.model.variational`) and are numerical.
+``h' = V sigma(A h + c)``) and a final time T > 0.  This module's one job is that
+map: the field, the weights (:class:`NodeWeights`), and Phi with its gradient
+``grad Phi = W^T Dphi_T(y)^T W~^T`` and Hessian
+``Hess Phi = W^T (sum_i W~_i D^2phi_{T,i}(y)) W`` at ``y = W x + b``.  These are
+exact when the flow ``phi_t`` has a closed form (found or checked by
+:mod:`symmorse.model.flows`); otherwise they come from the variational equations
+in mpmath (:mod:`symmorse.model.variational`) and are numerical.  Classifying the
+critical points and finding them is the search's job
+(:mod:`symmorse.search.node_classify`, :mod:`symmorse.search.node_critical`).
 
 References
 ----------
 .. [1] Kuehn, Kuntz. Analysis of the Geometric Structure of Neural Networks and
    Neural ODEs via Morse Functions. arXiv:2405.09351, section on neural ODEs.
+
+Examples
+--------
+>>> node = NeuralODE(1, "0, h1**2", time=1)
+>>> node.output(node.weights(W="1; 0", W_out="0, 1"))
+x1**2
 """
 
 from __future__ import annotations
 
 import functools
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import mpmath
-import networkx as nx
 import sympy
-from sympy.matrices.exceptions import MatrixError
 from sympy.printing.str import StrPrinter
 
 from ..exact.errors import ExpressionError, InputError, WeightsError
 from ..exact.expressions import parse_expression
-from ..exact.numbers import rational_string, real_analytic, to_rational
+from ..exact.numbers import rational_string, to_rational
 from .activations import get_activation
+from .flows import TIME, Flow, affine_parts, closed_form_flow, user_flow
+from .flows import vanishes as vanishes  # re-exported: symmorse.search.embedding imports it from here
 from .variational import FlowVariations, flow_with_variations
 
 __all__ = [
-    "TIME",
     "MAX_PHASE_DIM",
     "phase_symbols",
     "input_symbols",
@@ -46,22 +50,14 @@ __all__ = [
     "parse_matrix",
     "LayerField",
     "layer_field",
-    "Flow",
-    "closed_form_flow",
-    "flow_residual",
-    "vanishes",
     "expression_text",
     "NodeWeights",
-    "NeuralODE",
     "NodeEvaluation",
-    "NumericalCriticalPoint",
+    "NeuralODE",
 ]
 
-#: The time variable of flows.
-TIME = sympy.Symbol("t", real=True)
 #: Largest phase-space dimension accepted.
 MAX_PHASE_DIM = 12
-_S = sympy.Symbol("_s", real=True)
 
 
 def phase_symbols(m: int) -> list[sympy.Symbol]:
@@ -76,7 +72,13 @@ def phase_symbols(m: int) -> list[sympy.Symbol]:
 
 
 def input_symbols(n: int) -> list[sympy.Symbol]:
-    """The inputs ``x1, ..., xn`` (real symbols)."""
+    """The inputs ``x1, ..., xn`` (real symbols).
+
+    Examples
+    --------
+    >>> input_symbols(2)
+    [x1, x2]
+    """
     return [sympy.Symbol(f"x{i}", real=True) for i in range(1, n + 1)]
 
 
@@ -159,6 +161,12 @@ class LayerField:
     Attributes
     ----------
     A : k x m matrix;  V : m x k matrix;  c : k-vector;  activation : name.
+
+    Examples
+    --------
+    >>> f = layer_field({"A": [[1, 0]], "V": [[1], [-2]], "c": ["1/2"]})
+    >>> f.m, f.expressions(phase_symbols(2))
+    (2, [tanh(h1 + 1/2), -2*tanh(h1 + 1/2)])
     """
 
     A: sympy.Matrix
@@ -168,7 +176,13 @@ class LayerField:
 
     @property
     def m(self) -> int:
-        """Phase-space dimension."""
+        """Phase-space dimension.
+
+        Examples
+        --------
+        >>> layer_field({"A": [[1, 0, 2]], "V": [[1], [0], [1]]}).m
+        3
+        """
         return self.A.cols
 
     def expressions(self, h: Sequence[sympy.Symbol]) -> list[sympy.Expr]:
@@ -185,7 +199,13 @@ class LayerField:
         return list(self.V * s)
 
     def to_json(self) -> dict:
-        """JSON-ready form with rational strings."""
+        """JSON-ready form with rational strings.
+
+        Examples
+        --------
+        >>> layer_field({"A": [[2]], "V": [["-1/2"]]}).to_json()
+        {'A': [['2']], 'V': [['-1/2']], 'c': ['0'], 'activation': 'tanh'}
+        """
 
         def rows(M):
             return [[rational_string(v) for v in M.row(i)] for i in range(M.rows)]
@@ -243,195 +263,19 @@ def expression_text(expr: sympy.Expr) -> str:
     return _TextPrinter().doprint(expr)
 
 
-# -- flows ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A closed-form flow ``phi_t(h)`` (expressions in h1..hm and t) and how it was found."""
-
-    expressions: tuple[sympy.Expr, ...]
-    method: str
-
-
-def vanishes(expr: sympy.Expr) -> bool:
-    """Whether ``expr`` is identically zero, shown by expansion or simplification.
-
-    False means "not shown", never "non-zero".
-
-    Examples
-    --------
-    >>> t = TIME
-    >>> vanishes(sympy.sin(t)**2 + sympy.cos(t)**2 - 1), vanishes(t)
-    (True, False)
-    """
-    return sympy.expand(expr) == 0 or sympy.simplify(expr) == 0
-
-
-def flow_residual(
-    field: Sequence[sympy.Expr], flow: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]
-) -> str | None:
-    """Why ``flow`` is not shown to be the flow of ``field`` (None if it is).
-
-    Checks ``phi_0(h) = h`` and ``d/dt phi_t(h) = f(phi_t(h))`` identically.
-
-    Examples
-    --------
-    >>> h = phase_symbols(2)
-    >>> c, s = sympy.cos(TIME), sympy.sin(TIME)
-    >>> flow = [h[0] * c + h[1] * s, h[1] * c - h[0] * s]
-    >>> flow_residual([h[1], -h[0]], flow, h) is None
-    True
-    >>> flow_residual([h[1], h[0]], flow, h)
-    'component 2: d/dt phi_2 - f_2(phi) = -2*h1*cos(t) - 2*h2*sin(t), not zero'
-    """
-    at = dict(zip(h, flow))
-    for i, (fi, pi, hi) in enumerate(zip(field, flow, h), start=1):
-        start = pi.xreplace({TIME: 0}) - hi
-        if not vanishes(start):
-            return f"component {i}: phi_{i} at t = 0 is {pi.xreplace({TIME: 0})}, not {hi}"
-        residual = sympy.diff(pi, TIME) - fi.xreplace(at)
-        if not vanishes(residual):
-            return f"component {i}: d/dt phi_{i} - f_{i}(phi) = {sympy.simplify(residual)}, not zero"
-    return None
-
-
-def _affine_parts(field, h):
-    """``(A, c)`` with ``f(h) = A h + c`` if the field is affine, else None."""
-    A, c = [], []
-    for fi in field:
-        if not fi.is_polynomial(*h) or sympy.Poly(fi, *h).total_degree() > 1:
-            return None
-        A.append([sympy.diff(fi, hj) for hj in h])
-        c.append(fi.xreplace(dict.fromkeys(h, 0)))
-    return sympy.Matrix(A), sympy.Matrix(c)
-
-
-def _matrix_exponential_flow(A, c, h):
-    """``exp(t [[A, c], [0, 0]])`` from the Jordan form ``P J P^-1``, real and in closed form.
-
-    ``exp(J t) = exp(D t) exp(N t)`` (D diagonal, N nilpotent, commuting), with
-    ``exp(lambda t) = exp(re(lambda) t) (cos(im(lambda) t) + i sin(im(lambda) t))``; the
-    constants of P and P^-1 are put in radical normal form first, so the imaginary
-    parts cancel on expansion.
-    """
-    m = A.rows
-    if any(degree > 2 for factor, _ in A.charpoly().factor_list()[1] for degree in [sympy.degree(factor)]):
-        return None  # eigenvalues beyond quadratics: leave it to numerics
-    M = sympy.zeros(m + 1, m + 1)
-    M[:m, :m], M[:m, m] = A, c
-    try:
-        P, J = M.jordan_form()
-    except (MatrixError, NotImplementedError):
-        return None
-    P = P.applyfunc(_radical_normal_form)
-    P_inv = P.inv().applyfunc(_radical_normal_form)
-    eigenvalues = [_radical_normal_form(J[i, i]) for i in range(m + 1)]
-    exp_D = sympy.diag(
-        *[
-            sympy.exp(sympy.re(v) * TIME)
-            * (sympy.cos(sympy.im(v) * TIME) + sympy.I * sympy.sin(sympy.im(v) * TIME))
-            for v in eigenvalues
-        ]
-    )
-    N = J - sympy.diag(*[J[i, i] for i in range(m + 1)])
-    exp_N, term = sympy.zeros(m + 1, m + 1), sympy.eye(m + 1)
-    for k in range(m + 1):
-        exp_N += term / sympy.factorial(k)
-        term = term * N * TIME
-    E = (P * exp_D * exp_N * P_inv).applyfunc(lambda e: sympy.expand(sympy.expand_complex(sympy.expand(e))))
-    if E.has(sympy.I, sympy.re, sympy.im):
-        return None
-    return list(E[:m, :m] * sympy.Matrix(h) + E[:m, m])
-
-
-def _radical_normal_form(value):
-    return sympy.expand(sympy.radsimp(sympy.expand_complex(value)))
-
-
-def _quadrature_friendly(expr, s):
-    """Whether sympy can integrate ``expr`` in s for sure: polynomials in s and exp(linear in s)."""
-    if not expr.has(s):
-        return True
-    if expr == s or expr.is_Number:
-        return True
-    if isinstance(expr, sympy.exp):
-        return expr.args[0].is_polynomial(s) and sympy.degree(expr.args[0], s) <= 1
-    if expr.is_Add or expr.is_Mul:
-        return all(_quadrature_friendly(a, s) for a in expr.args)
-    if expr.is_Pow:
-        return expr.exp.is_Integer and expr.exp >= 0 and _quadrature_friendly(expr.base, s)
-    return False
-
-
-def _triangular_flow(field, h):
-    """Solve ``h_i' = a_i h_i + g_i`` (a_i, g_i free of h_i and of later coordinates) by quadrature.
-
-    In an order of the dependency graph, earlier coordinates are known
-    functions of t, and ``h_i(t) = e^{A(t)} (h_i + int_0^t e^{-A(s)} g_i(s) ds)``
-    with ``A(t) = int_0^t a_i(s) ds``.
-    """
-    G = nx.DiGraph()
-    G.add_nodes_from(range(len(h)))
-    for i, (fi, hi) in enumerate(zip(field, h)):
-        if sympy.diff(fi, hi).has(hi):
-            return None
-        G.add_edges_from((j, i) for j, hj in enumerate(h) if j != i and fi.has(hj))
-    if not nx.is_directed_acyclic_graph(G):
-        return None
-    solution: dict[int, sympy.Expr] = {}
-    for i in nx.lexicographical_topological_sort(G):
-        earlier = {h[j]: solution[j].xreplace({TIME: _S}) for j in G.predecessors(i)}
-        rate = sympy.expand(sympy.diff(field[i], h[i]).xreplace(earlier))
-        g = (field[i] - sympy.diff(field[i], h[i]) * h[i]).xreplace(earlier)
-        if not _quadrature_friendly(rate, _S):
-            return None
-        A = sympy.integrate(rate, (_S, 0, TIME)) if rate.has(_S) else rate * TIME
-        integrand = sympy.expand(sympy.exp(A - A.xreplace({TIME: _S})) * g)
-        if not _quadrature_friendly(integrand, _S):
-            return None
-        integral = integrand * TIME if not integrand.has(_S) else sympy.integrate(integrand, (_S, 0, TIME))
-        if integral.has(sympy.Integral, sympy.Piecewise):
-            return None
-        solution[i] = sympy.exp(A) * h[i] + sympy.simplify(integral)
-    return [solution[i] for i in range(len(h))]
-
-
-def closed_form_flow(field: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]) -> Flow | None:
-    """The flow of ``h' = f(h)`` in closed form, checked against the ODE, or None.
-
-    Affine fields use the matrix exponential of ``[[A, c], [0, 0]]``;
-    triangular fields (after ordering by the dependency graph) with
-    ``h_i' = a_i h_i + g_i`` and constant a_i use quadrature.
-
-    Examples
-    --------
-    >>> h = phase_symbols(2)
-    >>> closed_form_flow([sympy.Integer(0), h[0] ** 2], h)
-    Flow(expressions=(h1, h1**2*t + h2), method='quadrature (triangular field)')
-    >>> closed_form_flow([h[1], -h[0]], h).method
-    'matrix exponential (affine field)'
-    >>> closed_form_flow([h[1] ** 2, h[0] ** 2], h) is None
-    True
-    """
-    affine = _affine_parts(field, h)
-    candidates = []
-    if affine is not None:
-        candidates.append(("matrix exponential (affine field)", lambda: _matrix_exponential_flow(*affine, h)))
-    candidates.append(("quadrature (triangular field)", lambda: _triangular_flow(field, h)))
-    for method, solve in candidates:
-        flow = solve()
-        if flow is not None and flow_residual(field, flow, h) is None:
-            return Flow(tuple(flow), method)
-    return None
-
-
 # -- weights ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class NodeWeights:
-    """Exact weights of a neural ODE: W (m x n), b (m), W~ (1 x m), b~."""
+    """Exact weights of a neural ODE: W (m x n), b (m), W~ (1 x m), b~ (see :meth:`NeuralODE.weights`).
+
+    Examples
+    --------
+    >>> w = NeuralODE(1, "0, h1").weights(W="2; 0", b="1/2, 0")
+    >>> w.W.T, w.b.T, w.W_out, w.b_out
+    (Matrix([[2, 0]]), Matrix([[1/2, 0]]), Matrix([[0, 1]]), 0)
+    """
 
     W: sympy.Matrix
     b: sympy.Matrix
@@ -439,7 +283,13 @@ class NodeWeights:
     b_out: sympy.Rational
 
     def to_json(self) -> dict:
-        """JSON-ready form with rational strings."""
+        """JSON-ready form with rational strings.
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1").weights(b="1/2, 0").to_json()
+        {'W': [['1'], ['0']], 'b': ['1/2', '0'], 'W_out': ['0', '1'], 'b_out': '0'}
+        """
         return {
             "W": [[rational_string(v) for v in self.W.row(i)] for i in range(self.W.rows)],
             "b": [rational_string(v) for v in self.b],
@@ -453,41 +303,24 @@ class NodeWeights:
 
 @dataclass(frozen=True)
 class NodeEvaluation:
-    """Phi, grad Phi and Hess Phi at one input, as mpmath numbers (``digits`` digits)."""
+    """Phi, grad Phi and Hess Phi at one input, as mpmath numbers (``digits`` digits).
+
+    ``exact_flow`` says whether they come from the closed-form flow (else from the
+    variational equations).
+
+    Examples
+    --------
+    >>> node = NeuralODE(1, "0, h1**2")
+    >>> e = node.evaluate([3], node.weights(), 15)
+    >>> e.value, e.gradient, e.exact_flow
+    (mpf('9.0'), [mpf('6.0')], True)
+    """
 
     value: mpmath.mpf
     gradient: list
     hessian: mpmath.matrix
     digits: int
     exact_flow: bool
-
-
-@dataclass(frozen=True)
-class NumericalCriticalPoint:
-    """A critical point found by Newton's method, with its Hessian spectrum.
-
-    ``degenerate`` is True when the smallest |eigenvalue| is below
-    ``10**(-digits/2)``; ``index`` counts negative eigenvalues (None if degenerate).
-    """
-
-    point: list
-    value: mpmath.mpf
-    eigenvalues: list
-    index: int | None
-    degenerate: bool
-    digits: int
-
-    def to_json(self) -> dict:
-        """JSON-ready form (decimal strings with ``digits`` digits)."""
-        d = self.digits
-        return {
-            "point": [mpmath.nstr(v, d) for v in self.point],
-            "value": mpmath.nstr(self.value, d),
-            "eigenvalues": [mpmath.nstr(v, d) for v in self.eigenvalues],
-            "index": self.index,
-            "degenerate": self.degenerate,
-            "status": f"numerical ({d} digits)",
-        }
 
 
 class NeuralODE:
@@ -568,17 +401,43 @@ class NeuralODE:
 
     @property
     def augmented(self) -> bool:
-        """Whether the phase space is wider than the input (m > n)."""
+        """Whether the phase space is wider than the input (m > n).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1").augmented, NeuralODE(2, "0, h1").augmented
+        (True, False)
+        """
         return self.m > self.n
 
     @functools.cached_property
     def is_affine(self) -> bool:
-        """Whether the field is affine (then the flow and Phi are affine)."""
-        return _affine_parts(self.field, self.h) is not None
+        """Whether the field is affine (then the flow and Phi are affine).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "h2 + 1, -h1").is_affine, NeuralODE(1, "0, h1**2").is_affine
+        (True, False)
+        """
+        return affine_parts(self.field, self.h) is not None
 
     @functools.cached_property
     def flow(self) -> Flow | None:
-        """The closed-form flow (user-given and checked, or derived), or None."""
+        """The closed-form flow (user-given and checked, or derived), or None.
+
+        Raises
+        ------
+        InputError
+            If a user-given flow has the wrong length, does not solve the ODE or is
+            not real-analytic everywhere (see :func:`~symmorse.model.flows.user_flow`).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "h2, -h1").flow.method
+        'matrix exponential (affine field)'
+        >>> NeuralODE(1, "h2**2, h1**2").flow is None
+        True
+        """
         if self._user_flow is None:
             return closed_form_flow(self.field, self.h)
         texts = (
@@ -587,18 +446,16 @@ class NeuralODE:
         if not isinstance(texts, Sequence) or len(texts) != self.m:
             raise InputError(f"the flow must have {self.m} components, like the field")
         exprs = [self._parse(p, [*self.h, TIME], f"flow component {i}") for i, p in enumerate(texts, 1)]
-        problem = flow_residual(self.field, exprs, self.h)
-        if problem is not None:
-            raise InputError(f"the given flow does not solve h' = f(h): {problem}")
-        if not all(real_analytic(p) for p in exprs):
-            raise InputError(
-                "the given flow is not shown to be real-analytic on all of R^(m+1) (e.g. it has a pole), "
-                "so it is not shown to exist up to time T from every start point"
-            )
-        return Flow(tuple(exprs), "user-given (checked against the ODE)")
+        return user_flow(self.field, exprs, self.h)
 
     def describe(self) -> str:
-        """One line: widths, field and time."""
+        """One line: widths, field and time.
+
+        Examples
+        --------
+        >>> NeuralODE(1, "0, h1**3", time="1/2").describe()
+        "neural ODE n = 1, m = 2, h' = (0, h1**3), T = 1/2"
+        """
         field = ", ".join(map(str, self.field))
         return f"neural ODE n = {self.n}, m = {self.m}, h' = ({field}), T = {self.T}"
 
@@ -652,7 +509,19 @@ class NeuralODE:
         return phi.xreplace(at), D.xreplace(at), [H.xreplace(at) for H in D2]
 
     def output(self, weights: NodeWeights) -> sympy.Expr:
-        """``Phi(x)`` as an exact expression in ``x1..xn`` (needs a closed-form flow)."""
+        """``Phi(x)`` as an exact expression in ``x1..xn`` (needs a closed-form flow).
+
+        Raises
+        ------
+        InputError
+            If there is no closed-form flow.
+
+        Examples
+        --------
+        >>> node = NeuralODE(1, "-h1, h1")
+        >>> node.output(node.weights(W_out="1, 0"))
+        x1*exp(-1)
+        """
         if self.flow is None:
             raise InputError(f"no closed-form flow is known for {self.describe()}")
         y = weights.W * sympy.Matrix(input_symbols(self.n)) + weights.b
@@ -721,68 +590,6 @@ class NeuralODE:
                 digits,
                 not integrate and self.flow is not None,
             )
-
-    def critical_points(
-        self,
-        weights: NodeWeights,
-        digits: int = 30,
-        starts: Sequence[Sequence[object]] | None = None,
-        seed: int = 0,
-        count: int = 12,
-        box: object = 3,
-        integrate: bool = False,
-    ) -> list[NumericalCriticalPoint]:
-        """Critical points of Phi by Newton's method at ``digits`` digits, with Morse index.
-
-        Newton starts from ``starts`` or from ``count`` seeded random points in
-        ``[-box, box]^n``; converged points are merged when they agree to half
-        the digits.  Numerical: a point not found is not proved absent.
-
-        Examples
-        --------
-        >>> node = NeuralODE(1, "0, h1**3 - 3*h1")
-        >>> pts = node.critical_points(node.weights(W="1; 0"), 20, starts=[[2], [-2]])
-        >>> sorted((mpmath.nstr(p.point[0], 8), p.index) for p in pts)
-        [('-1.0', 1), ('1.0', 0)]
-        """
-        rng = random.Random(seed)
-        bound = _exact(box, "box")
-        if starts is None:
-            starts = [
-                [sympy.Rational(rng.randint(-1000, 1000), 1000) * bound for _ in range(self.n)]
-                for _ in range(count)
-            ]
-        found: list[NumericalCriticalPoint] = []
-        with mpmath.workdps(digits + 10):
-            tol = mpmath.mpf(10) ** (-digits)
-            for start in starts:
-                if not isinstance(start, Sequence) or len(start) != self.n:
-                    raise WeightsError(f"a start point must have {self.n} entries, got {start!r}")
-                point = self._newton([_mpf(v) for v in start], weights, digits, tol, integrate)
-                if point is None or any(
-                    mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol)
-                    for p in found
-                ):
-                    continue
-                e = self.evaluate(point, weights, digits, integrate)
-                eig = sorted(mpmath.eigsy(e.hessian, eigvals_only=True))
-                degenerate = min(abs(v) for v in eig) < mpmath.sqrt(tol)
-                index = None if degenerate else sum(1 for v in eig if v < 0)
-                found.append(NumericalCriticalPoint(point, e.value, eig, index, degenerate, digits))
-        return found
-
-    def _newton(self, x, weights, digits, tol, integrate, steps=80):
-        for _ in range(steps):
-            e = self.evaluate(x, weights, digits, integrate)
-            try:
-                dx = mpmath.lu_solve(e.hessian, mpmath.matrix(e.gradient))
-            except ZeroDivisionError:
-                return None
-            x = [xi - di for xi, di in zip(x, dx)]
-            if mpmath.norm(dx) < tol * (1 + mpmath.norm(mpmath.matrix(x))):
-                break
-        e = self.evaluate(x, weights, digits, integrate)
-        return x if mpmath.norm(mpmath.matrix(e.gradient)) < tol ** (mpmath.mpf(1) / 3) else None
 
     def __repr__(self) -> str:
         return f"NeuralODE({self.n}, {', '.join(map(str, self.field))!r}, time={self.T})"

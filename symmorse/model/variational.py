@@ -1,9 +1,11 @@
-"""High-precision flows of vector fields with their first and second variations.
+"""High-precision flows of vector fields with their first and second variations: one job, numerics.
 
-For a field ``f`` on R^m, :func:`flow_with_variations` integrates the flow
-``phi_t(y)`` together with its variational equations ``P' = Df(phi) P``
-(``P = Dphi_t``, ``P(0) = I``) and ``Q' = Df(phi) Q + D^2f(phi)[P, P]``
-(``Q = D^2phi_t``, ``Q(0) = 0``) in mpmath at a chosen number of digits.  The
+This is the numerical route of :mod:`symmorse.model.node` for fields without a
+closed-form flow (:mod:`symmorse.model.flows`).  For a field ``f`` on R^m,
+:func:`flow_with_variations` integrates the flow ``phi_t(y)`` together with its
+variational equations ``P' = Df(phi) P`` (``P = Dphi_t``, ``P(0) = I``) and
+``Q' = Df(phi) Q + D^2f(phi)[P, P]`` (``Q = D^2phi_t``, ``Q(0) = 0``) in mpmath at a
+chosen number of digits.  The
 integrator is Gragg-Bulirsch-Stoer (modified midpoint rule with Richardson
 extrapolation, step halving until the extrapolation tableau converges); the
 right-hand side is generated once from exact SymPy derivatives with
@@ -43,6 +45,13 @@ class FlowVariations:
         ``D^2 phi_{T,i}(y)`` for each component i (m x m, symmetric).
     digits : int
         The decimal digits the integration aimed at.
+
+    Examples
+    --------
+    >>> h = sympy.symbols("h1", real=True)
+    >>> r = flow_with_variations([-h], [h], [1], 1, digits=15)  # phi_t(y) = y exp(-t)
+    >>> mpmath.nstr(r.value[0], 10), mpmath.nstr(r.jacobian[0, 0], 10), r.hessians[0][0, 0]
+    ('0.3678794412', '0.3678794412', mpf('0.0'))
     """
 
     value: list

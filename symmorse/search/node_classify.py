@@ -8,14 +8,25 @@ all degenerate (``fails``); ``rank W < n`` -> every critical point degenerate;
 ``rank W = n < m`` -> Morse for almost every weight once a witness is found.
 A witness is a point of the critical bundle ``{W^T u = 0, u = Dphi_T(y)^T W~^T}``
 (chosen as y, u in ker W^T, then ``W~^T = Dphi_T(y)^{-T} u``) with
-``det Hess != 0``.  With a closed-form flow the witness is exact, a
-certificate is written, and the verdict is ``proved`` only when the
-independent kernel :mod:`symmorse.kernel.node` accepts it; without one the
-witness is computed from the variational equations and labelled ``numerical``.
+``det Hess != 0``.  With a closed-form flow the witness is exact and a
+certificate is written; the verdict is ``proved`` when the search's own exact
+computation establishes every claim of the certificate, as the kernel will check
+it (:mod:`symmorse.search.node_certificate`: expressions that print back, a
+real-analytic field and flow, exact residuals, a determinant shown non-zero),
+and ``undecided`` with the reason otherwise.  The independent kernel
+(:mod:`symmorse.kernel.node`, not imported here) re-derives the certificate later.
+Without a closed-form flow the witness is computed from the variational equations
+and labelled ``numerical``.
 A verdict ranges over the weights that are not given (``free_weights``): a
 given W~ is used as fixed only where its value decides the answer (W~ = 0,
 or an affine field with W given too: then grad Phi is one exact constant);
 the generic classes are statements about generic W~ and b.
+
+Examples
+--------
+>>> c = classify_node(NeuralODE(1, "0, h1**3"))
+>>> c.node_class, c.status, c.certificate["format"] == FORMAT
+('augmented', 'proved', True)
 """
 
 from __future__ import annotations
@@ -27,14 +38,25 @@ import mpmath
 import sympy
 from flint import fmpq_mat
 
-from ..exact.errors import CertificateError
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.numbers import rational_string, to_fmpq
-from ..kernel import CheckResult, check_certificate
-from ..kernel.node import FORMAT
+from ..exact.numbers import rational_string, real_analytic, to_fmpq
+from ..model.flows import TIME
 from ..model.node import NeuralODE, expression_text, parse_matrix
+from .node_certificate import (
+    FORMAT,
+    UNDECIDABLE,
+    NotShown,
+    column_basis,
+    flow_problem,
+    is_identity,
+    is_nonzero,
+    is_zero_constant,
+    witness_determinant,
+    written,
+    written_constants,
+)
 
-__all__ = ["NodeClassification", "classify_node", "exact_rank", "classification_text"]
+__all__ = ["FORMAT", "NodeClassification", "classify_node", "exact_rank", "classification_text"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +74,8 @@ class NodeClassification:
         critical points exist); ``fails``: every critical point of every
         weight in the class is degenerate.
     status : {"proved", "numerical", "undecided"}
-        ``proved`` only when the certificate kernel accepted the certificate.
+        ``proved`` only when the search's exact computation established every claim
+        of the certificate (which the kernel then re-checks).
     reason : str
     rank_W, rank_W_out : int
     free_weights : tuple of str
@@ -64,6 +87,12 @@ class NodeClassification:
     certificate : dict or None
     witness : dict or None
         The witness (exact strings, or decimals for a numerical one).
+
+    Examples
+    --------
+    >>> c = classify_node(NeuralODE(1, "0, h1**3"), W="1; 0")
+    >>> c.node_class, c.free_weights, c.witness["y"]
+    ('augmented', ('b', 'W_out', 'b_out'), ['1', '5/4'])
     """
 
     node_class: str
@@ -80,7 +109,14 @@ class NodeClassification:
     witness: dict | None = field(default=None)
 
     def to_json(self) -> dict:
-        """JSON-ready summary (the certificate is written separately)."""
+        """JSON-ready summary (the certificate is written separately).
+
+        Examples
+        --------
+        >>> d = classify_node(NeuralODE(1, "tanh(h2), sin(h1)"), digits=15).to_json()
+        >>> d["class"], d["status"]
+        ('augmented', 'numerical (15 digits)')
+        """
         return {
             "class": self.node_class,
             "critical_points": self.critical_points,
@@ -208,6 +244,7 @@ class _Base:
     def __init__(self, node, W, W_out, rank_W, rank_out):
         self.node, self.W, self.W_out, self.rank_W, self.rank_out = node, W, W_out, rank_W, rank_out
         self.fixed_out = False  # whether the verdict is about the given W_out (set before the skeleton)
+        self._ode = None  # (field, flow) as the certificate states them, or the reason they are not shown
 
     def free_weights(self):
         fixed = {"W": self.W is not None, "W_out": self.fixed_out}
@@ -278,14 +315,114 @@ class _Base:
             **extra,
         )
 
-    def structural(self, cls, critical, morse, reason):
+    def structural(self, cls, critical, morse, reason, check=None):
+        """The verdict proved by the class's structure, if the certificate's claims are shown; else undecided.
+
+        ``check(field, flow)`` (optional) raises NotShown for a further claim of the class.
+        """
         cert = self.skeleton(cls, critical, morse)
-        checked = _check(cert)
-        if not checked.accepted:
-            return self.result(
-                cls, critical, morse, "undecided", f"{reason} (not certified: {checked.reason})"
-            )
+        problem = self.claim_problem(cls, check)
+        if problem is not None:
+            return self.result(cls, critical, morse, "undecided", f"{reason} (not certified: {problem})")
         return self.result(cls, critical, morse, "proved", reason, certificate=cert)
+
+    # -- the conditions of the certificate, shown by the search's own exact code ----------------
+
+    def ode(self):
+        """The field and the flow as the certificate writes them (read back), once their claims are shown.
+
+        Raises NotShown if n is too large for the format, an expression does not print
+        back (as itself, for the field), the flow is not shown to solve the field, or the
+        field is not real-analytic.
+        """
+        if self._ode is None:
+            try:
+                self._ode = (self._written_ode(), None)
+            except NotShown as exc:
+                self._ode = (None, str(exc))
+            except UNDECIDABLE as exc:
+                self._ode = (None, _undecidable(exc))
+        ode, problem = self._ode
+        if problem is not None:
+            raise NotShown(problem)
+        return ode
+
+    def _written_ode(self):
+        node = self.node
+        if node.n > 100:
+            raise NotShown(f"a {FORMAT} certificate takes input widths n <= 100, not n = {node.n}")
+        field = written(node.field, node.h, "field")
+        for i, (f, g) in enumerate(zip(field, node.field), 1):
+            if f != g and not is_identity(f - g):
+                raise NotShown(f"field component {i} does not print back as itself")
+        flow = None
+        if node.flow is not None:
+            flow = written(node.flow.expressions, [*node.h, TIME], "flow")
+            problem = flow_problem(field, flow, node.h)
+            if problem is not None:
+                raise NotShown(problem)
+        if not all(real_analytic(f) for f in field):
+            raise NotShown("the field is not built from real-analytic functions (needed for a C^1 flow)")
+        return field, flow
+
+    def claim_problem(self, cls, check=None):
+        """Why the certificate of a structural class is not shown, or None."""
+        try:
+            field, flow = self.ode()
+            if cls == "affine":
+                h = self.node.h
+                for i, f in enumerate(field, 1):
+                    for a in h:
+                        for b in h:
+                            if not is_identity(sympy.diff(f, a, b)):
+                                raise NotShown(f"field component {i} is not affine (d^2 f_{i}/d{a}d{b} != 0)")
+            if check is not None:
+                check(field, flow)
+        except NotShown as exc:
+            return str(exc)
+        except UNDECIDABLE as exc:
+            return _undecidable(exc)
+        return None
+
+    def witness_reason(self, cls, W, y, u, w_out_texts):
+        """The proof a witness gives, once every claim about it is shown; raises NotShown otherwise."""
+        try:
+            _, flow = self.ode()
+            if flow is None:
+                raise NotShown("a witness needs the closed-form flow")
+            _global(flow)
+            w_out = written_constants(w_out_texts, "witness W_out")
+            det = witness_determinant(flow, self.node.h, self.node.T, W, y, u, w_out)
+        except UNDECIDABLE as exc:
+            raise NotShown(_undecidable(exc)) from None
+        shown = det if det.is_Rational else sympy.N(det, 15)
+        over = ", ".join(self.free_weights())
+        if cls == "degenerate":
+            r, n = self.rank_W, self.node.n
+            return (
+                f"rank W = {r} < n = {n}: Phi(x) = G(W x + b) is constant along ker W and "
+                f"Hess Phi = W^T H W has rank <= {r}, so every critical point is degenerate and lies in "
+                f"an affine family of critical points of dimension >= {n - r}; "
+                f"witness: with U a basis of the image of W, the reduced map s -> G(U s + b) has at s = 0, "
+                f"b = y a critical point (U^T u = 0) with det(U^T H U) = {shown} != 0, which persists for an "
+                f"open set of (b, W_out): there Phi has degenerate critical points (statement over {over})"
+            )
+        return (
+            f"witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = {shown} != 0. det Hess is "
+            "analytic on the connected critical bundle {W^T u = 0}, so it vanishes only on a null set: "
+            f"critical points exist for an open set of ({over}) and are non-degenerate for almost every "
+            f"({over})"
+        )
+
+
+def _global(flow):
+    """A flow real-analytic on all of R^(m+1) exists for all time from every start point."""
+    if not all(real_analytic(p) for p in flow):
+        raise NotShown("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+
+
+def _undecidable(exc):
+    return f"a claim could not be checked ({type(exc).__name__}: {exc})"
 
 
 def _affine_slope(base):
@@ -304,13 +441,34 @@ def _affine_slope(base):
     _, D, _ = node.derivatives_at([0] * node.m)
     slope = [sympy.simplify(g) for g in base.W.T * D.T * base.W_out.T]
     shown = ", ".join(map(str, slope))
-    if all(g == 0 for g in slope):
+    everywhere = all(g == 0 for g in slope)
+
+    def check(field, flow):
+        """The slope from the written flow: exactly 0 (everywhere), or one component shown non-zero (none)."""
+        if flow is None:
+            raise NotShown("the verdict for fixed W and W_out needs the closed-form flow")
+        _global(flow)
+        D = sympy.Matrix(flow).jacobian(node.h).xreplace({TIME: node.T})
+        if D.free_symbols:
+            raise NotShown("Dphi_T of the flow is not constant, although the field is affine")
+        exact = base.W.T * D.T * base.W_out.T
+        if everywhere:
+            for i, g in enumerate(exact, 1):
+                if not is_zero_constant(g):
+                    raise NotShown(
+                        f"grad Phi = W^T Dphi_T^T W_out^T is not shown to vanish (component {i}: {g})"
+                    )
+        elif not any(is_nonzero(g) for g in exact):
+            raise NotShown("grad Phi = W^T Dphi_T^T W_out^T is not shown to be non-zero")
+
+    if everywhere:
         return base.structural(
             "affine",
             "everywhere",
             "fails",
             f"the field is affine and grad Phi = W^T Dphi_T^T W_out^T = ({shown}) = 0: for these W and W_out "
             "Phi is constant for every b, b_out, so every point is a degenerate critical point",
+            check,
         )
     return base.structural(
         "affine",
@@ -318,14 +476,8 @@ def _affine_slope(base):
         "generic",
         f"the field is affine, so grad Phi = W^T Dphi_T^T W_out^T = ({shown}) is constant; it is not 0, so "
         "for these W and W_out Phi has no critical points, for every b, b_out",
+        check,
     )
-
-
-def _check(cert):
-    try:
-        return check_certificate(cert)
-    except CertificateError as exc:  # e.g. an expression that does not print back
-        return CheckResult(False, str(exc))
 
 
 def _bundle_point(base, rng):
@@ -344,12 +496,6 @@ def _bundle_point(base, rng):
     return W, y, u
 
 
-def _column_basis(W):
-    R, rank = _flint(W).rref()
-    pivots = [next(j for j in range(W.cols) if R[i, j] != 0) for i in range(rank)]
-    return W[:, pivots]
-
-
 def _exact_witness(base, seed, attempts, deadline):
     node, rng = base.node, random.Random(seed)
     cls, critical = base.kind(), "generic"
@@ -361,7 +507,7 @@ def _exact_witness(base, seed, attempts, deadline):
         _, D, D2 = node.derivatives_at(y)
         w_out = [sympy.simplify(v) for v in D.T.LUsolve(u)]
         H = sum((wi * Hi for wi, Hi in zip(w_out, D2)), sympy.zeros(node.m, node.m))
-        U = _column_basis(W)
+        U = column_basis(W)
         det = sympy.simplify((U.T * H * U).det(method="berkowitz"))
         if det == 0 or abs(sympy.N(det, 30)) < sympy.Rational(1, 10**25):
             last = f"det Hess = 0 at y = {y}, u = {list(u)}"
@@ -374,12 +520,13 @@ def _exact_witness(base, seed, attempts, deadline):
         if base.W is None:
             witness["W"] = _rows(W)
         cert = base.skeleton(cls, critical, morse, witness)
-        checked = _check(cert)
-        if not checked.accepted:
-            last = f"the kernel rejected the witness: {checked.reason}"
+        try:
+            reason = base.witness_reason(cls, W, y, u, witness["W_out"])
+        except NotShown as exc:
+            last = f"the witness is not certified: {exc}"
             continue
         shown = {**witness, "det_hessian": str(det)}
-        return base.result(cls, critical, morse, "proved", checked.reason, certificate=cert, witness=shown)
+        return base.result(cls, critical, morse, "proved", reason, certificate=cert, witness=shown)
     reason = (
         f"no witness with det Hess != 0 in {attempts} random points of the critical bundle "
         f"(last: {last}); the field may be too flat"
@@ -404,7 +551,7 @@ def _numerical_witness(base, seed, attempts, digits, deadline):
             H = mpmath.matrix(node.m, node.m)
             for i in range(node.m):
                 H += w_out[i] * var.hessians[i]
-            U = _column_basis(W)
+            U = column_basis(W)
             Um = mpmath.matrix([[mpmath.mpf(v.p) / v.q for v in U.row(i)] for i in range(U.rows)])
             det = mpmath.det(Um.T * H * Um)
             if abs(det) < mpmath.mpf(10) ** (-(digits // 2)):

@@ -1,43 +1,44 @@
-"""Residual networks as architecture graphs, Euler steps of neural ODEs, and depth comparison.
+"""Critical points of residual networks, exactly, and a neural ODE beside its Euler residual network.
 
-A residual network ``h_0 = W x + b``, ``h_j = h_{j-1} + V_j sigma(W_j h_{j-1} + b_j)``,
-``Phi = W~ h_K + b~`` is built as a DAG
-(:func:`~symmorse.model.architecture.resnet_graph`): identity nodes carry the states
-h_j, skip edges ``h_{j-1} -> h_j`` have fixed weight 1 and state biases are
-fixed to 0, so :class:`~symmorse.model.network.Network` derives its exact
-structured gradient and Hessian (also in chart coordinates) with no new code.
+The networks are built by :mod:`symmorse.model.resnet` (``resnet``, ``euler_resnet``);
+this module's one job is what can be proved about their critical points.
 Unlike a flow, a residual block ``h + V sigma(W h + b)`` can have a singular
 Jacobian, so a non-augmented ResNet can have critical points: in one
 dimension, in the chart ``u = c(w x + b)`` the derivative of
 ``x + v sigma(w x + b)`` is a rational function of u whose roots in the chart
 interval are found exactly (real root isolation).  :func:`depth_compare`
-sets the Euler discretisation of a layered neural ODE beside the ODE itself.
+sets the Euler discretisation of a layered neural ODE beside the ODE itself,
+and :func:`depth_compare_text` reports the comparison as text.
+
+Examples
+--------
+>>> from symmorse.model.resnet import resnet
+>>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [{"W": [[1]], "V": [["-1/2"]]}],
+...                                              "out": {"W": [[1]]}})
+>>> single_unit_critical_points(net)  # x - tanh(x)/2 is strictly increasing
+[]
 """
 
 from __future__ import annotations
 
 import random
 import textwrap
-from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import flint
-import networkx as nx
 import sympy
 from sympy.calculus.util import maximum
 
 from ..exact.errors import InputError, WeightsError
 from ..exact.numbers import enclose, rational_ball, to_fmpq
 from ..model.activations import U, Z, get_activation
-from ..model.architecture import bias_parameter, edge_parameter, hidden_nodes, resnet_graph
+from ..model.architecture import hidden_nodes, resnet_graph
 from ..model.network import Network
-from ..model.node import NeuralODE, NodeWeights, parse_matrix
+from ..model.node import NeuralODE, NodeWeights
+from ..model.resnet import euler_resnet, euler_step
 from .node_classify import NodeClassification, classify_node
 
 __all__ = [
-    "resnet_graph",
-    "resnet",
-    "euler_resnet",
     "ExactCriticalPoint",
     "single_unit_critical_points",
     "activation_slope_bound",
@@ -47,138 +48,6 @@ __all__ = [
     "depth_compare",
     "depth_compare_text",
 ]
-
-
-def _fixed_parameters(G: nx.DiGraph) -> dict[str, int]:
-    """Skip edges ``s_{j-1,i} -> s_{j,i}`` have weight 1, states after a block have bias 0."""
-    fixed = {}
-    for v in G:
-        if isinstance(v, str) and v.startswith("s") and not v.startswith("s0_"):
-            j, i = v[1:].split("_")
-            previous = f"s{int(j) - 1}_{i}" if f"s{int(j) - 1}_{i}" in G else f"x{i}"
-            fixed[edge_parameter(G, previous, v)] = 1
-            fixed[bias_parameter(G, v)] = 0
-    return fixed
-
-
-def _matrix_parameters(G, rows: Sequence[Hashable], cols: Sequence[Hashable], M, what) -> dict:
-    M = parse_matrix(M, len(rows), len(cols), what)
-    return {edge_parameter(G, u, v): M[i, j] for i, v in enumerate(rows) for j, u in enumerate(cols)}
-
-
-def _vector_parameters(G, nodes, b, what) -> dict:
-    b = parse_matrix(b, 1, len(nodes), what)
-    return {bias_parameter(G, v): b[i] for i, v in enumerate(nodes)}
-
-
-def resnet(
-    inputs: int,
-    phase: int,
-    hidden: Sequence[int],
-    activation: str = "tanh",
-    lift: bool = True,
-    weights: Mapping | None = None,
-) -> Network:
-    """A residual network as a :class:`~symmorse.model.network.Network` (skip weights fixed to 1).
-
-    Parameters
-    ----------
-    weights : mapping, optional
-        ``{"lift": {"W", "b"}, "blocks": [{"W", "b", "V"}, ...], "out": {"W", "b"}}``;
-        parts left out stay symbolic.
-
-    Examples
-    --------
-    >>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [{"W": [[3]], "b": [0], "V": [[-1]]}],
-    ...                                              "out": {"W": [[1]], "b": [0]}})
-    >>> net.output
-    x1 - tanh(3*x1)
-    >>> net.gradient("chart")[0]
-    3*u1_1**2 - 2
-    """
-    G = resnet_graph(inputs, phase, hidden, lift)
-    values: dict[str, object] = {}
-    weights = _section(weights or {}, {"lift", "blocks", "out"}, set(), "the weights")
-    state = [f"s0_{i}" for i in range(1, phase + 1)] if lift else [f"x{i}" for i in range(1, inputs + 1)]
-    xs = [f"x{i}" for i in range(1, inputs + 1)]
-    if "lift" in weights:
-        if not lift:
-            raise WeightsError("residual network weights: 'lift' given for a network without a lift")
-        part = _section(weights["lift"], {"W", "b"}, {"W"}, "'lift'")
-        values.update(_matrix_parameters(G, state, xs, part["W"], "lift W"))
-        values.update(_vector_parameters(G, state, part.get("b", [0] * phase), "lift b"))
-    blocks = weights.get("blocks", [])
-    if not isinstance(blocks, list):
-        raise WeightsError('residual network weights: \'blocks\' must be a list of {"W", "b", "V"} objects')
-    if len(blocks) > len(hidden):
-        raise WeightsError(
-            f"residual network weights: {len(blocks)} blocks given, the network has {len(hidden)}"
-        )
-    for j, block in enumerate(blocks, start=1):
-        block = _section(block, {"W", "b", "V"}, {"W", "V"}, f"block {j}")
-        units = [f"a{j}_{k}" for k in range(1, hidden[j - 1] + 1)]
-        new = [f"s{j}_{i}" for i in range(1, phase + 1)]
-        values.update(_matrix_parameters(G, units, state, block["W"], f"block {j} W"))
-        values.update(_vector_parameters(G, units, block.get("b", [0] * len(units)), f"block {j} b"))
-        values.update(_matrix_parameters(G, new, units, block["V"], f"block {j} V"))
-        state = new
-    if "out" in weights:
-        last = [f"s{len(hidden)}_{i}" for i in range(1, phase + 1)]
-        part = _section(weights["out"], {"W", "b"}, {"W"}, "'out'")
-        values.update(_matrix_parameters(G, ["y"], last, part["W"], "out W"))
-        b_out = part.get("b", 0)
-        values.update(_vector_parameters(G, ["y"], b_out if isinstance(b_out, list) else [b_out], "out b"))
-    return Network(G, activation, values)
-
-
-def _section(value: object, keys: set, required: set, what: str) -> Mapping:
-    """A part of the weights: an object with only ``keys``, among them ``required``."""
-    if not isinstance(value, Mapping):
-        raise WeightsError(f"residual network weights: {what} must be an object with keys {sorted(keys)}")
-    unknown = set(value) - keys
-    if unknown:
-        raise WeightsError(f"residual network weights: {what} has unknown keys {sorted(map(str, unknown))}")
-    missing = required - set(value)
-    if missing:
-        raise WeightsError(f"residual network weights: {what} lacks {sorted(missing)}")
-    return value
-
-
-def _check_steps(steps: object) -> None:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise InputError(f"the number of Euler steps must be a positive integer, got {steps!r}")
-
-
-def euler_resnet(node: NeuralODE, steps: int, weights: NodeWeights) -> Network:
-    """The explicit Euler discretisation of a layered neural ODE: K residual blocks of step T/K.
-
-    ``h_j = h_{j-1} + (T/K) V sigma(A h_{j-1} + c)``, with the ODE's lift and output weights.
-
-    Examples
-    --------
-    >>> from symmorse.model.node import layer_field
-    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
-    >>> euler_resnet(node, 2, node.weights(W="1", W_out="1")).output
-    x1 - tanh(x1) - tanh(x1 - tanh(x1))
-    """
-    if node.layers is None:
-        raise InputError(
-            "an Euler discretisation as a residual network needs a layered field V sigma(A h + c)"
-        )
-    _check_steps(steps)
-    f = node.layers
-    tau = node.T / steps
-    block = {"W": f.A.tolist(), "b": list(f.c), "V": (tau * f.V).tolist()}
-    lifted = {"W": weights.W.tolist(), "b": list(weights.b)}
-    out = {"W": weights.W_out.tolist(), "b": weights.b_out}
-    return resnet(
-        node.n,
-        node.m,
-        [f.A.rows] * steps,
-        f.activation,
-        True,
-        {"lift": lifted, "blocks": [block] * steps, "out": out},
-    )
 
 
 # -- exact critical points in one dimension ------------------------------------------------
@@ -195,6 +64,15 @@ class ExactCriticalPoint:
     second_derivative : Phi''(x*) exactly.
     index : 0 (minimum), 1 (maximum), or None (degenerate or sign not decided).
     degenerate : whether Phi''(x*) = 0 (None if not decided).
+
+    Examples
+    --------
+    >>> from symmorse.model.resnet import resnet
+    >>> block = {"W": [[1]], "b": [0], "V": [[-1]]}  # x - tanh(x): Phi' = u^2 in the chart u = tanh(x)
+    >>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [block], "out": {"W": [[1]]}})
+    >>> (p,) = single_unit_critical_points(net)
+    >>> p.point, p.degenerate, p.index
+    (0, True, None)
     """
 
     chart_value: sympy.Expr
@@ -204,7 +82,15 @@ class ExactCriticalPoint:
     degenerate: bool | None
 
     def to_json(self) -> dict:
-        """JSON-ready form (exact strings plus a 20-digit decimal)."""
+        """JSON-ready form (exact strings plus a 20-digit decimal).
+
+        Examples
+        --------
+        >>> import sympy
+        >>> p = ExactCriticalPoint(sympy.sqrt(2) / 2, sympy.atanh(sympy.sqrt(2) / 2), sympy.sqrt(2), 0, False)
+        >>> p.to_json()["point"], p.to_json()["point_decimal"]
+        ('atanh(sqrt(2)/2)', '0.88137358701954302523')
+        """
         return {
             "u": str(self.chart_value),
             "point": str(self.point),
@@ -288,6 +174,7 @@ def single_unit_critical_points(net: Network) -> list[ExactCriticalPoint]:
     --------
     The residual block ``x - 2 tanh(x)`` (``v w = -2 < -1``):
 
+    >>> from symmorse.model.resnet import resnet
     >>> block = {"W": [[1]], "b": [0], "V": [[-2]]}
     >>> net = resnet(1, 1, [1], lift=False, weights={"blocks": [block], "out": {"W": [[1]], "b": 0}})
     >>> [(str(p.chart_value), str(p.point), p.index) for p in single_unit_critical_points(net)]
@@ -355,7 +242,16 @@ class BlockAnalysis:
     units' chart values are one free coordinate), ``"singular"`` (a reachable
     point where ``det(I + tau V D A) = 0``: an exact chart point, or a sign change
     of the determinant between two points h, by ball arithmetic), or
-    ``"undecided"``.
+    ``"undecided"``.  ``steps_for_diffeomorphism`` is the number of steps K from which
+    the Neumann bound proves every block a diffeomorphism (None if sigma' is unbounded).
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> b = euler_block_analysis(node, 1)
+    >>> b.verdict, b.singular_chart_point, b.steps_for_diffeomorphism
+    ('singular', [-sqrt(2)/2], 3)
     """
 
     verdict: str
@@ -364,7 +260,13 @@ class BlockAnalysis:
     steps_for_diffeomorphism: int | None
 
     def to_json(self) -> dict:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> BlockAnalysis("singular", "a root", [sympy.Rational(1, 2)], 3).to_json()["singular_chart_point"]
+        ['1/2']
+        """
         return {
             "verdict": self.verdict,
             "reason": self.reason,
@@ -404,8 +306,7 @@ def euler_block_analysis(node: NeuralODE, steps: int) -> BlockAnalysis:
     f = node.layers
     if f is None:
         raise InputError("block analysis needs a layered field V sigma(A h + c)")
-    _check_steps(steps)
-    tau = node.T / steps
+    tau = euler_step(node.T, steps)
     slope = activation_slope_bound(f.activation)
     norm = sympy.sqrt(sum(v**2 for v in f.V) * sum(v**2 for v in f.A))
     k0 = None if slope is None else int(sympy.floor(node.T * slope * norm)) + 1
@@ -552,7 +453,25 @@ def _sign_change(f, tau, activation, samples: int = 48, seed: int = 0) -> tuple 
 
 @dataclass(frozen=True)
 class DepthComparison:
-    """A layered neural ODE and its Euler residual network, side by side."""
+    """A layered neural ODE and its Euler residual network, side by side (see :func:`depth_compare`).
+
+    Attributes
+    ----------
+    node, steps : the neural ODE and the number K of Euler steps.
+    node_classification : the neural ODE's classification (:func:`classify_node`).
+    block : the analysis of one Euler block (:func:`euler_block_analysis`).
+    resnet_critical_points : exact critical points of the residual network, when found.
+    resnet_status, resnet_summary : what is known of its critical points, in short and in words.
+    architecture : the residual architecture's strata certificate, for generic weights.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> d = depth_compare(node, 3)
+    >>> d.node_classification.critical_points, d.block.verdict, d.resnet_status
+    ('none', 'diffeomorphism', 'none (proved)')
+    """
 
     node: NeuralODE
     steps: int
@@ -564,7 +483,16 @@ class DepthComparison:
     architecture: object  # the residual architecture's strata certificate (generic weights)
 
     def to_json(self) -> dict:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> from symmorse.model.node import layer_field
+        >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+        >>> d = depth_compare(node, 1).to_json()
+        >>> d["neural_ode"]["critical_points"], d["resnet"]["critical_points_status"]
+        ('none', '2 exact (proved)')
+        """
         return {
             "neural_ode": {
                 "n": self.node.n,
@@ -680,7 +608,15 @@ def _kind(p: ExactCriticalPoint) -> str:
 
 
 def depth_compare_text(d: DepthComparison, width: int = 44) -> str:
-    """Side-by-side text report of :func:`depth_compare`: a two-column table, then the reasons."""
+    """Side-by-side text report of :func:`depth_compare`: a two-column table, then the reasons.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import layer_field
+    >>> node = NeuralODE(1, layer_field({"A": [[1]], "V": [[-2]], "c": [0]}), time=1)
+    >>> print(depth_compare_text(depth_compare(node, 1)).splitlines()[4])
+    critical points none (proved)                                 2 exact (proved)
+    """
     c = d.node_classification
     tau = d.node.T / d.steps
     points = d.resnet_critical_points or []
