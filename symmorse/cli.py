@@ -328,7 +328,11 @@ def _cmd_node(args: argparse.Namespace) -> int:
     node = _neural_ode(args)
     if args.critical_points:
         weights = node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
-        points = node.critical_points(weights, args.digits, seed=args.seed, count=args.starts)
+        from .search.node_critical import node_critical_points
+
+        points = node_critical_points(
+            node, weights, args.digits, seed=args.seed, count=args.starts
+        )
         if args.json:
             _emit(args, json.dumps({"critical_points": [p.to_json() for p in points]}, indent=2))
         else:
