@@ -26,6 +26,7 @@ x, t = sympy.symbols("x t", real=True)
         sympy.sin(1) ** 2 + sympy.cos(1) ** 2 - 1,
         sympy.tanh(2) * (sympy.exp(4) + 1) - sympy.exp(4) + 1,  # a quotient of exponentials
         -15 * sympy.sinh(1) / 2 + sympy.Rational(15, 4) * (sympy.E - sympy.exp(-1)),
+        (s(2) - 1) ** 40 * (s(3 + 2 * s(2)) - 1 - s(2)),  # a root of R near 0: isolated at 212 bits
     ],
 )
 def test_zero_constants_are_shown_zero(e):
@@ -53,6 +54,9 @@ def test_non_zero_constants_are_shown_non_zero(e, by_balls):
         # ten square roots: a degree bound of 1024 > 64, too large for the annihilator
         s(5 + 2 * s(6)) - s(2) - s(3) + R(1, 10**400) * sum(s(p) for p in (5, 7, 11, 13, 17, 19)),
         sympy.I * R(1, 10**400),  # not a real number
+        (-1) ** R(1, 3) * (s(3 + 2 * s(2)) - 1 - s(2)),  # zero, but not shown to be real
+        1 / (s(3 + 2 * s(2)) - 1 - s(2)),  # 1/0: its annihilator says R(0) != 0, but no ball encloses it
+        (s(2) - 1) ** 400 * (s(3 + 2 * s(2)) - 1 - s(2)),  # zero, with a root of R within 10^-150 of it
     ],
 )
 def test_undecided_constants_are_refused(e):
@@ -66,6 +70,10 @@ def test_algebraic_constants_are_decided_as_sympy_knows_them(radicands, a, b):
     assert decide(e - e) is True
     assert decide(e - sympy.nsimplify(sympy.N(e, 30), rational=True)) is bool(e.is_Rational)
     assert decide(sympy.expand((e + 1) ** 2) - e**2 - 2 * e - 1) is True
+
+
+def test_undefined_expressions_are_not_formally_zero():
+    assert not formally_zero(x + sympy.zoo)
 
 
 def test_zero_over_zero_is_not_formally_zero():

@@ -149,6 +149,9 @@ def nonzero(e: sympy.Expr) -> bool:
 def decide(e: sympy.Expr) -> bool | None:
     """Whether the real constant ``e`` is zero: True, False (shown non-zero) or None (not decided).
 
+    Nothing is claimed about an ``e`` that no finite real ball encloses (not shown to be a real
+    number, e.g. a division by a hidden zero).
+
     Examples
     --------
     >>> decide(sympy.sqrt(3 + 2 * sympy.sqrt(2)) - 1 - sympy.sqrt(2))
@@ -161,17 +164,18 @@ def decide(e: sympy.Expr) -> bool | None:
         return e == 0
     if formally_zero(e):
         return True
-    if nonzero(e):
-        return False
-    R = _annihilator(e)
-    if R is None:
-        return None
-    if R(0) != 0:
-        return False
+    R = ()  # the annihilator, computed when a ball does not decide
     for bits in _PRECISIONS:
         ball = _ball(e, bits)
         if ball is None:
             return None
+        if ball > 0 or ball < 0:
+            return False
+        R = _annihilator(e) if R == () else R
+        if R is None:
+            continue
+        if R(0) != 0:
+            return False
         mid, rad = _dyadic(ball.mid()), _dyadic(ball.rad())
         lo, hi = mid - rad, mid + rad
         if lo == hi or real_roots_inside(R, lo, hi) + (R(lo) == 0) + (R(hi) == 0) == 1:
@@ -186,21 +190,23 @@ def _dyadic(a: flint.arb) -> flint.fmpq:
 
 
 def _radicals(e: sympy.Expr) -> list[sympy.Pow] | None:
-    """The powers in e other than non-negative integer ones, innermost first; None unless e is
-    built from rationals by + * and rational powers."""
+    """The powers in e, innermost first; None unless e is built from rationals by + * and rational
+    powers."""
     found: list[sympy.Pow] = []
     for node in sympy.postorder_traversal(e):
-        if node.is_Pow and node.exp.is_Rational:
-            if not (node.exp.is_Integer and node.exp >= 0) and node not in found:
-                found.append(node)
-        elif not (node.is_Rational or node.is_Add or node.is_Mul):
+        if not (node.is_Rational or node.is_Add or node.is_Mul or (node.is_Pow and node.exp.is_Rational)):
             return None
+        if node.is_Pow and node not in found:
+            found.append(node)
     return found
 
 
 def _annihilator(e: sympy.Expr) -> flint.fmpq_poly | None:
     """A polynomial R != 0 over Q with R(e) = 0, for e built from rationals by + * and rational
-    powers with a degree bound (the product of the root indices) <= 64; None otherwise."""
+    powers with a degree bound (the product of the root indices) <= 64; None otherwise.
+
+    Each power b^(p/q) is a variable y with the relation y^q = b^p (y^q b^-p = 1 if p < 0); the
+    resultants eliminate the y's, outermost first, from z - e."""
     radicals = _radicals(e)
     if radicals is None or len(radicals) > _MAX_RADICALS:
         return None
@@ -216,8 +222,6 @@ def _annihilator(e: sympy.Expr) -> flint.fmpq_poly | None:
             return table[node]
         if node.is_Rational:
             return ctx.constant(to_fmpq(node))
-        if node.is_Pow:  # a non-negative integer power
-            return poly(node.base) ** int(node.exp)
         parts = [poly(a) for a in node.args]
         total = parts[0]
         for p in parts[1:]:
@@ -231,8 +235,7 @@ def _annihilator(e: sympy.Expr) -> flint.fmpq_poly | None:
         relations.append((name, y**q - base**p if p > 0 else y**q * base ** (-p) - 1))
     F = z - poly(e)
     for name, G in reversed(relations):
-        if F.degrees()[ctx.variable_to_index(name)] > 0:
-            F = F.resultant(G, name)  # in the ideal of F and G, so it vanishes where they do
+        F = F.resultant(G, name)  # in the ideal of F and G (G has degree q >= 1 in it): 0 where they are
     if F.is_zero():
         return None
     coefficients = [flint.fmpq(0)] * (F.degrees()[0] + 1)

@@ -207,7 +207,7 @@ def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
         raise Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
     D = sympy.Matrix(flow).jacobian(h).xreplace({_TIME: T})
     if D.free_symbols:
-        raise Rejected("Dphi_T of the flow is not constant, although the field is affine")
+        raise Rejected("Dphi_T of the flow is not shown to be constant (it keeps h after t = T is put in)")
     slope = W.T * D.T * W_out.T
     if got == ("everywhere", "fails"):
         for i, g in enumerate(slope, 1):
@@ -216,9 +216,11 @@ def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
             "the field is affine and W^T Dphi_T^T W_out^T = 0 exactly: for these W and W_out, Phi is "
             "constant for every b, b_out, so every point is a degenerate critical point"
         )
-    shown = next((i for i, g in enumerate(slope, 1) if decide(g) is False), None)
+    decided = [decide(g) for g in slope]
+    shown = next((i for i, d in enumerate(decided, 1) if d is False), None)
     if shown is None:
-        raise Rejected("grad Phi = W^T Dphi_T^T W_out^T is not shown to be non-zero")
+        state = "= 0 exactly (Phi is constant)" if all(decided) else "is not shown to be non-zero"
+        raise Rejected(f"grad Phi = W^T Dphi_T^T W_out^T {state}")
     return (
         f"the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is constant, with "
         f"component {shown} = {slope[shown - 1]} != 0: no critical points, for every b, b_out"
@@ -250,8 +252,11 @@ def _check_witness(witness, W, m, T, h, flow, over, reduced=False) -> str:
         H += wi * sympy.hessian(p, h).xreplace(at)
     U = _column_basis(W)
     det = (U.T * H * U).det(method="berkowitz")
-    if decide(det) is not False:
-        raise Rejected(f"det(U^T Hess U) = {det} is not shown to be non-zero")
+    zero = decide(det)
+    if zero is not False:
+        raise Rejected(
+            f"det(U^T Hess U) = {det}" + (" at the witness" if zero else " is not shown to be non-zero")
+        )
     shown = det if det.is_Rational else enclose(det)
     if reduced:
         return (
@@ -330,7 +335,8 @@ def _vanishes(e, claim: str) -> None:
     whether the claim is refuted or only not shown."""
     shown = identity(e)
     if shown is False:
-        raise Rejected(f"refuted: {claim} (exactly: non-zero by ball arithmetic or by its annihilator)")
+        how = "non-zero at a rational point, by balls" if e.free_symbols else "a non-zero constant"
+        raise Rejected(f"refuted: {claim} ({how})")
     if shown is None:
         raise Rejected(f"not shown: {claim} (neither expansion nor ball arithmetic decides it)")
 
