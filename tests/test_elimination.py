@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from symmorse.exact.errors import ActivationError, ArchitectureError, CertificateError
 from symmorse.kernel import check_certificate
+from symmorse.kernel.base import polynomial_activation
 from symmorse.kernel.elimination import parameter_names
 from symmorse.model.activations import get_activation
 from symmorse.model.network import Network
@@ -65,13 +66,21 @@ def test_kernel_names_the_parameters_as_the_network_does(ws):
 
 
 @given(st.lists(st.fractions(-3, 3, max_denominator=4), min_size=2, max_size=5).filter(lambda c: c[-1] != 0))
-def test_kernel_renders_activation_names_as_the_registry(coefficients):
-    from symmorse.kernel.elimination import _activation_name
-
+def test_kernel_reads_the_registry_names_as_their_coefficients(coefficients):
     z = sympy.Symbol("z")
     text = "poly:" + str(sympy.Add(*[sympy.Rational(c) * z**k for k, c in enumerate(coefficients)]))
-    name = _activation_name([flint.fmpq(c.numerator, c.denominator) for c in coefficients])
-    assert name == get_activation(text).name
+    expected = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coefficients])
+    assert polynomial_activation(get_activation(text).name) == expected
+
+
+def test_the_activation_name_must_denote_the_coefficients(certificate):
+    cert = copy.deepcopy(certificate)
+    assert cert["activation"]["name"] == "poly:z**3+z"
+    cert["activation"]["name"] = "poly:z + z^3"  # the same polynomial, written otherwise
+    assert check_certificate(cert).accepted
+    cert["activation"]["name"] = "poly:z**3+2*z"
+    result = check_certificate(cert)
+    assert not result.accepted and "the activation name contradicts its coefficients" in result.reason
 
 
 # -- the equations ---------------------------------------------------------------------------------

@@ -3,12 +3,17 @@
 ``proved`` rests on these modules alone.  Like a proof assistant's kernel they
 trust nothing the search computed and import nothing from :mod:`symmorse.search`,
 :mod:`symmorse.model` or :mod:`symmorse.present`: only :mod:`symmorse.exact`, the
-standard library, SymPy (parsing and exact polynomial arithmetic), python-flint and
+standard library, SymPy (parsing, expansion, exact differentiation: each module
+says exactly what for), python-flint (all arithmetic, signs and roots) and
 networkx (reading graphs).  import-linter enforces this (``pyproject.toml``).
+No SymPy heuristic (``simplify``, ``nsimplify``, ``solve``, ``real_roots``,
+``minimal_polynomial``) is part of the trusted base.
 
 * :mod:`~symmorse.kernel.base` -- what they share: :class:`CheckResult`, the chart
-  table of DESIGN section 1 with its own proof of sigma' > 0, exact numbers, the
-  derivatives of a DAG at a point, the bias check;
+  table of DESIGN section 1 with its own proof of sigma' > 0 (Sturm sequences),
+  exact numbers, the derivatives of a DAG at a point, the bias check;
+* :mod:`~symmorse.kernel.constants` -- zero tests of constants and identities
+  (expansion, annihilating polynomials, balls), or a refusal;
 * :mod:`~symmorse.kernel.layered` -- ``symmorse-certificate/1`` (layered MLPs);
 * :mod:`~symmorse.kernel.graph` -- ``symmorse-strata/1`` (death strata of any graph);
 * :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings);

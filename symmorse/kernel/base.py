@@ -5,13 +5,28 @@ This module belongs to the trusted side (the kernels :mod:`symmorse.kernel.layer
 :mod:`symmorse.kernel.elimination`).  Like them it imports nothing from the
 search side, only the exact-number and whitelisted-parsing helpers, the error
 types, SymPy and python-flint.  It restates the chart table of DESIGN
-section 1 and proves sigma' > 0 by its own route (exact real roots), so that a
-bug in :mod:`symmorse.model.activations` cannot make a kernel accept.
+section 1 with sigma' and sigma'' as quotients of FLINT polynomials
+(``fmpq_poly``) and proves sigma' > 0 by its own route (Sturm sequences), so
+that a bug in :mod:`symmorse.model.activations` cannot make a kernel accept.
+
+What SymPy is trusted for here, and nothing else: the whitelisted parser
+(:func:`~symmorse.exact.expressions.parse_expression`, with SymPy's automatic
+evaluation of the expression it builds) reads a polynomial activation and the
+bias strings; c^{-1}(u) and sigma(c^{-1}(u)) (e.g. ``atanh(3/8)``) are built as
+SymPy expressions; and a claimed bias is accepted when
+``sympy.expand(bias - expected) == 0``, a formal identity over those atoms.
+A polynomial activation is read into an ``fmpq_poly`` by this module's own walk
+of the parsed expression (which refuses anything but + * and integer powers);
+roots, values, derivatives, Jacobians, Hessians, ranks and determinants are
+FLINT arithmetic.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import flint
 import sympy
@@ -24,7 +39,11 @@ __all__ = [
     "CheckResult",
     "Rejected",
     "require",
+    "Chart",
     "chart",
+    "polynomial",
+    "polynomial_activation",
+    "real_roots_inside",
     "positive_derivative",
     "number",
     "chart_at",
@@ -43,54 +62,182 @@ class CheckResult:
 
 
 class Rejected(Exception):
-    """A claim in the certificate is false."""
+    """A claim in the certificate is false (or not shown)."""
 
 
 def require(condition: bool, message: str) -> None:
-    """Reject with ``message`` unless ``condition`` holds."""
+    """Reject with ``message`` unless ``condition`` holds.
+
+    Examples
+    --------
+    >>> require(1 + 1 == 2, "arithmetic")
+    >>> require(False, "det Hess Phi = 0")
+    Traceback (most recent call last):
+      ...
+    symmorse.kernel.base.Rejected: det Hess Phi = 0
+    """
     if not condition:
         raise Rejected(message)
 
 
-# -- the chart table of DESIGN section 1, restated: interval, sigma', sigma'', c^{-1}, sigma(c^{-1}) ----
+# -- the chart table of DESIGN section 1, restated ------------------------------------------------
 
-_u = sympy.Symbol("u")
+
+class Chart(NamedTuple):
+    """A chart u = c(z): its open interval (``(None, None)`` for all of R), sigma' and sigma''
+    as ``(numerator, denominator)`` polynomials in u, and c^{-1}(u), sigma(c^{-1}(u)) as SymPy."""
+
+    interval: tuple
+    d1: tuple[flint.fmpq_poly, flint.fmpq_poly]
+    d2: tuple[flint.fmpq_poly, flint.fmpq_poly]
+    inverse: Callable[[flint.fmpq], sympy.Expr]
+    value: Callable[[flint.fmpq], sympy.Expr]
+
+
+_U, _ONE = flint.fmpq_poly([0, 1]), flint.fmpq_poly([1])
+
+
+def _same(u: flint.fmpq) -> sympy.Expr:
+    return to_sympy(u)
+
+
 _CHARTS = {
-    "tanh": ((-1, 1), 1 - _u**2, -2 * _u * (1 - _u**2), sympy.atanh(_u), _u),
-    "sigmoid": ((0, 1), _u * (1 - _u), _u * (1 - _u) * (1 - 2 * _u), sympy.log(_u / (1 - _u)), _u),
-    "softplus": ((0, 1), _u, _u * (1 - _u), sympy.log(_u / (1 - _u)), -sympy.log(1 - _u)),
-    "arctan": ((None, None), 1 / (1 + _u**2), -2 * _u / (1 + _u**2) ** 2, _u, sympy.atan(_u)),
-    "identity": ((None, None), sympy.Integer(1), sympy.Integer(0), _u, _u),
+    "tanh": Chart(
+        (-1, 1), (1 - _U**2, _ONE), (-2 * _U * (1 - _U**2), _ONE), lambda u: sympy.atanh(_same(u)), _same
+    ),
+    "sigmoid": Chart(
+        (0, 1),
+        (_U * (1 - _U), _ONE),
+        (_U * (1 - _U) * (1 - 2 * _U), _ONE),
+        lambda u: sympy.log(_same(u / (1 - u))),
+        _same,
+    ),
+    "softplus": Chart(
+        (0, 1),
+        (_U, _ONE),
+        (_U * (1 - _U), _ONE),
+        lambda u: sympy.log(_same(u / (1 - u))),
+        lambda u: -sympy.log(_same(1 - u)),
+    ),
+    "arctan": Chart(
+        (None, None), (_ONE, 1 + _U**2), (-2 * _U, (1 + _U**2) ** 2), _same, lambda u: sympy.atan(_same(u))
+    ),
+    "identity": Chart((None, None), (_ONE, _ONE), (0 * _ONE, _ONE), _same, _same),
 }
+_MAX_DEGREE = 100
 
 
-def chart(name: object) -> tuple | None:
+def polynomial(expr: sympy.Expr, variable: sympy.Symbol) -> flint.fmpq_poly | None:
+    """The ``fmpq_poly`` that a parsed expression denotes, or None unless it is built from rationals
+    and ``variable`` by + * and integer powers >= 0, of degree <= 100 at every step.
+
+    Examples
+    --------
+    >>> z = sympy.Symbol("z")
+    >>> polynomial((z + 1) ** 2 / 2, z), polynomial(sympy.pi * z, z), polynomial(1 / z, z)
+    (1/2*x^2 + x + 1/2, None, None)
+    """
+    if expr == variable:
+        return _U
+    if expr.is_Rational:
+        return to_fmpq(expr) * _ONE
+    if expr.is_Add or expr.is_Mul:
+        total = None
+        for a in expr.args:
+            p = polynomial(a, variable)
+            if p is None or (expr.is_Mul and total is not None and total.degree() + p.degree() > _MAX_DEGREE):
+                return None
+            total = p if total is None else total + p if expr.is_Add else total * p
+        return total
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        base = polynomial(expr.base, variable)
+        if base is not None and base.degree() * int(expr.exp) <= _MAX_DEGREE:
+            return base ** int(expr.exp)
+    return None
+
+
+def polynomial_activation(name: str) -> flint.fmpq_poly:
+    """The polynomial of a ``poly:`` activation name, read with the whitelisted parser.
+
+    Raises
+    ------
+    Rejected
+        Unless the text is a polynomial of degree <= 100 with rational coefficients.
+
+    Examples
+    --------
+    >>> polynomial_activation("poly:z**3/3 + z")
+    1/3*x^3 + x
+    """
+    z = sympy.Symbol("z")
+    try:
+        p = polynomial(parse_expression(name.removeprefix("poly:"), [z], functions=(), what="activation"), z)
+    except InputError as exc:
+        raise Rejected(str(exc)) from None
+    require(
+        p is not None, f"activation {name!r} is not a polynomial of degree <= 100 with rational coefficients"
+    )
+    return p
+
+
+def chart(name: object) -> Chart | None:
     """The chart table entry of an activation, or None if the kernel knows no chart for it.
 
     Examples
     --------
-    >>> chart("tanh")[0], chart("silu")
-    ((-1, 1), None)
+    >>> chart("tanh").interval, chart("poly:z**3+z").d1, chart("silu")
+    ((-1, 1), (3*x^2 + 1, 1), None)
     """
     require(isinstance(name, str), f"activation {name!r} is not a name")
-    if name.startswith("poly:"):
-        try:
-            z = sympy.Symbol("z")
-            p = parse_expression(name[5:], [z], functions=(), what="activation").xreplace({z: _u})
-        except InputError as exc:
-            raise Rejected(str(exc)) from None
-        require(
-            p.is_polynomial(_u)
-            and sympy.degree(p, _u) <= 100
-            and all(c.is_Rational for c in sympy.Poly(p, _u).all_coeffs()),
-            f"activation {name!r} is not a polynomial of degree <= 100 with rational coefficients",
-        )
-        return (None, None), sympy.diff(p, _u), sympy.diff(p, _u, 2), _u, p
-    return _CHARTS.get(name)
+    if not name.startswith("poly:"):
+        return _CHARTS.get(name)
+    p = polynomial_activation(name)
+    d1 = p.derivative()
+    return Chart((None, None), (d1, _ONE), (d1.derivative(), _ONE), _same, lambda u: to_sympy(p(u)))
 
 
-def positive_derivative(entry: tuple | None) -> bool:
-    """sigma' > 0 on the chart interval: no real root of numerator or denominator inside it.
+def _sign(q: flint.fmpq) -> int:
+    return (q > 0) - (q < 0)
+
+
+def real_roots_inside(p: flint.fmpq_poly, lo: object = None, hi: object = None) -> int:
+    """The number of distinct real roots of ``p != 0`` in the open interval (lo, hi), lo < hi
+    rationals (both None: all of R).
+
+    Sturm's theorem, on the square-free part of ``p`` with the roots at the ends
+    divided out (so that neither end is a root): the sign changes of the Sturm
+    chain at lo minus those at hi.
+
+    Examples
+    --------
+    >>> x = flint.fmpq_poly([0, 1])
+    >>> real_roots_inside(x * (1 - x) * (4 * x**2 - 1), 0, 1), real_roots_inside(x**2 - 2)
+    (1, 2)
+    """
+    if p == 0:
+        raise ValueError("the zero polynomial has a root everywhere")
+    for end in (lo, hi):
+        while end is not None and p(end) == 0:
+            p = p // flint.fmpq_poly([-end, 1])
+    p = p // p.gcd(p.derivative())
+    chain = [p, p.derivative()]
+    while chain[-1] != 0:
+        chain.append(-(chain[-2] % chain[-1]))
+    chain.pop()
+
+    def changes(end: object, direction: int) -> int:
+        if end is None:  # the signs at -infinity (direction -1) or +infinity (direction 1)
+            signs = [_sign(q.leading_coefficient()) * direction ** q.degree() for q in chain]
+        else:
+            signs = [s for s in (_sign(q(end)) for q in chain) if s]
+        return sum(a != b for a, b in zip(signs, signs[1:]))
+
+    return changes(lo, -1) - changes(hi, 1)
+
+
+def positive_derivative(entry: Chart | None) -> bool:
+    """sigma' > 0 on the chart interval: its numerator and denominator have no real root inside
+    (Sturm), and it is positive at one point inside.
 
     Examples
     --------
@@ -99,19 +246,24 @@ def positive_derivative(entry: tuple | None) -> bool:
     """
     if entry is None:
         return False
-    (lo, hi), d1, *_ = entry
-    for part in sympy.fraction(sympy.together(d1)):
-        poly = sympy.Poly(part, _u)
-        if poly.is_zero or any(
-            (lo is None or r > lo) and (hi is None or r < hi) for r in sympy.real_roots(poly)
-        ):
-            return False
-    inside = sympy.Rational(lo + hi, 2) if lo is not None else sympy.Integer(0)
-    return bool(d1.subs(_u, inside) > 0)
+    (lo, hi), (num, den) = entry.interval, entry.d1
+    if num == 0 or real_roots_inside(num, lo, hi) or real_roots_inside(den, lo, hi):
+        return False
+    return chart_at(entry.d1, flint.fmpq(lo + hi, 2) if lo is not None else flint.fmpq(0)) > 0
 
 
 def number(text: object, where: str) -> flint.fmpq:
-    """An exact rational from a certificate's number text, or reject naming ``where``."""
+    """An exact rational from a certificate's number text, or reject naming ``where``.
+
+    Examples
+    --------
+    >>> number("-3/5", "x[0]")
+    -3/5
+    >>> number("one", "x[0]")
+    Traceback (most recent call last):
+      ...
+    symmorse.kernel.base.Rejected: x[0]: 'one' is not a number (expected e.g. -3/5, 0.25 or 2)
+    """
     try:
         q = to_rational(text, where)
     except InputError as exc:
@@ -119,10 +271,16 @@ def number(text: object, where: str) -> flint.fmpq:
     return to_fmpq(q)
 
 
-def chart_at(expr: sympy.Expr, u: flint.fmpq) -> flint.fmpq:
-    """A rational function of the chart coordinate (sigma' or sigma''), evaluated exactly at u."""
-    value = sympy.Rational(expr.subs(_u, to_sympy(u)))
-    return to_fmpq(value)
+def chart_at(quotient: tuple[flint.fmpq_poly, flint.fmpq_poly], u: flint.fmpq) -> flint.fmpq:
+    """sigma' or sigma'' (a quotient of polynomials in the chart coordinate), evaluated exactly at u.
+
+    Examples
+    --------
+    >>> chart_at(chart("arctan").d2, flint.fmpq(1, 2))
+    -16/25
+    """
+    num, den = quotient
+    return num(u) / den(u)
 
 
 def dag_derivatives(inputs: list, hidden: list, output, preds: dict, d1: dict, d2: dict):
@@ -153,36 +311,56 @@ def dag_derivatives(inputs: list, hidden: list, output, preds: dict, d1: dict, d
     return adjoint, jac, hessian
 
 
+def _split(e: sympy.Expr) -> tuple[flint.fmpq, sympy.Expr]:
+    """``e`` as its rational term and the rest (``as_coeff_Add``): e = q + rest."""
+    q, rest = e.as_coeff_Add()
+    return to_fmpq(q), rest
+
+
 def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fixed=None) -> None:
     """Each claimed bias reproduces the chart point at x, exactly.
 
     A hidden node with a chart value ``u[v]`` must have ``c^{-1}(u_v) - sum
     theta h``; a node in ``fixed`` (or the output) its fixed value (0); a hidden
-    node without chart value (an identity unit of a graph) any rational.
+    node without chart value (an identity unit of a graph) any rational.  Values
+    are kept as a rational (FLINT) plus a SymPy rest; a bias equal term by term
+    to the expected one is accepted at once, otherwise ``expand(bias - expected)``
+    must be 0.
     """
     fixed = fixed or {}
-    h = {a: to_sympy(q) for a, q in zip(inputs, x)}
+    zero = sympy.Integer(0)
+    h = {a: (q, zero) for a, q in zip(inputs, x)}
     for v in [*hidden, output]:
-        incoming = sympy.Add(*[to_sympy(t) * h[a] for a, t in preds[v]])
+        q = sum((t * h[a][0] for a, t in preds[v]), flint.fmpq(0))
+        rest = sympy.Add(*[to_sympy(t) * h[a][1] for a, t in preds[v] if h[a][1] != 0])
         text = claimed.get(v)
         require(isinstance(text, str), f"{where}: bias of node {v} missing")
         try:
-            bias = parse_expression(text, [], functions=("atanh", "log", "atan"), what="bias")
+            bias = _parse_bias(text)
         except InputError as exc:
             raise Rejected(f"{where}: {exc}") from None
+        c, bias_rest = _split(bias)
         if v in fixed or v == output:
-            value = sympy.Rational(str(fixed.get(v, 0)))
-            require(bias == value, f"{where}: the bias of node {v} is fixed to {value}")
-            h[v] = incoming + bias  # an identity unit (or the output, which feeds nothing)
+            value = fixed.get(v, flint.fmpq(0))
+            require(bias_rest == 0 and c == value, f"{where}: the bias of node {v} is fixed to {value}")
+            h[v] = (q + c, rest)  # an identity unit (or the output, which feeds nothing)
             continue
         if v not in u:
-            require(bias.is_Rational, f"{where}: the bias of identity unit {v} is not a rational number")
-            h[v] = incoming + bias
+            require(bias_rest == 0, f"{where}: the bias of identity unit {v} is not a rational number")
+            h[v] = (q + c, rest)
             continue
-        r = to_sympy(u[v])
-        pre = charts[v][3].subs(_u, r)
-        require(sympy.expand(bias - (pre - incoming)) == 0, f"{where}: bias of node {v} is wrong")
-        h[v] = charts[v][4].subs(_u, r)
+        pre, pre_rest = _split(charts[v].inverse(u[v]))
+        require(
+            (rest == 0 and c == pre - q and bias_rest == pre_rest)
+            or sympy.expand(bias - (to_sympy(pre - q) + pre_rest - rest)) == 0,
+            f"{where}: bias of node {v} is wrong",
+        )
+        h[v] = _split(charts[v].value(u[v]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_bias(text: str) -> sympy.Expr:
+    return parse_expression(text, [], functions=("atanh", "log", "atan"), what="bias")
 
 
 def claims_follow(data: dict, critical: str, morse: str) -> None:

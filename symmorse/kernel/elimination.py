@@ -13,36 +13,27 @@ both are free of the variable, which the kernel refuses).  ``forced``: ``D_k E_k
 with x-free ``D_k(theta0) != 0``, and either one G changing sign between two inputs at theta0 or
 ``G(x0, theta0) = 0`` with ``rank dG/dx = len(G)``; by continuity (or the implicit function theorem)
 every theta near theta0 has a real zero of G, i.e. a degenerate critical point.
+
+SymPy is trusted here only to parse the activation's name (the whitelisted parser, through
+:func:`~symmorse.kernel.base.polynomial_activation`), which must denote the polynomial of the
+given coefficients; the equations, identities, resultants, factorizations and values are FLINT's
+(``fmpq_mpoly``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import flint
-import sympy
 
 from ..exact.errors import CertificateError
-from ..exact.numbers import to_sympy
-
-if TYPE_CHECKING:
-    from .base import CheckResult
+from .base import CheckResult, Rejected, polynomial_activation, require
 
 __all__ = ["FORMAT", "check", "parameter_names"]
 
 FORMAT = "symmorse-elimination/1"
 _NUMBER = re.compile(r"^-?\d{1,4000}(/\d{1,4000})?$")
 _MAX_EXPONENT = 10_000
-
-
-class _Rejected(Exception):
-    """A claim of the certificate is false."""
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise _Rejected(message)
 
 
 def _get(data: dict, key: str, kind: type | tuple[type, ...]):
@@ -73,12 +64,6 @@ def parameter_names(widths: list[int]) -> list[str]:
         names += [f"W{l}_{i}_{j}" for i in range(1, widths[l] + 1) for j in range(1, widths[l - 1] + 1)]
         names += [f"b{l}_{i}" for i in range(1, widths[l] + 1)]
     return names + [f"w{j}" for j in range(1, widths[L - 1] + 1)] + [f"b{L}"]
-
-
-def _activation_name(coefficients: list[flint.fmpq]) -> str:
-    z = sympy.Symbol("z")
-    terms = [to_sympy(c) * z**k for k, c in enumerate(coefficients)]
-    return "poly:" + str(sympy.Add(*terms)).replace(" ", "")
 
 
 def _det(m: list[list]) -> object:
@@ -127,7 +112,7 @@ def _x_free(ctx, p, names: list[str]) -> bool:
 
 
 def _point(data: object, names: list[str], where: str) -> list[flint.fmpq]:
-    _require(isinstance(data, dict) and sorted(data) == sorted(names), f"{where} must give exactly {names}")
+    require(isinstance(data, dict) and sorted(data) == sorted(names), f"{where} must give exactly {names}")
     return [_rational(data[name], f"{where}[{name}]") for name in names]
 
 
@@ -139,44 +124,44 @@ def _chain(node: object, ctx, equations: list, xs: list[str], depth: int = 0):
         raise CertificateError(f"elimination certificate: malformed resultant chain {str(node)[:80]}")
     f, g = (_chain(a, ctx, equations, xs, depth + 1) for a in node[2:])
     i = ctx.variable_to_index(node[1])
-    _require(max(f.degrees()[i], g.degrees()[i]) >= 1, f"a resultant of two polynomials free of {node[1]}")
+    require(max(f.degrees()[i], g.degrees()[i]) >= 1, f"a resultant of two polynomials free of {node[1]}")
     return f.resultant(g, node[1])
 
 
 def _check_null(data: dict, ctx, equations: list, params: list[str], xs: list[str]) -> str:
     P = _poly(ctx, _get(data, "polynomial", dict), "polynomial")
-    _require(not P.is_zero() and _x_free(ctx, P, xs), "P must be a non-zero polynomial in the weights only")
+    require(not P.is_zero() and _x_free(ctx, P, xs), "P must be a non-zero polynomial in the weights only")
     membership = _get(data, "membership", dict)
     if membership.get("method") == "cofactors":
         cofactors = _get(membership, "cofactors", list)
-        _require(len(cofactors) == len(equations), f"need {len(equations)} cofactors")
+        require(len(cofactors) == len(equations), f"need {len(equations)} cofactors")
         total = sum(_poly(ctx, a, f"cofactor {k}") * e for k, (a, e) in enumerate(zip(cofactors, equations)))
-        _require(total == P, "P != sum_k A_k E_k: the cofactor identity fails")
+        require(total == P, "P != sum_k A_k E_k: the cofactor identity fails")
         how = "P = sum_k A_k E_k (expanded)"
     elif membership.get("method") == "resultant":
         value = _chain(membership.get("chain"), ctx, equations, xs)
-        _require(not value.is_zero(), "the resultant chain is zero")
-        _require(
+        require(not value.is_zero(), "the resultant chain is zero")
+        require(
             value * P.leading_coefficient() == P * value.leading_coefficient(), "P != the resultant chain"
         )
         how = "P = c * resultant chain (recomputed with FLINT; no cofactors)"
     else:
         raise CertificateError("elimination certificate: membership method must be cofactors or resultant")
     value = P(*_point(data.get("point"), params, "point"), *[0] * len(xs))
-    _require(value == _rational(data.get("value"), "value"), f"P(point) = {value}, not {data.get('value')}")
-    _require(value != 0, "P vanishes at the point, so it does not show P != 0")
+    require(value == _rational(data.get("value"), "value"), f"P(point) = {value}, not {data.get('value')}")
+    require(value != 0, "P vanishes at the point, so it does not show P != 0")
     factorization = _get(data, "factorization", dict)
     product = ctx.constant(_rational(factorization.get("content"), "factorization content"))
     for k, entry in enumerate(_get(factorization, "factors", list)):
         F = _poly(ctx, entry.get("polynomial") if isinstance(entry, dict) else None, f"factor {k}")
         m = _get(entry, "multiplicity", int)
-        _require(type(m) is int and 1 <= m <= P.total_degree(), f"factor {k} has an impossible multiplicity")
-        _require(m >= 1 and _x_free(ctx, F, xs) and F.total_degree() >= 1, f"factor {k} is not admissible")
-        _require(entry.get("degree") == F.total_degree(), f"factor {k} has degree {F.total_degree()}")
+        require(type(m) is int and 1 <= m <= P.total_degree(), f"factor {k} has an impossible multiplicity")
+        require(m >= 1 and _x_free(ctx, F, xs) and F.total_degree() >= 1, f"factor {k} is not admissible")
+        require(entry.get("degree") == F.total_degree(), f"factor {k} has degree {F.total_degree()}")
         _, parts = F.factor()
-        _require(len(parts) == 1 and parts[0][1] == 1, f"factor {k} is not irreducible over Q")
+        require(len(parts) == 1 and parts[0][1] == 1, f"factor {k} is not irreducible over Q")
         product *= F**m
-    _require(product == P, "the factorization does not multiply out to P")
+    require(product == P, "the factorization does not multiply out to P")
     return f"{how}; P(point) = {value} != 0; P factors as stated; degenerate weights lie in {{P = 0}}"
 
 
@@ -184,27 +169,27 @@ def _check_forced(data: dict, ctx, equations: list, params: list[str], xs: list[
     generators = [_poly(ctx, g, f"generator {j}") for j, g in enumerate(_get(data, "generators", list))]
     multipliers = [_poly(ctx, d, f"multiplier {k}") for k, d in enumerate(_get(data, "multipliers", list))]
     rows = _get(data, "cofactors", list)
-    _require(1 <= len(generators) <= len(xs), f"need 1 to {len(xs)} generators")
-    _require(len(multipliers) == len(rows) == len(equations), f"need {len(equations)} multipliers and rows")
+    require(1 <= len(generators) <= len(xs), f"need 1 to {len(xs)} generators")
+    require(len(multipliers) == len(rows) == len(equations), f"need {len(equations)} multipliers and rows")
     theta = _point(data.get("point"), params, "point")
     for k, (D, row, E) in enumerate(zip(multipliers, rows, equations)):
-        _require(
+        require(
             isinstance(row, list) and len(row) == len(generators), f"cofactor row {k} has the wrong length"
         )
         M = [_poly(ctx, m, f"cofactor [{k}][{j}]") for j, m in enumerate(row)]
-        _require(_x_free(ctx, D, xs) and D(*theta, *[0] * len(xs)) != 0, f"multiplier {k} is not x-free or 0")
-        _require(sum(m * g for m, g in zip(M, generators)) == D * E, f"D_{k} E_{k} != sum_j M_{k}j G_j")
+        require(_x_free(ctx, D, xs) and D(*theta, *[0] * len(xs)) != 0, f"multiplier {k} is not x-free or 0")
+        require(sum(m * g for m, g in zip(M, generators)) == D * E, f"D_{k} E_{k} != sum_j M_{k}j G_j")
     if "sign_change" in data:  # one generator, of opposite signs at two inputs: a zero between them
         ends = _get(data, "sign_change", list)
-        _require(len(generators) == 1 and len(ends) == 2, "a sign change needs one generator and two inputs")
+        require(len(generators) == 1 and len(ends) == 2, "a sign change needs one generator and two inputs")
         a, b = (generators[0](*theta, *_point(x, xs, "sign_change")) for x in ends)
-        _require(a * b < 0, "the generator does not change sign between the two inputs")
+        require(a * b < 0, "the generator does not change sign between the two inputs")
         how = "G changes sign on a segment at the point"
     else:  # a rational zero where dG/dx has full rank
         x0 = _point(data.get("zero"), xs, "zero")
-        _require(all(g(*theta, *x0) == 0 for g in generators), "a generator does not vanish at the zero")
+        require(all(g(*theta, *x0) == 0 for g in generators), "a generator does not vanish at the zero")
         jacobian = flint.fmpq_mat([[g.derivative(x)(*theta, *x0) for x in xs] for g in generators])
-        _require(jacobian.rank() == len(generators), "dG/dx does not have full rank at the zero")
+        require(jacobian.rank() == len(generators), "dG/dx does not have full rank at the zero")
         how = "G = 0 with dG/dx of full rank at the point"
     return (
         f"D_k E_k = sum_j M_kj G_j (expanded), D_k != 0 and {how}: every weight vector near the point "
@@ -222,8 +207,6 @@ def check(data: dict) -> CheckResult:
       ...
     symmorse.exact.errors.CertificateError: elimination certificate: missing or malformed 'activation'
     """
-    from .base import CheckResult
-
     widths = _get(_get(data, "architecture", dict), "widths", list)
     activation = _get(data, "activation", dict)
     sigma = [_rational(c, "an activation coefficient") for c in _get(activation, "coefficients", list)]
@@ -239,14 +222,17 @@ def check(data: dict) -> CheckResult:
         )
     verdict = _get(data, "verdict", str)
     try:
-        _require(widths[-1] == 1, "the output width must be 1")
-        _require(len(sigma) >= 2 and sigma[-1] != 0, "the activation must be a non-constant polynomial")
-        _require(
-            activation.get("name") == _activation_name(sigma),
+        require(widths[-1] == 1, "the output width must be 1")
+        require(len(sigma) >= 2 and sigma[-1] != 0, "the activation must be a non-constant polynomial")
+        name = activation.get("name")
+        require(
+            isinstance(name, str)
+            and name.startswith("poly:")
+            and polynomial_activation(name) == flint.fmpq_poly(sigma),
             "the activation name contradicts its coefficients",
         )
         params, xs = parameter_names(widths), [f"x{i}" for i in range(1, widths[0] + 1)]
-        _require(_get(data, "variables", list) == params + xs, f"variables must be {params + xs}")
+        require(_get(data, "variables", list) == params + xs, f"variables must be {params + xs}")
         ctx = flint.fmpq_mpoly_ctx.get(params + xs, "lex")
         equations = _equations(ctx, widths, sigma)
         if verdict == "measure-zero":
@@ -254,5 +240,5 @@ def check(data: dict) -> CheckResult:
         if verdict == "forced":
             return CheckResult(True, _check_forced(data, ctx, equations, params, xs))
         raise CertificateError(f"elimination certificate: unknown verdict {verdict!r}")
-    except _Rejected as exc:
+    except Rejected as exc:
         return CheckResult(False, str(exc))

@@ -29,9 +29,13 @@ is rejected.  Each entry's claim is re-derived:
 
 The verdicts are re-derived from the verified entries (DESIGN section 2).  The
 kernel imports only :mod:`symmorse.kernel.base` (and through it the exact-number
-and parsing helpers), python-flint, SymPy (parsing the biases) and networkx (to
-read the graph, test that it is a connected DAG and sort it topologically; no
-flow or cut algorithm: paths and cuts are checked as given).
+and parsing helpers), python-flint and networkx (to read the graph, test that
+it is a connected DAG and sort it topologically; no flow or cut algorithm:
+paths and cuts are checked as given).  SymPy is trusted only through
+:mod:`symmorse.kernel.base`: to parse a polynomial activation and the witness
+biases, and to show each bias equal to c^{-1}(u) minus its incoming sum
+(``expand`` to 0, when it is not equal term by term); sigma' > 0, ranks,
+adjoints, Hessians and determinants are FLINT arithmetic.
 """
 
 from __future__ import annotations
@@ -247,13 +251,13 @@ def _witness(walk: _Walk, entry: dict, dead: set, charts: dict, fixed_b: dict, w
     for e, value in walk.fixed.items():
         require(theta[e] == value, f"{where}: the weight {e[0]}->{e[1]} is fixed to {value}")
     for v, t in u.items():
-        (lo, hi), *_ = charts[v]
+        lo, hi = charts[v].interval
         require(
             (lo is None or t > lo) and (hi is None or t < hi), f"{where}: u of {v} outside the chart interval"
         )
     hidden = [v for v in reversed(walk.order) if v not in walk.inputs and v != walk.output]
-    d1 = {v: chart_at(charts[v][1], u[v]) if v in u else flint.fmpq(1) for v in hidden}
-    d2 = {v: chart_at(charts[v][2], u[v]) if v in u else flint.fmpq(0) for v in hidden}
+    d1 = {v: chart_at(charts[v].d1, u[v]) if v in u else flint.fmpq(1) for v in hidden}
+    d2 = {v: chart_at(charts[v].d2, u[v]) if v in u else flint.fmpq(0) for v in hidden}
     preds = {v: [(a, theta[(a, v)]) for a in G.predecessors(v)] for v in [*hidden, walk.output]}
     adjoint, jac, hessian = dag_derivatives(walk.inputs, hidden, walk.output, preds, d1, d2)
     off = [v for v in adjoint if (adjoint[v] == 0) != (v in dead)]

@@ -14,6 +14,12 @@ always acceptable; any stronger claim must follow.  It returns
 ``accepted=False`` with the first false claim and raises
 :class:`~symmorse.exact.errors.CertificateError` only when the input is not a
 certificate at all (missing top-level keys, malformed widths).
+
+SymPy is trusted here only through :mod:`symmorse.kernel.base`: to parse a
+polynomial activation and the witness biases, and to show each bias equal to
+c^{-1}(u) minus its incoming sum (``expand`` to 0, when it is not equal term by
+term).  Everything else is FLINT: sigma' > 0 (Sturm sequences), the chart values
+sigma'(u), sigma''(u), the adjoints, Jacobians, Hessians, ranks and determinants.
 """
 
 from __future__ import annotations
@@ -107,7 +113,7 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
     w = _vector(witness.get("w"), ws[top], f"{where}: w")
     x = _vector(witness.get("x"), ws[0], f"{where}: x")
     for l in range(1, top + 1):
-        (lo, hi), *_ = charts[l]
+        lo, hi = charts[l].interval
         require(
             all((lo is None or a > lo) and (hi is None or a < hi) for a in u[l]),
             f"{where}: a chart value u{l} lies outside the chart interval",
@@ -120,8 +126,8 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
     }
     preds[(top + 1, 0)] = [((top, j), w[j]) for j in range(ws[top])]
     hidden = [v for l in range(1, top + 1) for v in nodes[l]]
-    d1 = {(l, i): chart_at(charts[l][1], u[l][i]) for l, i in hidden}
-    d2 = {(l, i): chart_at(charts[l][2], u[l][i]) for l, i in hidden}
+    d1 = {(l, i): chart_at(charts[l].d1, u[l][i]) for l, i in hidden}
+    d2 = {(l, i): chart_at(charts[l].d2, u[l][i]) for l, i in hidden}
     adjoint, jac, hessian = dag_derivatives(nodes[0], hidden, (top + 1, 0), preds, d1, d2)
     require(any(d1[v] * adjoint[v] != 0 for v in nodes[k]), f"{where}: D_k v_k = 0, off the branch")
     require(all(adjoint[v] == 0 for v in nodes[k - 1]), f"{where}: W_k^T D_k v_k != 0, off the branch")

@@ -8,11 +8,22 @@ free (``claims.free_weights``).  This kernel re-derives every claim with exact
 arithmetic: the flow is checked against the ODE symbolically (and must be
 real-analytic on all of R^(m+1) wherever it is used, so it is global), ranks
 are computed with python-flint, Dphi_T and D^2phi_T are differentiated from
-the flow, identities are shown by expansion (refuted by balls at rational
-points, else simplified), constants are decided exactly (expansion, minimal
-polynomials) and inequalities by rigorous ball arithmetic.  It imports only
-the exact-number and whitelisted parsing helpers (a test enforces this); see
+the flow, and every zero test goes through :mod:`symmorse.kernel.constants`:
+an identity holds when it expands to 0 and is refuted by a ball at a rational
+point; a constant is zero by expansion or by its annihilating polynomial
+(algebraic constants), non-zero by a ball that excludes 0; anything else is
+not shown, and the certificate is rejected, saying so.  See
 ``docs/neural-odes.md`` for the format and the theorems each class rests on.
+
+What SymPy is trusted for, and nothing else: the whitelisted parser
+(:func:`~symmorse.exact.expressions.parse_expression`, with SymPy's automatic
+evaluation of what it builds); exact differentiation (``diff``, ``jacobian``,
+``hessian``) and substitution (``xreplace``); sums and products of matrices of
+expressions and their division-free (Berkowitz) determinant; ``expand``, whose
+result 0 proves an identity; and SymPy's assumptions (``is_positive``) inside
+:func:`~symmorse.exact.numbers.real_analytic`, which shows a field, flow or
+target analytic on all of R^k.  Ranks, kernels and rational matrix products
+are FLINT's; signs are FLINT balls.
 """
 
 from __future__ import annotations
@@ -23,13 +34,13 @@ from flint import fmpq_mat
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
 from ..exact.numbers import enclose, real_analytic, to_fmpq, to_rational
+from .base import CheckResult, Rejected
+from .constants import decide, identity
 
 __all__ = ["FORMAT", "check"]
 
 FORMAT = "symmorse-node/1"
 _TIME = sympy.Symbol("t", real=True)
-_Z = sympy.Dummy("z")
-_MAX_DEGREE = 64  # largest degree bound of an algebraic constant decided by its minimal polynomial
 _VERDICTS = {
     "constant": ("everywhere", "fails"),
     "non-augmented": ("none", "generic"),
@@ -42,12 +53,8 @@ _AFFINE_FIXED = (("none", "generic"), ("everywhere", "fails"))
 _GENERIC_IN_W_OUT = ("degenerate", "augmented")
 
 
-class _Rejected(Exception):
-    """A claim of the certificate is false or not shown."""
-
-
-def check(data: dict):
-    """Check a ``symmorse-node/1`` certificate; returns a :class:`~symmorse.kernel.layered.CheckResult`.
+def check(data: dict) -> CheckResult:
+    """Check a ``symmorse-node/1`` certificate.
 
     Raises
     ------
@@ -65,11 +72,9 @@ def check(data: dict):
     >>> check({**cert, "m": 3}).reason
     'field: expected 3 components, got 2'
     """
-    from .base import CheckResult
-
     try:
         return CheckResult(True, _check(data))
-    except _Rejected as exc:
+    except Rejected as exc:
         return CheckResult(False, str(exc))
     except (ArithmeticError, TypeError, ValueError, NotImplementedError, RecursionError) as exc:
         # sympy or flint could not evaluate something the certificate asks for: not shown
@@ -82,7 +87,7 @@ def _check(data) -> str:
     n, m = _count(data, "n"), _count(data, "m")
     T = _rational(_get(data, "T"), "T")
     if T <= 0:
-        raise _Rejected(f"T = {T} is not positive")
+        raise Rejected(f"T = {T} is not positive")
     h = [sympy.Symbol(f"h{i}", real=True) for i in range(1, m + 1)]
     field = _expressions(_get(data, "field"), m, h, "field")
     flow = None
@@ -110,13 +115,13 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
     W = None if data.get("W") is None else _matrix(data["W"], m, n, "W")
     rank_W = _rank(W) if W is not None else min(m, n)
     if _claimed_count(claims, "rank_W") != rank_W:
-        raise _Rejected(f"claimed rank W = {claims.get('rank_W')!r}, but rank W = {rank_W}")
+        raise Rejected(f"claimed rank W = {claims.get('rank_W')!r}, but rank W = {rank_W}")
     W_out = None if data.get("W_out") is None else _matrix([data["W_out"]], 1, m, "W_out")
     rank_out = _rank(W_out) if W_out is not None else 1  # a free W_out ranges over W_out != 0
     if _claimed_count(claims, "rank_W_out") != rank_out:
-        raise _Rejected(f"claimed rank W_out = {claims.get('rank_W_out')!r}, but it is {rank_out}")
+        raise Rejected(f"claimed rank W_out = {claims.get('rank_W_out')!r}, but it is {rank_out}")
     if cls in _GENERIC_IN_W_OUT and W_out is not None:
-        raise _Rejected(
+        raise Rejected(
             f"class {cls} states what holds for generic W_out, so W_out must be free, not fixed to "
             f"{list(W_out)}"
         )
@@ -124,13 +129,13 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         name for name, value in (("W", W), ("b", None), ("W_out", W_out), ("b_out", None)) if value is None
     ]
     if claims.get("free_weights") != free:
-        raise _Rejected(
+        raise Rejected(
             f"the verdict ranges over the weights the certificate does not fix, {free}; "
             f"the certificate claims free_weights = {claims.get('free_weights')!r}"
         )
     over = ", ".join(free)
     if not all(real_analytic(f) for f in field):
-        raise _Rejected("the field is not built from real-analytic functions (needed for a C^1 flow)")
+        raise Rejected("the field is not built from real-analytic functions (needed for a C^1 flow)")
     got = (verdict.get("critical_points"), verdict.get("morse"))
     expected = _VERDICTS.get(cls)
     if cls == "degenerate":
@@ -138,32 +143,31 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
     if cls == "affine" and W is not None and W_out is not None:
         expected = got if got in _AFFINE_FIXED else _AFFINE_FIXED
     if got != expected:
-        raise _Rejected(f"class {cls} implies critical_points/morse = {expected}, the certificate says {got}")
+        raise Rejected(f"class {cls} implies critical_points/morse = {expected}, the certificate says {got}")
 
     if cls == "constant":
         if rank_out != 0 and rank_W != 0:
-            raise _Rejected("class constant needs W_out = 0 or W = 0")
+            raise Rejected("class constant needs W_out = 0 or W = 0")
         return (
             f"W_out = 0 or W = 0, so Phi is constant for every {over}: every point is a degenerate "
             "critical point"
         )
     if rank_out != 1:
-        raise _Rejected(f"class {cls} needs W_out != 0")
+        raise Rejected(f"class {cls} needs W_out != 0")
     if cls == "non-augmented":
         if rank_W != m:
-            raise _Rejected(f"class non-augmented needs rank W = m = {m}, but rank W = {rank_W}")
+            raise Rejected(f"class non-augmented needs rank W = m = {m}, but rank W = {rank_W}")
         return (
             f"rank W = m = {m}: W^T is injective, Dphi_T is invertible and W_out != 0, "
             f"so grad Phi = W^T Dphi_T^T W_out^T never vanishes, for every {over} (W_out != 0)"
         )
     if cls == "affine":
         if rank_W == m or rank_W == 0:
-            raise _Rejected(f"class affine needs 0 < rank W < m (rank W = {rank_W}, m = {m})")
+            raise Rejected(f"class affine needs 0 < rank W < m (rank W = {rank_W}, m = {m})")
         for i, f in enumerate(field, 1):
             for a in h:
                 for b in h:
-                    if not _identity(sympy.diff(f, a, b)):
-                        raise _Rejected(f"field component {i} is not affine (d^2 f_{i}/d{a}d{b} != 0)")
+                    _vanishes(sympy.diff(f, a, b), f"field component {i} is affine: d^2 f_{i}/d{a}d{b} = 0")
         if W is not None and W_out is not None:
             return _check_affine_slope(W, W_out, flow, h, T, got)
         return (
@@ -173,7 +177,7 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         )
     if cls == "degenerate":
         if W is None or not rank_W < n or rank_W == m:
-            raise _Rejected(f"class degenerate needs a given W with rank W < n = {n} and rank W < m = {m}")
+            raise Rejected(f"class degenerate needs a given W with rank W < n = {n} and rank W < m = {m}")
         reason = (
             f"rank W = {rank_W} < n = {n}: Phi(x) = G(W x + b) is constant along ker W and "
             f"Hess Phi = W^T H W has rank <= {rank_W}, so every critical point is degenerate and lies in "
@@ -184,40 +188,39 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         return reason + "; " + _check_witness(data["witness"], W, m, T, h, flow, over, reduced=True)
     # augmented
     if not m > n:
-        raise _Rejected(f"class augmented needs m > n, got m = {m}, n = {n}")
+        raise Rejected(f"class augmented needs m > n, got m = {m}, n = {n}")
     if W is not None and rank_W != n:
-        raise _Rejected(f"class augmented needs rank W = n = {n}, but rank W = {rank_W}")
+        raise Rejected(f"class augmented needs rank W = n = {n}, but rank W = {rank_W}")
     witness = _get(data, "witness")
     if W is None:
         W = _matrix(_get(witness, "W"), m, n, "witness W")
         if _rank(W) != n:
-            raise _Rejected(f"the witness W does not have rank n = {n}")
+            raise Rejected(f"the witness W does not have rank n = {n}")
     return _check_witness(witness, W, m, T, h, flow, over)
 
 
 def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
     """Fixed W and W_out with an affine field: grad Phi = W^T Dphi_T^T W_out^T is one exact constant."""
     if flow is None:
-        raise _Rejected("the verdict for fixed W and W_out needs the closed-form flow")
+        raise Rejected("the verdict for fixed W and W_out needs the closed-form flow")
     if not all(real_analytic(p) for p in flow):
-        raise _Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+        raise Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
     D = sympy.Matrix(flow).jacobian(h).xreplace({_TIME: T})
     if D.free_symbols:
-        raise _Rejected("Dphi_T of the flow is not constant, although the field is affine")
+        raise Rejected("Dphi_T of the flow is not shown to be constant (it keeps h after t = T is put in)")
     slope = W.T * D.T * W_out.T
     if got == ("everywhere", "fails"):
         for i, g in enumerate(slope, 1):
-            if not _zero_constant(g):
-                raise _Rejected(
-                    f"grad Phi = W^T Dphi_T^T W_out^T is not shown to vanish (component {i}: {g})"
-                )
+            _vanishes(g, f"grad Phi = W^T Dphi_T^T W_out^T = 0 (component {i}: {g})")
         return (
             "the field is affine and W^T Dphi_T^T W_out^T = 0 exactly: for these W and W_out, Phi is "
             "constant for every b, b_out, so every point is a degenerate critical point"
         )
-    shown = next((i for i, g in enumerate(slope, 1) if _nonzero(g)), None)
+    decided = [decide(g) for g in slope]
+    shown = next((i for i, d in enumerate(decided, 1) if d is False), None)
     if shown is None:
-        raise _Rejected("grad Phi = W^T Dphi_T^T W_out^T is not shown to be non-zero")
+        state = "= 0 exactly (Phi is constant)" if all(decided) else "is not shown to be non-zero"
+        raise Rejected(f"grad Phi = W^T Dphi_T^T W_out^T {state}")
     return (
         f"the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is constant, with "
         f"component {shown} = {slope[shown - 1]} != 0: no critical points, for every b, b_out"
@@ -227,32 +230,34 @@ def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
 def _check_witness(witness, W, m, T, h, flow, over, reduced=False) -> str:
     """A point of the critical bundle with a non-degenerate (reduced) Hessian."""
     if flow is None:
-        raise _Rejected("a witness needs the closed-form flow")
+        raise Rejected("a witness needs the closed-form flow")
     if not all(real_analytic(p) for p in flow):
-        raise _Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+        raise Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
     if not isinstance(witness, dict):
         raise CertificateError("'witness' must be an object")
     y = _matrix([_get(witness, "y")], 1, m, "witness y").T
     u = _matrix([_get(witness, "u")], 1, m, "witness u").T
     w_out = [_constant(v, f"witness W_out[{i}]") for i, v in enumerate(_vector(witness, "W_out", m), 1)]
-    if u == sympy.zeros(m, 1):
-        raise _Rejected("the witness has u = 0")
-    if W.T * u != sympy.zeros(W.cols, 1):
-        raise _Rejected("W^T u != 0: the witness is not on the critical bundle")
+    if not any(u):
+        raise Rejected("the witness has u = 0")
+    if any((_flint(W).transpose() * _flint(u)).entries()):
+        raise Rejected("W^T u != 0: the witness is not on the critical bundle")
     at = {**dict(zip(h, y)), _TIME: T}
     phi = sympy.Matrix(flow)
     D = phi.jacobian(h).xreplace(at)
     for i, r in enumerate(D.T * sympy.Matrix(w_out) - u, 1):
-        if not _zero_constant(r):
-            raise _Rejected(f"Dphi_T(y)^T W_out^T != u in component {i}")
+        _vanishes(r, f"Dphi_T(y)^T W_out^T = u in component {i}")
     H = sympy.zeros(m, m)
     for wi, p in zip(w_out, phi):
         H += wi * sympy.hessian(p, h).xreplace(at)
     U = _column_basis(W)
     det = (U.T * H * U).det(method="berkowitz")
-    if not _nonzero(det):
-        raise _Rejected(f"det(U^T Hess U) = {det} is not shown to be non-zero")
-    shown = det if det.is_Rational else sympy.N(det, 15)
+    zero = decide(det)
+    if zero is not False:
+        raise Rejected(
+            f"det(U^T Hess U) = {det}" + (" at the witness" if zero else " is not shown to be non-zero")
+        )
+    shown = det if det.is_Rational else enclose(det)
     if reduced:
         return (
             f"witness: with U a basis of the image of W, the reduced map s -> G(U s + b) has at s = 0, "
@@ -271,7 +276,7 @@ def _check_witness(witness, W, m, T, h, flow, over, reduced=False) -> str:
 
 def _check_embedding(data, n, m, T, h, field, flow) -> str:
     if flow is None:
-        raise _Rejected("an embedding needs the closed-form flow")
+        raise Rejected("an embedding needs the closed-form flow")
     x = [sympy.Symbol(v, real=True) for v in _variables(data, n, m)]
     target = _parse(_get(data, "target"), x, "target")
     claims = _get(data, "claims")
@@ -282,12 +287,12 @@ def _check_embedding(data, n, m, T, h, field, flow) -> str:
     ):
         raise CertificateError('an embedding certificate claims {"phi_equals_target": true}')
     if not all(real_analytic(e) for e in (*field, *flow)):
-        raise _Rejected(
+        raise Rejected(
             "the field and the flow are not shown to be real-analytic on all of R^m and R^(m+1), so the "
             "flow is not shown to exist up to time T from every start point"
         )
     if not real_analytic(target):
-        raise _Rejected(f"the target {target} is not shown to be real-analytic (defined) on all of R^{n}")
+        raise Rejected(f"the target {target} is not shown to be real-analytic (defined) on all of R^{n}")
     weights = _get(data, "weights")
     if not isinstance(weights, dict):
         raise CertificateError("'weights' must be an object")
@@ -297,8 +302,7 @@ def _check_embedding(data, n, m, T, h, field, flow) -> str:
     b_out = _rational(_get(weights, "b_out"), "b_out")
     at = {**dict(zip(h, W * sympy.Matrix(x) + b)), _TIME: T}
     phi = (w_out * sympy.Matrix([p.xreplace(at) for p in flow]))[0] + b_out
-    if not _identity(phi - target):
-        raise _Rejected(f"Phi(x) = {phi} is not shown to equal the target {target}")
+    _vanishes(phi - target, f"Phi(x) = {phi} equals the target {target}")
     return f"Phi(x) = W_out phi_T(W x + b) + b_out equals {target} identically on R^{n}"
 
 
@@ -322,70 +326,19 @@ def _variables(data, n, m) -> list[str]:
 def _check_flow(field, flow, h) -> None:
     at = dict(zip(h, flow))
     for i, (f, p, hi) in enumerate(zip(field, flow, h), 1):
-        if not _identity(p.xreplace({_TIME: 0}) - hi):
-            raise _Rejected(f"flow component {i} at t = 0 is not h{i}")
-        if not _identity(sympy.diff(p, _TIME) - f.xreplace(at)):
-            raise _Rejected(f"flow component {i} does not satisfy d/dt phi = f(phi)")
+        _vanishes(p.xreplace({_TIME: 0}) - hi, f"flow component {i} at t = 0 is h{i}")
+        _vanishes(sympy.diff(p, _TIME) - f.xreplace(at), f"flow component {i} satisfies d/dt phi = f(phi)")
 
 
-def _identity(e) -> bool:
-    """Whether ``e`` is identically zero: by expansion; constants exactly; else refute, then simplify."""
-    e = sympy.expand(e)
-    if e == 0:
-        return True
-    if not e.free_symbols:
-        return _zero_constant(e)
-    if _refuted(e):
-        return False
-    return sympy.simplify(e) == 0
-
-
-_SAMPLES = tuple(sympy.Rational(p, q) for p, q in ((1, 3), (-2, 7), (5, 4), (-3, 5), (7, 9), (2, 11)))
-
-
-def _refuted(e) -> bool:
-    """Whether ball arithmetic shows ``e`` non-zero at some rational point (so it is not an identity)."""
-    symbols = sorted(e.free_symbols, key=str)
-    for shift in range(3):
-        point = {s: _SAMPLES[(i + shift) % len(_SAMPLES)] for i, s in enumerate(symbols)}
-        try:
-            if _nonzero(e.xreplace(point)):
-                return True
-        except (ArithmeticError, TypeError, ValueError):
-            continue
-    return False
-
-
-def _zero_constant(e) -> bool:
-    """Exact zero test of a constant: expansion, balls to refute, minimal polynomial if algebraic."""
-    e = sympy.expand(e)
-    if e == 0:
-        return True
-    if e.is_Rational or _nonzero(e):
-        return False
-    if _algebraic(e):  # the radicals generate a field of degree <= the product of their indices
-        degree = sympy.prod(p.exp.q for p in e.atoms(sympy.Pow) if not p.exp.is_Integer)
-        return degree <= _MAX_DEGREE and sympy.minimal_polynomial(e, _Z) == _Z
-    return sympy.expand(e.rewrite(sympy.exp)) == 0  # exponential normal form; otherwise not shown
-
-
-def _algebraic(e) -> bool:
-    """Built from rationals by + * and rational powers."""
-    if e.is_Rational:
-        return True
-    if e.is_Add or e.is_Mul:
-        return all(_algebraic(a) for a in e.args)
-    return bool(e.is_Pow and e.exp.is_Rational and _algebraic(e.base))
-
-
-def _nonzero(e) -> bool:
-    if e.is_Rational:
-        return e != 0
-    try:
-        ball = enclose(e)
-    except ValueError:
-        return False
-    return ball > 0 or ball < 0
+def _vanishes(e, claim: str) -> None:
+    """Reject unless ``e`` is shown to vanish (identically, or as a constant); the reason says
+    whether the claim is refuted or only not shown."""
+    shown = identity(e)
+    if shown is False:
+        how = "non-zero at a rational point, by balls" if e.free_symbols else "a non-zero constant"
+        raise Rejected(f"refuted: {claim} ({how})")
+    if shown is None:
+        raise Rejected(f"not shown: {claim} (neither expansion nor ball arithmetic decides it)")
 
 
 def _rank(M: sympy.Matrix) -> int:
@@ -444,7 +397,7 @@ def _parse(text, variables, what):
 
 def _constant(text, what) -> sympy.Expr:
     value = _parse(text if isinstance(text, str) else str(text), [], what)
-    if not value.is_real:
+    if not real_analytic(value):  # a constant: a finite real ball encloses it
         raise CertificateError(f"{what} is not a real number")
     return value
 
@@ -453,7 +406,7 @@ def _expressions(value, m, variables, what) -> list[sympy.Expr]:
     if not isinstance(value, list):
         raise CertificateError(f"{what} must be a list of expressions")
     if len(value) != m:
-        raise _Rejected(f"{what}: expected {m} components, got {len(value)}")
+        raise Rejected(f"{what}: expected {m} components, got {len(value)}")
     return [_parse(v, variables, f"{what} component {i}") for i, v in enumerate(value, 1)]
 
 
