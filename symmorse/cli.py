@@ -18,9 +18,8 @@ from . import __version__
 from .exact.errors import InputError, SymmorseError
 from .exact.limits import run_limited
 from .model.activations import activation_names
-from .model.architecture import describe, parse_architecture
-from .model.io import load_weights, write_atomic
-from .model.network import Network
+from .model.architecture import parse_architecture
+from .model.io import load_network, write_atomic
 
 __all__ = ["main", "build_parser"]
 
@@ -32,32 +31,6 @@ _ARCH_HELP = (
     "widths such as 2,3,1 (input first, output width 1), a residual network resnet:N,M,H1,...,HK "
     "(input, state and block widths), or a node-link JSON graph file"
 )
-
-
-def _network(args: argparse.Namespace, default_activation: str | None = "tanh") -> Network:
-    """The network named by ARCH, --activation and --weights (activation required if no default)."""
-    arch = parse_architecture(args.arch) if args.arch else None
-    activation = args.activation
-    weights = None
-    if args.weights:
-        wf = load_weights(args.weights)
-        if wf.architecture is not None:
-            if arch is not None and describe(arch) != describe(wf.architecture):
-                raise InputError(
-                    f"architecture {describe(arch)} does not match the weights file "
-                    f"({describe(wf.architecture)})"
-                )
-            arch = arch if arch is not None else wf.architecture
-        if wf.activation and activation and wf.activation != activation:
-            raise InputError(f"--activation {activation} contradicts the weights file ({wf.activation})")
-        activation = activation or wf.activation
-        weights = wf.weights
-    if arch is None:
-        raise InputError("give an architecture (e.g. 2,3,1) or a weights file that names one")
-    activation = activation or default_activation
-    if activation is None:
-        raise InputError("the weights file does not name an activation: give --activation")
-    return Network(arch, activation, weights)
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
@@ -73,7 +46,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     from .present.latex import derivation_latex
     from .present.report import derivation, derivation_text
 
-    net = _network(args)
+    net = load_network(args.arch, args.activation, args.weights)
     if args.format == "latex":
         _emit(args, derivation_latex(net, args.coordinates))
         return 0
@@ -216,7 +189,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_normal_form(args: argparse.Namespace) -> int:
     from .search.normal_form import normal_form
 
-    nf = normal_form(_network(args))
+    nf = normal_form(load_network(args.arch, args.activation, args.weights))
     if args.json:
         print(json.dumps(nf.to_json(), indent=2))
         return 0
@@ -241,7 +214,7 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
-    net = _network(args, default_activation=None)
+    net = load_network(args.arch, args.activation, args.weights, default_activation=None)
     if args.plot:
         from .present.plot import check_plot_target, plot_critical_points
 
@@ -267,7 +240,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     if args.weights:
         from .search.critical import critical_points
 
-        net = _network(args)
+        net = load_network(args.arch, args.activation, args.weights)
         found = critical_points(net, args.box, time_limit=args.time_limit)
         tex = weights_document(net, args.weights, critical=found.to_json())
     elif not args.arch:
