@@ -1,4 +1,4 @@
-"""LaTeX (symmorse.present.latex and .documents): the mathematics shown, escaping, refusals, compiling."""
+"""LaTeX (symmorse.present.latex and the documents): the mathematics shown, escaping, refusals, compiling."""
 
 import json
 import os
@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 
-import flint
 import pytest
 import sympy
 from hypothesis import given
@@ -17,7 +16,7 @@ from symmorse.cli import main
 from symmorse.exact.errors import CertificateError, CertificateRejected, WeightsError
 from symmorse.model.architecture import parse_architecture
 from symmorse.model.network import Network
-from symmorse.present import documents
+from symmorse.present import pdf
 from symmorse.present.documents import (
     architecture_document,
     certificate_document,
@@ -27,8 +26,10 @@ from symmorse.present.documents import (
 )
 from symmorse.present.latex import escape_text
 from symmorse.present.notebook import latex, register
+from symmorse.present.typeset import Numbers
 from symmorse.search.certify import certify, witness_weights
 from symmorse.search.classify import classify, parameter_count
+from symmorse.search.explain import abstract_derivatives, layered_witness
 
 from .helpers import witness_claims_hold
 
@@ -98,7 +99,7 @@ def test_the_3251_document_shows_the_degenerate_branch():
     H = naive_hessian_at_witness(data, 2)
     assert f"\\rank \\Hess \\Phi(x) &= {H.rank()} < n_0 = 3" in tex and H.rank() < 3
     assert witness_claims_hold(data)  # det Hess g and the ranks, by SymPy's route
-    det_g = documents._Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
+    det_g = Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
     assert f"\\det \\Hess g &= {det_g} \\ne 0" in tex
     assert "\\textbf{bottleneck}" in tex and "Theorem (degenerate critical manifolds)" in tex
     assert "not Morse for an open set of weights" in tex
@@ -107,12 +108,14 @@ def test_the_3251_document_shows_the_degenerate_branch():
 def test_abstract_derivatives_are_the_structured_ones():
     """sigma', sigma'' as symbols, substituted back, give Network's derivatives in z exactly."""
     net = Network("2,2,2,1", "sigmoid")
-    sd, names = documents._abstract_derivatives(net)
+    explained = abstract_derivatives(net)
+    sd = explained.derivatives
     back = {}
     for z in net.preactivation_symbols.values():
         back[sympy.Symbol(z.name + "'")] = net.activation.derivative(z)
         back[sympy.Symbol(z.name + "''")] = net.activation.second_derivative(z)
-    assert len(names) == 2 * len(net.preactivation_symbols)
+    derivative = {1: net.activation.derivative, 2: net.activation.second_derivative}
+    assert {s: derivative[order](z) for s, (z, order) in explained.symbols.items()} == back
     for a, b in zip(sd.gradient, net.gradient("z")):
         assert sympy.expand(a.xreplace(back) - b) == 0
     for a, b in zip(sympy.Matrix(sd.hessian), net.hessian("z")):
@@ -217,13 +220,23 @@ def test_long_numbers_are_shortened_with_one_footnote():
     assert tex.index("\\footnote") < tex.index("\\ldots4567890")
 
 
-@given(st.lists(st.integers(-5, 5), min_size=6, max_size=6), st.integers(1, 4))
-def test_inertia_counts_eigenvalue_signs_exactly(entries, scale):
-    a, b, c, d, e, f = entries
-    M = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]]) / scale
-    negative, positive = documents._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
-    signs = [sympy.sign(r) for r in sympy.Poly(M.charpoly()).real_roots()]
-    assert (negative, positive) == (signs.count(-1), signs.count(1))
+def test_explained_witnesses_are_the_certificates_claims():
+    """The numbers a document shows about a witness are the claims of the certificate (the kernel checked)."""
+    for arch in ("2,3,1", "3,2,5,1", "3,5,2,4,1"):
+        data = certify(arch).to_json()
+        for branch in (b for b in data["branches"] if b["status"] == "witness"):
+            e = layered_witness(data, branch["step"])
+            claims = branch["claims"]
+            assert e.on_branch and all(a == 0 for a in e.backward[0])
+            if e.kind == "morse":
+                H = sympy.Matrix(e.hessian).applyfunc(lambda q: sympy.Rational(str(q)))
+                assert str(e.det_hessian) == claims["det_hessian"]
+                assert e.morse_index == sum(1 for r in sympy.Poly(H.charpoly()).real_roots() if r < 0)
+            else:
+                assert str(e.det_hessian_g) == claims["det_hessian_g"]
+                assert (e.rank_jacobian, e.rank_hessian) == (claims["rank_jacobian"], claims["rank_hessian"])
+    with pytest.raises(CertificateError, match="no witness on branch k=2"):
+        layered_witness(certify("2,3,1").to_json(), 2)
 
 
 def test_critical_points_hook():
@@ -272,7 +285,7 @@ def test_notebook_display_and_lazy_import():
 
 
 def test_without_pdflatex_the_tex_is_still_written(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     out = tmp_path / "x.tex"
     code, _, err = run(capsys, "latex", "2,3,1", "-o", str(out), "--pdf")
     assert code == 2 and "pdflatex is not installed" in err and out.exists()
