@@ -231,37 +231,24 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .exact.errors import CertificateRejected
-    from .model.architecture import from_json
-    from .model.io import read_json
-    from .present.documents import architecture_document, certificate_document, compile_pdf, weights_document
+    from .present.documents import compile_pdf, document_for
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
-    if args.weights:
-        from .search.critical import critical_points
-
-        net = load_network(args.arch, args.activation, args.weights)
-        found = critical_points(net, args.box, time_limit=args.time_limit)
-        tex = weights_document(net, args.weights, critical=found.to_json())
-    elif not args.arch:
-        raise InputError("give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE")
-    elif args.arch.endswith(".json") or os.path.sep in args.arch:
-        data = read_json(args.arch, "input file")
-        if isinstance(data, dict) and ("layers" in data or isinstance(data.get("parameters"), dict)):
-            raise InputError(f"{args.arch} is a weights file: give it as --weights {args.arch}")
-        if isinstance(data, dict) and ("nodes" in data or "widths" in data) and "branches" not in data:
-            tex = architecture_document(from_json(data), args.activation or "tanh", args.seed, args.arch)
-        else:
-            if args.activation:
-                raise InputError("--activation does not apply to a certificate (it names its own activation)")
-            try:
-                tex = certificate_document(data, args.arch)
-            except CertificateRejected as exc:
-                print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
-                return 1
-    else:
-        route = "graph" if args.graph else "auto"
-        tex = architecture_document(_architecture(args), args.activation or "tanh", args.seed, route=route)
+    try:
+        tex = document_for(
+            args.arch,
+            options=_graph_options(args),
+            weights=args.weights,
+            activation=args.activation,
+            seed=args.seed,
+            route="graph" if args.graph else "auto",
+            box=args.box,
+            time_limit=args.time_limit,
+        )
+    except CertificateRejected as exc:
+        print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
+        return 1
     if not args.out:
         print(tex, end="")
         return 0
@@ -422,11 +409,15 @@ def _graph_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _graph_options(args: argparse.Namespace) -> list[str]:
+    """The graph options (--skip, --dense, --mask, --fix) as they are spelt after ARCH."""
+    options = [f"--skip {t}" for t in args.skip] + ["--dense"] * args.dense
+    return options + [f"--mask {t}" for t in args.mask] + [f"--fix {t}" for t in args.fix]
+
+
 def _architecture(args: argparse.Namespace):
     """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
-    options = [f"--skip {t}" for t in args.skip] + ["--dense"] * args.dense
-    options += [f"--mask {t}" for t in args.mask] + [f"--fix {t}" for t in args.fix]
-    return parse_architecture(" ".join([args.arch, *options]))
+    return parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symmorse.cli import main
-from symmorse.exact.errors import CertificateError, CertificateRejected, WeightsError
-from symmorse.model.architecture import parse_architecture
+from symmorse.exact.errors import CertificateError, CertificateRejected, InputError, WeightsError
+from symmorse.model.architecture import mlp, parse_architecture, to_json
 from symmorse.model.network import Network
 from symmorse.present import pdf
 from symmorse.present.documents import (
@@ -22,6 +22,7 @@ from symmorse.present.documents import (
     certificate_document,
     compile_pdf,
     critical_points_latex,
+    document_for,
     weights_document,
 )
 from symmorse.present.latex import escape_text
@@ -202,6 +203,23 @@ def test_cli_architecture_certificate_and_weights(tmp_path, capsys):
     assert code == 2 and "width 0" in err
 
 
+def test_document_for_tells_the_inputs_apart(tmp_path):
+    graph = tmp_path / "g.json"
+    graph.write_text(json.dumps(to_json(mlp("2,3,1"))))
+    tex = document_for(str(graph), seed=1)
+    assert "\\texttt{symmorse certify /" in tex and "g.json --activation tanh --seed 1} writes" in tex
+    cert = tmp_path / "c.json"
+    cert.write_text(json.dumps(certify("2,3,1", seed=1).to_json()))
+    assert document_for(str(cert)) == certificate_document(certify("2,3,1", seed=1).to_json(), str(cert))
+    with pytest.raises(InputError, match="does not apply to a certificate"):
+        document_for(str(cert), activation="tanh")
+    weights = os.path.join(EXAMPLES, "rank_deficient_2_3_1.json")
+    with pytest.raises(InputError, match="is a weights file: give it as --weights"):
+        document_for(weights)
+    assert "certified enumeration" in document_for(None, weights=weights, box=["-2,2"], time_limit=10)
+    assert "death strata" in document_for("2,2,1", options=["--skip 0:out"])
+
+
 def test_weights_documents():
     # W1 of rank 1 < n_0 = 2: a bottleneck in normal form, every critical point degenerate
     layers = load_layers("rank_deficient_2_3_1.json")
@@ -323,6 +341,7 @@ def test_documents_compile(tmp_path):
         "a231": architecture_document("2,3,1"),
         "graph": architecture_document(parse_architecture(str(graph)), "poly:z**3+z", name=str(graph)),
         "weights": weights_document(Network("2,3,1", "tanh", layers), "small_2_3_1.json"),
+        "strata": document_for("resnet:1,1,1"),
     }
     for name, tex in documents.items():
         path = tmp_path / f"{name}.tex"
