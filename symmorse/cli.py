@@ -59,27 +59,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from .search.classify import classify
 
     c = classify(_architecture(args), args.activation, route="graph" if args.graph else "auto")
-    if args.json:
-        print(json.dumps(c.to_json(), indent=2))
-        return 0
-    lines = [f"{c.architecture} ({args.activation}): {c.kind}", f"  {c.reason}", f"  {c.hypothesis}"]
-    lines += [
-        f"  branch k={b.step}: {b.source_width} -> {b.target_width}, {b.kind}, dim B_k = {b.dimension}; "
-        f"{b.reason}"
-        for b in c.branches
-    ]
-    if c.graph is not None:
-        g = c.graph
-        lines.append(
-            f"  minimum vertex cut {g.min_cut} ({', '.join(map(str, g.cut_nodes))}); generic ranks by "
-            f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
-        )
-    if c.strata is not None:
-        from .present.report import strata_table
-
-        lines.append(f"  death strata (p = {c.parameters}, n0 = {c.graph.inputs}):")
-        lines.append(strata_table(c.strata))
-    print("\n".join(lines))
+    print(json.dumps(c.to_json(), indent=2) if args.json else c.summary())
     return 0
 
 
@@ -190,22 +170,7 @@ def _cmd_normal_form(args: argparse.Namespace) -> int:
     from .search.normal_form import normal_form
 
     nf = normal_form(load_network(args.arch, args.activation, args.weights))
-    if args.json:
-        print(json.dumps(nf.to_json(), indent=2))
-        return 0
-    data = nf.to_json()
-    print(f"ranks of W_1..W_L: {nf.ranks}")
-    if not nf.inserted:
-        print("every weight matrix has full rank: the network is its own normal form")
-    for l, r in nf.inserted:
-        print(f"  W_{l} has rank {r}: W_{l} = U V exactly; identity layer of width {r} inserted")
-    print(f"normal form: widths {data['normal_form_widths']}, hidden activations {data['layer_activations']}")
-    proof = "proved (U V = W exactly; the expressions expand equal)" if nf.unchanged else "NOT proved"
-    print(f"Phi unchanged: {proof}")
-    c = nf.classification
-    print(f"class: {c.kind}; {c.reason}")
-    for b in c.branches:
-        print(f"  branch k={b.step}: {b.kind}; {b.reason}")
+    print(json.dumps(nf.to_json(), indent=2) if args.json else nf.summary())
     return 0
 
 
