@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from . import __version__
 from .exact.errors import InputError, SymmorseError
-from .exact.limits import run_limited
 from .model.activations import activation_names
 from .model.architecture import parse_architecture
 from .model.io import load_network, write_atomic
@@ -91,79 +90,38 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .exact.errors import CertificateError
-    from .kernel import check_certificate
-    from .model.io import read_json
+    from .present.catalog import check_file
 
-    data = read_json(args.file, "certificate", CertificateError)
-    outcome = run_limited(check_certificate, (data,), args.time_limit)
-    if not outcome.ok:
-        raise CertificateError(f"{args.file} could not be checked: {outcome.value}")
-    result = outcome.value
-    if args.json:
-        print(json.dumps({"file": args.file, "accepted": result.accepted, "reason": result.reason}))
-    else:
-        print(f"{'accepted' if result.accepted else 'rejected'}: {args.file}: {result.reason}")
-    return 0 if result.accepted else 1
+    checked = check_file(args.file, args.time_limit)
+    print(json.dumps(checked.to_json()) if args.json else checked.summary())
+    return 0 if checked.result.accepted else 1
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .model.activations import get_activation
-    from .present.catalog import catalog_architectures, catalog_graphs, sweep, write_table
+    from .present.catalog import build_catalog
 
-    activations = [get_activation(a).name for a in args.activations.split(",") if a.strip()]
-    if not activations:
-        raise InputError("--activations needs at least one activation")
-    families = {f.strip() for f in args.families.split(",") if f.strip()}
-    if not families or families - {"mlp", "skip", "resnet"}:
-        raise InputError(f"--families takes mlp, skip and resnet, got {args.families!r}")
-    archs: list = []
-    if "mlp" in families:
-        archs += catalog_architectures(args.max_input, args.max_hidden_width, args.max_hidden_layers)
-    graphs = catalog_graphs(args.max_input, args.max_graph_width, args.max_graph_depth)
-    archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in families]
-    try:
-        os.makedirs(args.out, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {args.out!r}: {exc.strerror}") from None
-    rows = sweep(archs, activations, args.out, args.workers or os.cpu_count() or 1, args.seed)
-    bounds = (
-        f"families {', '.join(sorted(families))}; input width <= {args.max_input}; "
-        f"MLPs: hidden widths <= {args.max_hidden_width}, <= {args.max_hidden_layers} hidden layers; "
-        f"skip MLPs and ResNets: widths <= {args.max_graph_width}, <= {args.max_graph_depth} hidden layers "
-        "or blocks; activations "
-        f"{', '.join(activations)}; seed {args.seed}"
+    catalog = build_catalog(
+        args.out,
+        args.activations.split(","),
+        args.families.split(","),
+        args.max_input,
+        args.max_hidden_width,
+        args.max_hidden_layers,
+        args.max_graph_width,
+        args.max_graph_depth,
+        args.workers or os.cpu_count() or 1,
+        args.seed,
     )
-    table = write_table(args.out, rows, bounds)
-    proved = sum(r.status == "proved" for r in rows)
-    print(
-        f"{len(rows)} certificates in {args.out} ({proved} proved, {len(rows) - proved} undecided); "
-        f"table: {table}"
-    )
+    print(catalog.summary())
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .present.catalog import summary_table, verify
+    from .present.catalog import verify
 
-    results = verify(args.dir)
-    rejected = [v for v in results if not v.result.accepted]
-    if args.json:
-        report = {
-            "checked": len(results),
-            "accepted": len(results) - len(rejected),
-            "rejected": [{"file": v.file, "reason": v.result.reason} for v in rejected],
-        }
-        print(json.dumps(report, indent=2))
-        return 1 if rejected else 0
-    print(summary_table(results))
-    print(
-        f"checked {len(results)} certificates in {args.dir or 'the bundled catalog'}: "
-        f"{len(results) - len(rejected)} accepted, {len(rejected)} rejected"
-    )
-    for v in rejected:
-        print(f"  rejected {v.file}: {v.result.reason}")
-    return 1 if rejected else 0
+    check = verify(args.dir)
+    print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
+    return 1 if check.rejected else 0
 
 
 def _cmd_normal_form(args: argparse.Namespace) -> int:
