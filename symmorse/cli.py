@@ -344,7 +344,14 @@ def _architecture(args: argparse.Namespace):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``symmorse`` command."""
+    """The argument parser of the ``symmorse`` command.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["certify", "2,3,1", "--skip", "0:out"])
+    >>> args.activation, args.seed, _graph_options(args)
+    ('tanh', 0, ['--skip 0:out'])
+    """
     parser = argparse.ArgumentParser(
         prog="symmorse",
         description="Exact proofs about the critical points of neural-network input-output maps.",
@@ -669,7 +676,17 @@ def _check_common_options(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Examples
+    --------
+    >>> main(["classify", "3,2,1"])  # doctest: +ELLIPSIS
+    3,2,1 (tanh): non-augmented
+      no widening step ...
+    0
+    >>> main(["classify", "3,0,1"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
