@@ -16,11 +16,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .exact.errors import InputError, SymmorseError
-from .exact.limits import run_limited
 from .model.activations import activation_names
-from .model.architecture import describe, parse_architecture
-from .model.io import load_weights, write_atomic
-from .model.network import Network
+from .model.architecture import parse_architecture
+from .model.io import load_network, write_atomic
 
 __all__ = ["main", "build_parser"]
 
@@ -32,32 +30,6 @@ _ARCH_HELP = (
     "widths such as 2,3,1 (input first, output width 1), a residual network resnet:N,M,H1,...,HK "
     "(input, state and block widths), or a node-link JSON graph file"
 )
-
-
-def _network(args: argparse.Namespace, default_activation: str | None = "tanh") -> Network:
-    """The network named by ARCH, --activation and --weights (activation required if no default)."""
-    arch = parse_architecture(args.arch) if args.arch else None
-    activation = args.activation
-    weights = None
-    if args.weights:
-        wf = load_weights(args.weights)
-        if wf.architecture is not None:
-            if arch is not None and describe(arch) != describe(wf.architecture):
-                raise InputError(
-                    f"architecture {describe(arch)} does not match the weights file "
-                    f"({describe(wf.architecture)})"
-                )
-            arch = arch if arch is not None else wf.architecture
-        if wf.activation and activation and wf.activation != activation:
-            raise InputError(f"--activation {activation} contradicts the weights file ({wf.activation})")
-        activation = activation or wf.activation
-        weights = wf.weights
-    if arch is None:
-        raise InputError("give an architecture (e.g. 2,3,1) or a weights file that names one")
-    activation = activation or default_activation
-    if activation is None:
-        raise InputError("the weights file does not name an activation: give --activation")
-    return Network(arch, activation, weights)
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
@@ -73,7 +45,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     from .present.latex import derivation_latex
     from .present.report import derivation, derivation_text
 
-    net = _network(args)
+    net = load_network(args.arch, args.activation, args.weights)
     if args.format == "latex":
         _emit(args, derivation_latex(net, args.coordinates))
         return 0
@@ -86,27 +58,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from .search.classify import classify
 
     c = classify(_architecture(args), args.activation, route="graph" if args.graph else "auto")
-    if args.json:
-        print(json.dumps(c.to_json(), indent=2))
-        return 0
-    lines = [f"{c.architecture} ({args.activation}): {c.kind}", f"  {c.reason}", f"  {c.hypothesis}"]
-    lines += [
-        f"  branch k={b.step}: {b.source_width} -> {b.target_width}, {b.kind}, dim B_k = {b.dimension}; "
-        f"{b.reason}"
-        for b in c.branches
-    ]
-    if c.graph is not None:
-        g = c.graph
-        lines.append(
-            f"  minimum vertex cut {g.min_cut} ({', '.join(map(str, g.cut_nodes))}); generic ranks by "
-            f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
-        )
-    if c.strata is not None:
-        from .present.report import strata_table
-
-        lines.append(f"  death strata (p = {c.parameters}, n0 = {c.graph.inputs}):")
-        lines.append(strata_table(c.strata))
-    print("\n".join(lines))
+    print(json.dumps(c.to_json(), indent=2) if args.json else c.summary())
     return 0
 
 
@@ -138,101 +90,45 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .exact.errors import CertificateError
-    from .kernel import check_certificate
-    from .model.io import read_json
+    from .present.catalog import check_file
 
-    data = read_json(args.file, "certificate", CertificateError)
-    outcome = run_limited(check_certificate, (data,), args.time_limit)
-    if not outcome.ok:
-        raise CertificateError(f"{args.file} could not be checked: {outcome.value}")
-    result = outcome.value
-    if args.json:
-        print(json.dumps({"file": args.file, "accepted": result.accepted, "reason": result.reason}))
-    else:
-        print(f"{'accepted' if result.accepted else 'rejected'}: {args.file}: {result.reason}")
-    return 0 if result.accepted else 1
+    checked = check_file(args.file, args.time_limit)
+    print(json.dumps(checked.to_json()) if args.json else checked.summary())
+    return 0 if checked.result.accepted else 1
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .model.activations import get_activation
-    from .present.catalog import catalog_architectures, catalog_graphs, sweep, write_table
+    from .present.catalog import build_catalog
 
-    activations = [get_activation(a).name for a in args.activations.split(",") if a.strip()]
-    if not activations:
-        raise InputError("--activations needs at least one activation")
-    families = {f.strip() for f in args.families.split(",") if f.strip()}
-    if not families or families - {"mlp", "skip", "resnet"}:
-        raise InputError(f"--families takes mlp, skip and resnet, got {args.families!r}")
-    archs: list = []
-    if "mlp" in families:
-        archs += catalog_architectures(args.max_input, args.max_hidden_width, args.max_hidden_layers)
-    graphs = catalog_graphs(args.max_input, args.max_graph_width, args.max_graph_depth)
-    archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in families]
-    try:
-        os.makedirs(args.out, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {args.out!r}: {exc.strerror}") from None
-    rows = sweep(archs, activations, args.out, args.workers or os.cpu_count() or 1, args.seed)
-    bounds = (
-        f"families {', '.join(sorted(families))}; input width <= {args.max_input}; "
-        f"MLPs: hidden widths <= {args.max_hidden_width}, <= {args.max_hidden_layers} hidden layers; "
-        f"skip MLPs and ResNets: widths <= {args.max_graph_width}, <= {args.max_graph_depth} hidden layers "
-        "or blocks; activations "
-        f"{', '.join(activations)}; seed {args.seed}"
+    catalog = build_catalog(
+        args.out,
+        args.activations.split(","),
+        args.families.split(","),
+        args.max_input,
+        args.max_hidden_width,
+        args.max_hidden_layers,
+        args.max_graph_width,
+        args.max_graph_depth,
+        args.workers or os.cpu_count() or 1,
+        args.seed,
     )
-    table = write_table(args.out, rows, bounds)
-    proved = sum(r.status == "proved" for r in rows)
-    print(
-        f"{len(rows)} certificates in {args.out} ({proved} proved, {len(rows) - proved} undecided); "
-        f"table: {table}"
-    )
+    print(catalog.summary())
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .present.catalog import summary_table, verify
+    from .present.catalog import verify
 
-    results = verify(args.dir)
-    rejected = [v for v in results if not v.result.accepted]
-    if args.json:
-        report = {
-            "checked": len(results),
-            "accepted": len(results) - len(rejected),
-            "rejected": [{"file": v.file, "reason": v.result.reason} for v in rejected],
-        }
-        print(json.dumps(report, indent=2))
-        return 1 if rejected else 0
-    print(summary_table(results))
-    print(
-        f"checked {len(results)} certificates in {args.dir or 'the bundled catalog'}: "
-        f"{len(results) - len(rejected)} accepted, {len(rejected)} rejected"
-    )
-    for v in rejected:
-        print(f"  rejected {v.file}: {v.result.reason}")
-    return 1 if rejected else 0
+    check = verify(args.dir)
+    print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
+    return 1 if check.rejected else 0
 
 
 def _cmd_normal_form(args: argparse.Namespace) -> int:
     from .search.normal_form import normal_form
 
-    nf = normal_form(_network(args))
-    if args.json:
-        print(json.dumps(nf.to_json(), indent=2))
-        return 0
-    data = nf.to_json()
-    print(f"ranks of W_1..W_L: {nf.ranks}")
-    if not nf.inserted:
-        print("every weight matrix has full rank: the network is its own normal form")
-    for l, r in nf.inserted:
-        print(f"  W_{l} has rank {r}: W_{l} = U V exactly; identity layer of width {r} inserted")
-    print(f"normal form: widths {data['normal_form_widths']}, hidden activations {data['layer_activations']}")
-    proof = "proved (U V = W exactly; the expressions expand equal)" if nf.unchanged else "NOT proved"
-    print(f"Phi unchanged: {proof}")
-    c = nf.classification
-    print(f"class: {c.kind}; {c.reason}")
-    for b in c.branches:
-        print(f"  branch k={b.step}: {b.kind}; {b.reason}")
+    nf = normal_form(load_network(args.arch, args.activation, args.weights))
+    print(json.dumps(nf.to_json(), indent=2) if args.json else nf.summary())
     return 0
 
 
@@ -241,7 +137,7 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
-    net = _network(args, default_activation=None)
+    net = load_network(args.arch, args.activation, args.weights, default_activation=None)
     if args.plot:
         from .present.plot import check_plot_target, plot_critical_points
 
@@ -258,37 +154,24 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     from .exact.errors import CertificateRejected
-    from .model.architecture import from_json
-    from .model.io import read_json
-    from .present.documents import architecture_document, certificate_document, compile_pdf, weights_document
+    from .present.documents import compile_pdf, document_for
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
-    if args.weights:
-        from .search.critical import critical_points
-
-        net = _network(args)
-        found = critical_points(net, args.box, time_limit=args.time_limit)
-        tex = weights_document(net, args.weights, critical=found.to_json())
-    elif not args.arch:
-        raise InputError("give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE")
-    elif args.arch.endswith(".json") or os.path.sep in args.arch:
-        data = read_json(args.arch, "input file")
-        if isinstance(data, dict) and ("layers" in data or isinstance(data.get("parameters"), dict)):
-            raise InputError(f"{args.arch} is a weights file: give it as --weights {args.arch}")
-        if isinstance(data, dict) and ("nodes" in data or "widths" in data) and "branches" not in data:
-            tex = architecture_document(from_json(data), args.activation or "tanh", args.seed, args.arch)
-        else:
-            if args.activation:
-                raise InputError("--activation does not apply to a certificate (it names its own activation)")
-            try:
-                tex = certificate_document(data, args.arch)
-            except CertificateRejected as exc:
-                print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
-                return 1
-    else:
-        route = "graph" if args.graph else "auto"
-        tex = architecture_document(_architecture(args), args.activation or "tanh", args.seed, route=route)
+    try:
+        tex = document_for(
+            args.arch,
+            options=_graph_options(args),
+            weights=args.weights,
+            activation=args.activation,
+            seed=args.seed,
+            route="graph" if args.graph else "auto",
+            box=args.box,
+            time_limit=args.time_limit,
+        )
+    except CertificateRejected as exc:
+        print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
+        return 1
     if not args.out:
         print(tex, end="")
         return 0
@@ -453,15 +336,26 @@ def _graph_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _graph_options(args: argparse.Namespace) -> list[str]:
+    """The graph options (--skip, --dense, --mask, --fix) as they are spelt after ARCH."""
+    options = [f"--skip {t}" for t in args.skip] + ["--dense"] * args.dense
+    return options + [f"--mask {t}" for t in args.mask] + [f"--fix {t}" for t in args.fix]
+
+
 def _architecture(args: argparse.Namespace):
     """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
-    options = [f"--skip {t}" for t in args.skip] + ["--dense"] * args.dense
-    options += [f"--mask {t}" for t in args.mask] + [f"--fix {t}" for t in args.fix]
-    return parse_architecture(" ".join([args.arch, *options]))
+    return parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``symmorse`` command."""
+    """The argument parser of the ``symmorse`` command.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["certify", "2,3,1", "--skip", "0:out"])
+    >>> args.activation, args.seed, _graph_options(args)
+    ('tanh', 0, ['--skip 0:out'])
+    """
     parser = argparse.ArgumentParser(
         prog="symmorse",
         description="Exact proofs about the critical points of neural-network input-output maps.",
@@ -786,7 +680,17 @@ def _check_common_options(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Examples
+    --------
+    >>> main(["classify", "3,2,1"])  # doctest: +ELLIPSIS
+    3,2,1 (tanh): non-augmented
+      no widening step ...
+    0
+    >>> main(["classify", "3,0,1"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -4,7 +4,11 @@ import filecmp
 import json
 import os
 
+import pytest
+
+from symmorse.exact.errors import InputError
 from symmorse.present.catalog import (
+    build_catalog,
     bundled_catalog,
     catalog_architectures,
     catalog_graphs,
@@ -40,10 +44,29 @@ def test_verify_reports_rejected_and_unreadable_files(tmp_path):
     data["morse"] = "fails"
     (tmp_path / "tampered.json").write_text(json.dumps(data))
     (tmp_path / "broken.json").write_text("{")
-    results = {v.file: v.result for v in verify(str(tmp_path), show_progress=False)}
+    check = verify(str(tmp_path), show_progress=False)
+    results = {v.file: v.result for v in check.results}
     assert results[name].accepted
     assert not results["tampered.json"].accepted
     assert results["broken.json"].reason.startswith("unreadable")
+    assert [v.file for v in check.rejected] == ["broken.json", "tampered.json"]
+    assert check.to_json()["checked"] == 3 and check.to_json()["accepted"] == 1
+    lines = check.summary().splitlines()
+    assert lines[-3] == f"checked 3 certificates in {tmp_path}: 1 accepted, 2 rejected"
+    assert lines[-1].startswith("  rejected tampered.json: ")
+
+
+def test_build_catalog_refuses_what_it_cannot_build(tmp_path):
+    with pytest.raises(InputError, match="--activations needs at least one activation"):
+        build_catalog(str(tmp_path), [" ", ""])
+    with pytest.raises(InputError, match="--families takes mlp, skip and resnet, got 'mlp,cnn'"):
+        build_catalog(str(tmp_path), ["tanh"], ["mlp", "cnn"])
+    catalog = build_catalog(str(tmp_path / "new"), ["tanh"], ["resnet"], 1, 1, 1, 1, 1, show_progress=False)
+    assert [r.architecture for r in catalog.rows] == ["resnet:1,1,1"]
+    assert (
+        catalog.summary()
+        == f"1 certificates in {tmp_path / 'new'} (1 proved, 0 undecided); table: {catalog.table}"
+    )
 
 
 def test_verify_rechecks_a_failed_batch_file_by_file(tmp_path, monkeypatch):
@@ -61,7 +84,7 @@ def test_verify_rechecks_a_failed_batch_file_by_file(tmp_path, monkeypatch):
         return real(function, args, seconds)
 
     monkeypatch.setattr(catalog, "run_limited", limited)
-    results = {v.file: v.result for v in verify(str(tmp_path), show_progress=False)}
+    results = {v.file: v.result for v in verify(str(tmp_path), show_progress=False).results}
     assert results[certificate_filename([2, 3, 1], "tanh")].accepted
     bad = results[certificate_filename([1, 2, 1], "tanh")]
     assert not bad.accepted and bad.reason == "not checked: memory limit reached"

@@ -140,7 +140,9 @@ def test_check_runs_within_limits_and_verify_reads_every_format(capsys, tmp_path
     code, out, _ = run(capsys, "check", str(cert), "--time-limit", "60")
     assert code == 0 and out.startswith("accepted")
     with monkeypatch.context() as patch:  # a check that runs out of time: exit 2, no verdict
-        patch.setattr("symmorse.cli.run_limited", lambda *a: Outcome("timeout", "time limit of 1 s reached"))
+        patch.setattr(
+            "symmorse.present.catalog.run_limited", lambda *a: Outcome("timeout", "time limit of 1 s reached")
+        )
         code, _, err = run(capsys, "check", str(cert), "--time-limit", "1")
     assert code == 2 and "could not be checked: time limit" in err
     assert run(capsys, "eliminate", "1,2,1", "-a", "poly:z**3+z", "--out", str(tmp_path / "e.json"))[0] == 0

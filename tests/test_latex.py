@@ -1,4 +1,4 @@
-"""LaTeX (symmorse.present.latex and .documents): the mathematics shown, escaping, refusals, compiling."""
+"""LaTeX (symmorse.present.latex and the documents): the mathematics shown, escaping, refusals, compiling."""
 
 import json
 import os
@@ -7,28 +7,30 @@ import shutil
 import subprocess
 import sys
 
-import flint
 import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
 from symmorse.cli import main
-from symmorse.exact.errors import CertificateError, CertificateRejected, WeightsError
-from symmorse.model.architecture import parse_architecture
+from symmorse.exact.errors import CertificateError, CertificateRejected, InputError, WeightsError
+from symmorse.model.architecture import mlp, parse_architecture, to_json
 from symmorse.model.network import Network
-from symmorse.present import documents
+from symmorse.present import pdf
 from symmorse.present.documents import (
     architecture_document,
     certificate_document,
     compile_pdf,
     critical_points_latex,
+    document_for,
     weights_document,
 )
 from symmorse.present.latex import escape_text
 from symmorse.present.notebook import latex, register
+from symmorse.present.typeset import Numbers
 from symmorse.search.certify import certify, witness_weights
 from symmorse.search.classify import classify, parameter_count
+from symmorse.search.explain import abstract_derivatives, layered_witness
 
 from .helpers import witness_claims_hold
 
@@ -98,7 +100,7 @@ def test_the_3251_document_shows_the_degenerate_branch():
     H = naive_hessian_at_witness(data, 2)
     assert f"\\rank \\Hess \\Phi(x) &= {H.rank()} < n_0 = 3" in tex and H.rank() < 3
     assert witness_claims_hold(data)  # det Hess g and the ranks, by SymPy's route
-    det_g = documents._Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
+    det_g = Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
     assert f"\\det \\Hess g &= {det_g} \\ne 0" in tex
     assert "\\textbf{bottleneck}" in tex and "Theorem (degenerate critical manifolds)" in tex
     assert "not Morse for an open set of weights" in tex
@@ -107,12 +109,14 @@ def test_the_3251_document_shows_the_degenerate_branch():
 def test_abstract_derivatives_are_the_structured_ones():
     """sigma', sigma'' as symbols, substituted back, give Network's derivatives in z exactly."""
     net = Network("2,2,2,1", "sigmoid")
-    sd, names = documents._abstract_derivatives(net)
+    explained = abstract_derivatives(net)
+    sd = explained.derivatives
     back = {}
     for z in net.preactivation_symbols.values():
         back[sympy.Symbol(z.name + "'")] = net.activation.derivative(z)
         back[sympy.Symbol(z.name + "''")] = net.activation.second_derivative(z)
-    assert len(names) == 2 * len(net.preactivation_symbols)
+    derivative = {1: net.activation.derivative, 2: net.activation.second_derivative}
+    assert {s: derivative[order](z) for s, (z, order) in explained.symbols.items()} == back
     for a, b in zip(sd.gradient, net.gradient("z")):
         assert sympy.expand(a.xreplace(back) - b) == 0
     for a, b in zip(sympy.Matrix(sd.hessian), net.hessian("z")):
@@ -129,9 +133,16 @@ def test_non_augmented_and_undecided_documents():
 
 
 def test_large_networks_use_the_matrix_form():
+    """Entries too long for a page are not written out: the formulas in matrix form stand for them."""
     tex = architecture_document("5,10,10,10,1")
-    assert "too long to be useful" in tex or "too many terms" in tex
-    assert "H_{ab} = \\sum_{l=1}^{L-1}" in tex and "H_{11} &=" not in tex
+    assert "(The componentwise form is too long to be useful here.)" in tex
+    assert "(The gradient written out has too many terms to be useful here; the recursion defines it.)" in tex
+    assert "(The entries of $\\Hess \\Phi$ written out are too long to be useful here.)" in tex
+    assert "H_{ab} = \\sum_{l=1}^{L-1}" in tex and "v^{(l-1)} = W^{(l)T} D^{(l)} v^{(l)}" in tex
+    assert "H_{11} &=" not in tex and "\\frac{\\partial \\Phi}{\\partial x_{1}} &=" not in tex
+    assert "v^{(3)}_{1} &= w_{1}" in tex  # the backward vectors are written out while they are short
+    small = architecture_document("2,3,1")  # and a small network has every entry written out
+    assert "H_{11} &=" in small and "too long" not in small and "too many terms" not in small
 
 
 @given(st.text(max_size=40))
@@ -192,6 +203,23 @@ def test_cli_architecture_certificate_and_weights(tmp_path, capsys):
     assert code == 2 and "width 0" in err
 
 
+def test_document_for_tells_the_inputs_apart(tmp_path):
+    graph = tmp_path / "g.json"
+    graph.write_text(json.dumps(to_json(mlp("2,3,1"))))
+    tex = document_for(str(graph), seed=1)
+    assert "\\texttt{symmorse certify /" in tex and "g.json --activation tanh --seed 1} writes" in tex
+    cert = tmp_path / "c.json"
+    cert.write_text(json.dumps(certify("2,3,1", seed=1).to_json()))
+    assert document_for(str(cert)) == certificate_document(certify("2,3,1", seed=1).to_json(), str(cert))
+    with pytest.raises(InputError, match="does not apply to a certificate"):
+        document_for(str(cert), activation="tanh")
+    weights = os.path.join(EXAMPLES, "rank_deficient_2_3_1.json")
+    with pytest.raises(InputError, match="is a weights file: give it as --weights"):
+        document_for(weights)
+    assert "certified enumeration" in document_for(None, weights=weights, box=["-2,2"], time_limit=10)
+    assert "death strata" in document_for("2,2,1", options=["--skip 0:out"])
+
+
 def test_weights_documents():
     # W1 of rank 1 < n_0 = 2: a bottleneck in normal form, every critical point degenerate
     layers = load_layers("rank_deficient_2_3_1.json")
@@ -217,13 +245,23 @@ def test_long_numbers_are_shortened_with_one_footnote():
     assert tex.index("\\footnote") < tex.index("\\ldots4567890")
 
 
-@given(st.lists(st.integers(-5, 5), min_size=6, max_size=6), st.integers(1, 4))
-def test_inertia_counts_eigenvalue_signs_exactly(entries, scale):
-    a, b, c, d, e, f = entries
-    M = sympy.Matrix([[a, b, c], [b, d, e], [c, e, f]]) / scale
-    negative, positive = documents._inertia(flint.fmpq_mat(3, 3, [flint.fmpq(int(q.p), int(q.q)) for q in M]))
-    signs = [sympy.sign(r) for r in sympy.Poly(M.charpoly()).real_roots()]
-    assert (negative, positive) == (signs.count(-1), signs.count(1))
+def test_explained_witnesses_are_the_certificates_claims():
+    """The numbers a document shows about a witness are the claims of the certificate (the kernel checked)."""
+    for arch in ("2,3,1", "3,2,5,1", "3,5,2,4,1"):
+        data = certify(arch).to_json()
+        for branch in (b for b in data["branches"] if b["status"] == "witness"):
+            e = layered_witness(data, branch["step"])
+            claims = branch["claims"]
+            assert e.on_branch and all(a == 0 for a in e.backward[0])
+            if e.kind == "morse":
+                H = sympy.Matrix(e.hessian).applyfunc(lambda q: sympy.Rational(str(q)))
+                assert str(e.det_hessian) == claims["det_hessian"]
+                assert e.morse_index == sum(1 for r in sympy.Poly(H.charpoly()).real_roots() if r < 0)
+            else:
+                assert str(e.det_hessian_g) == claims["det_hessian_g"]
+                assert (e.rank_jacobian, e.rank_hessian) == (claims["rank_jacobian"], claims["rank_hessian"])
+    with pytest.raises(CertificateError, match="no witness on branch k=2"):
+        layered_witness(certify("2,3,1").to_json(), 2)
 
 
 def test_critical_points_hook():
@@ -272,7 +310,7 @@ def test_notebook_display_and_lazy_import():
 
 
 def test_without_pdflatex_the_tex_is_still_written(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     out = tmp_path / "x.tex"
     code, _, err = run(capsys, "latex", "2,3,1", "-o", str(out), "--pdf")
     assert code == 2 and "pdflatex is not installed" in err and out.exists()
@@ -303,6 +341,7 @@ def test_documents_compile(tmp_path):
         "a231": architecture_document("2,3,1"),
         "graph": architecture_document(parse_architecture(str(graph)), "poly:z**3+z", name=str(graph)),
         "weights": weights_document(Network("2,3,1", "tanh", layers), "small_2_3_1.json"),
+        "strata": document_for("resnet:1,1,1"),
     }
     for name, tex in documents.items():
         path = tmp_path / f"{name}.tex"

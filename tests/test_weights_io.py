@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import sympy
 
-from symmorse.exact.errors import ArchitectureError, WeightsError
-from symmorse.model.io import load_weights
+from symmorse.exact.errors import ArchitectureError, InputError, WeightsError
+from symmorse.model.io import load_network, load_weights
 from symmorse.model.network import Network
 
 try:
@@ -203,3 +203,23 @@ def test_architecture_errors_are_weights_or_architecture_errors(tmp_path):
     path.write_text(json.dumps({"widths": [1, 0, 1], "layers": []}))
     with pytest.raises(ArchitectureError):
         load_weights(str(path))
+
+
+def test_load_network_reconciles_architecture_activation_and_weights_file(tmp_path):
+    path = tmp_path / "w.json"
+    layers = [{"W": [[1], [2]], "b": [0, 0]}, {"W": [[1, 1]], "b": [0]}]
+    path.write_text(json.dumps({"widths": [1, 2, 1], "activation": "sigmoid", "layers": layers}))
+    net = load_network(None, None, str(path))
+    assert net.describe() == "1,2,1" and net.activation.name == "sigmoid" and not net.free_parameters
+    assert load_network("1,2,1", "sigmoid", str(path)).weights == net.weights
+    with pytest.raises(InputError, match="architecture 1,3,1 does not match the weights file"):
+        load_network("1,3,1", None, str(path))
+    with pytest.raises(InputError, match="--activation tanh contradicts the weights file"):
+        load_network(None, "tanh", str(path))
+    path.write_text(json.dumps({"layers": layers}))  # names neither architecture nor activation
+    assert load_network("1,2,1", None, str(path)).activation.name == "tanh"
+    with pytest.raises(InputError, match="does not name an activation"):
+        load_network("1,2,1", None, str(path), default_activation=None)
+    with pytest.raises(InputError, match="give an architecture"):
+        load_network(None, "tanh", str(path))
+    assert load_network("2,3,1").free_parameters  # no weights: every weight a symbol

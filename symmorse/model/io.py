@@ -1,6 +1,8 @@
-"""Reading weights and architectures, writing results without half-written files.
+"""Reading weights, architectures and networks; writing results without half-written files.
 
-:func:`load_weights` reads three kinds of file, chosen by the file name:
+:func:`load_network` builds the network a user names by an architecture, an
+activation and a weights file, reconciling what each of them says.
+:func:`load_weights` reads three kinds of weights file, chosen by the file name:
 
 * ``.npz`` (NumPy): arrays ``W1, b1, W2, b2, ..., WL, bL`` with ``Wl`` of shape
   ``(n_l, n_{l-1})`` and ``bl`` of shape ``(n_l,)``, the last layer being the
@@ -40,13 +42,22 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..exact.errors import InputError, WeightsError
-from .architecture import from_json, mlp
+from .architecture import describe, from_json, mlp, parse_architecture
+from .network import Network
 
-__all__ = ["WeightsFile", "read_json", "load_weights", "write_atomic"]
+__all__ = ["WeightsFile", "read_json", "load_weights", "load_network", "write_atomic"]
 
 
 def read_json(path: str, what: str = "file", error: type[InputError] = InputError) -> object:
-    """Parse a JSON file, turning every failure into one clear ``error``."""
+    """Parse a JSON file, turning every failure into one clear ``error`` (naming the file as ``what``).
+
+    Examples
+    --------
+    >>> read_json("no/such/file.json", "weights file")
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.InputError: weights file 'no/such/file.json' does not exist
+    """
     try:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
@@ -100,6 +111,66 @@ def load_weights(path: str) -> WeightsFile:
     if suffix in (".pt", ".pth"):
         return _load_torch(path)
     return _load_json(path)
+
+
+def load_network(
+    architecture: str | None,
+    activation: str | None = None,
+    weights_file: str | None = None,
+    default_activation: str | None = "tanh",
+) -> Network:
+    """The network named by an architecture, an activation and a weights file, each optional.
+
+    A weights file may name the architecture and the activation itself; what is
+    given must agree with it.  Without weights, every weight is a symbol.
+
+    Parameters
+    ----------
+    architecture : str or None
+        As on the command line: widths ``"2,3,1"``, ``"resnet:..."`` or a graph file.
+    activation : str or None
+        The hidden activation; if None, the weights file's, else ``default_activation``.
+    weights_file : str or None
+        A weights file (see :func:`load_weights`).
+    default_activation : str or None
+        The activation when neither names one; None: one must be named.
+
+    Raises
+    ------
+    InputError
+        If the architecture or the activation contradicts the weights file, or
+        no architecture or no activation is named.
+
+    Examples
+    --------
+    >>> load_network("2,3,1").describe(), load_network("1,1,1", "sigmoid").activation.name
+    ('2,3,1', 'sigmoid')
+    >>> load_network(None)
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.InputError: give an architecture (e.g. 2,3,1) or a weights file that names one
+    """
+    arch = parse_architecture(architecture) if architecture else None
+    weights = None
+    if weights_file:
+        wf = load_weights(weights_file)
+        if wf.architecture is not None:
+            if arch is not None and describe(arch) != describe(wf.architecture):
+                raise InputError(
+                    f"architecture {describe(arch)} does not match the weights file "
+                    f"({describe(wf.architecture)})"
+                )
+            arch = arch if arch is not None else wf.architecture
+        if wf.activation and activation and wf.activation != activation:
+            raise InputError(f"--activation {activation} contradicts the weights file ({wf.activation})")
+        activation = activation or wf.activation
+        weights = wf.weights
+    if arch is None:
+        raise InputError("give an architecture (e.g. 2,3,1) or a weights file that names one")
+    activation = activation or default_activation
+    if activation is None:
+        raise InputError("the weights file does not name an activation: give --activation")
+    return Network(arch, activation, weights)
 
 
 def _load_json(path: str) -> WeightsFile:
@@ -318,7 +389,15 @@ def _torch_sequential(path: str, model: object, nn: object) -> tuple[list[tuple[
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either complete or untouched."""
+    """Write ``text`` to ``path`` so that the file is either complete or untouched.
+
+    Examples
+    --------
+    >>> path = os.path.join(tempfile.mkdtemp(), "out.json")
+    >>> write_atomic(path, "[1, 2]")
+    >>> read_json(path)
+    [1, 2]
+    """
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".symmorse-", suffix=".tmp")

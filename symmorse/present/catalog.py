@@ -1,14 +1,15 @@
-"""The proof catalog: certify many architectures, write them, re-check them all.
+"""The proof catalog: certify many architectures into certificate files, re-check such files.
 
 :func:`sweep` certifies every architecture of a list -- layered MLPs by their
 widths, graphs by their command-line spelling such as ``"2,3,1 --skip 0:out"``
 or ``"resnet:2,2,1"`` (:func:`catalog_graphs` lists the bundled families) --
 for given activations, in parallel worker processes, and writes one
-certificate per (architecture, activation) plus a generated ``README.md`` table.
+certificate per (architecture, activation); :func:`build_catalog` does so for
+every architecture within bounds and adds a generated ``README.md`` table.
 :func:`verify` re-checks every certificate of a directory with the
-independent checker.  The bundled catalog (``proofs/`` in the source tree,
-``symmorse.proofs`` once installed) is what ``symmorse verify`` checks by
-default.
+independent checker, :func:`check_file` one file.  The bundled catalog
+(``proofs/`` in the source tree, ``symmorse.proofs`` once installed) is what
+``symmorse verify`` checks by default.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import json
 import os
 import pathlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..kernel import CheckResult, check_certificate
+from ..model.activations import get_activation
 from ..model.architecture import parse_architecture
 from ..model.io import read_json, write_atomic
 from ..search.certify import certify
@@ -35,8 +37,12 @@ __all__ = [
     "catalog_architectures",
     "sweep",
     "write_table",
+    "build_catalog",
+    "Catalog",
     "verify",
+    "check_file",
     "Verified",
+    "CatalogCheck",
     "summary_table",
     "bundled_catalog",
     "certificate_filename",
@@ -214,7 +220,18 @@ def sweep(
 
 
 def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> str:
-    """Write ``README.md`` with the catalog table into ``directory``; returns its path."""
+    """Write ``README.md`` with the catalog table into ``directory``; returns its path.
+
+    ``bounds`` says in words what the catalog covers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_table(d, sweep([[2, 1]], ["tanh"], d, show_progress=False), "one MLP")
+    ...     print(open(path).read().splitlines()[-1])
+    | 2,1 | tanh | non-augmented | none | none | generic | proved | [mlp-2-1-tanh.json](mlp-2-1-tanh.json) |
+    """
     lines = [
         "# The symmorse proof catalog",
         "",
@@ -234,11 +251,107 @@ def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> st
     return path
 
 
+#: The families of architectures a catalog may hold.
+FAMILIES = ("mlp", "skip", "resnet")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What :func:`build_catalog` wrote: the directory, its rows and the table's path."""
+
+    directory: str
+    rows: list[CatalogEntry]
+    table: str
+
+    def summary(self) -> str:
+        """One line: how many certificates, how many proved, where the table is."""
+        proved = sum(r.status == "proved" for r in self.rows)
+        return (
+            f"{len(self.rows)} certificates in {self.directory} ({proved} proved, "
+            f"{len(self.rows) - proved} undecided); table: {self.table}"
+        )
+
+
+def build_catalog(
+    directory: str,
+    activations: Sequence[str] = ("tanh", "sigmoid"),
+    families: Collection[str] = FAMILIES,
+    max_input: int = 3,
+    max_hidden_width: int = 4,
+    max_hidden_layers: int = 3,
+    max_graph_width: int = 3,
+    max_graph_depth: int = 2,
+    workers: int = 1,
+    seed: int = 0,
+    show_progress: bool = True,
+) -> Catalog:
+    """Certify every architecture of the families within the bounds, write the certificates and the table.
+
+    Parameters
+    ----------
+    directory : str
+        Where to write (created if missing).
+    activations : sequence of str
+        Activation names; blank ones are skipped.
+    families : collection of str
+        Some of ``mlp`` (:func:`catalog_architectures`), ``skip`` and ``resnet``
+        (:func:`catalog_graphs`); blank ones are skipped.
+    max_input, max_hidden_width, max_hidden_layers
+        The bounds of the layered MLPs.
+    max_graph_width, max_graph_depth
+        The bounds of the skip MLPs and residual networks.
+    workers, seed, show_progress
+        As for :func:`sweep`.
+
+    Raises
+    ------
+    InputError
+        For no activation, an unknown family or a directory that cannot be made.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     print(build_catalog(d, ["tanh"], ["mlp"], 1, 1, 1, show_progress=False).summary())
+    ... # doctest: +ELLIPSIS
+    2 certificates in ... (2 proved, 0 undecided); table: .../README.md
+    """
+    names = [get_activation(a).name for a in activations if a.strip()]
+    if not names:
+        raise InputError("--activations needs at least one activation")
+    chosen = {f.strip() for f in families if f.strip()}
+    if not chosen or chosen - set(FAMILIES):
+        raise InputError(f"--families takes mlp, skip and resnet, got {','.join(families)!r}")
+    archs: list = []
+    if "mlp" in chosen:
+        archs += catalog_architectures(max_input, max_hidden_width, max_hidden_layers)
+    graphs = catalog_graphs(max_input, max_graph_width, max_graph_depth)
+    archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in chosen]
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {directory!r}: {exc.strerror}") from None
+    rows = sweep(archs, names, directory, workers, seed, show_progress)
+    bounds = (
+        f"families {', '.join(sorted(chosen))}; input width <= {max_input}; "
+        f"MLPs: hidden widths <= {max_hidden_width}, <= {max_hidden_layers} hidden layers; "
+        f"skip MLPs and ResNets: widths <= {max_graph_width}, <= {max_graph_depth} hidden layers "
+        "or blocks; activations "
+        f"{', '.join(names)}; seed {seed}"
+    )
+    return Catalog(directory, rows, write_table(directory, rows, bounds))
+
+
 def bundled_catalog() -> str:
     """Path of the catalog shipped with the package (``proofs/`` in a source checkout).
 
     Installed, the catalog is the package data ``symmorse/proofs``; in a source
     checkout it is the top-level ``proofs/`` folder next to ``symmorse/``.
+
+    Examples
+    --------
+    >>> os.path.isfile(os.path.join(bundled_catalog(), "mlp-2-3-1-tanh.json"))
+    True
     """
     package = pathlib.Path(__file__).resolve().parents[1]  # symmorse/
     for candidate in (package / "proofs", package.parent / "proofs"):
@@ -249,17 +362,65 @@ def bundled_catalog() -> str:
 
 @dataclass(frozen=True)
 class Verified:
-    """The checker's answer for one file, and its catalog row when readable."""
+    """The checker's answer for one file, and its catalog row when readable.
+
+    Examples
+    --------
+    >>> v = Verified("c.json", CheckResult(False, "det Hess Phi is 7"), None)
+    >>> v.summary(), v.to_json()["accepted"]
+    ('rejected: c.json: det Hess Phi is 7', False)
+    """
 
     file: str
     result: CheckResult
     entry: CatalogEntry | None
 
+    def summary(self) -> str:
+        """One line: accepted or rejected, the file, the checker's reason."""
+        return f"{'accepted' if self.result.accepted else 'rejected'}: {self.file}: {self.result.reason}"
+
+    def to_json(self) -> dict:
+        """JSON form: file, accepted, reason."""
+        return {"file": self.file, "accepted": self.result.accepted, "reason": self.result.reason}
+
+
+@dataclass(frozen=True)
+class CatalogCheck:
+    """The checker's answers for every certificate of a directory (``None``: the bundled catalog)."""
+
+    directory: str | None
+    results: list[Verified]
+
+    @property
+    def rejected(self) -> list[Verified]:
+        """The files the checker did not accept (unreadable ones included)."""
+        return [v for v in self.results if not v.result.accepted]
+
+    def summary(self) -> str:
+        """The counts by activation, class and verdicts, the totals, and every rejected file."""
+        rejected = self.rejected
+        lines = [
+            summary_table(self.results),
+            f"checked {len(self.results)} certificates in {self.directory or 'the bundled catalog'}: "
+            f"{len(self.results) - len(rejected)} accepted, {len(rejected)} rejected",
+        ]
+        lines += [f"  rejected {v.file}: {v.result.reason}" for v in rejected]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """JSON form: how many were checked and accepted, and the rejected files with the reasons."""
+        rejected = self.rejected
+        return {
+            "checked": len(self.results),
+            "accepted": len(self.results) - len(rejected),
+            "rejected": [{"file": v.file, "reason": v.result.reason} for v in rejected],
+        }
+
 
 _BATCH = 64
 
 
-def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> list[Verified]:
+def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> CatalogCheck:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
     Checks run in forked, memory-limited worker processes
@@ -276,31 +437,40 @@ def verify(directory: str | None = None, show_progress: bool = True, seconds: fl
 
     Examples
     --------
-    >>> results = verify(show_progress=False)
-    >>> len(results) >= 500, all(v.result.accepted for v in results)
-    (True, True)
+    >>> check = verify(show_progress=False)
+    >>> len(check.results) >= 500, check.rejected
+    (True, [])
     """
-    directory = directory or bundled_catalog()
-    if not os.path.isdir(directory):
-        raise InputError(f"{directory!r} is not a directory")
-    files = sorted(f for f in os.listdir(directory) if f.endswith(".json"))
+    path = directory or bundled_catalog()
+    if not os.path.isdir(path):
+        raise InputError(f"{path!r} is not a directory")
+    files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
-        raise InputError(f"no certificates (*.json) in {directory!r}")
+        raise InputError(f"no certificates (*.json) in {path!r}")
     batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
     results: list[Verified] = []
     for batch in progress(batches, len(batches), "checking", show_progress):
-        outcome = run_limited(_verify_files, (directory, batch), seconds)
+        outcome = run_limited(_verify_files, (path, batch), seconds)
         if outcome.ok:
             results += outcome.value
         else:  # something in the batch is too big: each file on its own, with its own limits
             for name in batch:
-                one = run_limited(_verify_files, (directory, [name]), seconds)
+                one = run_limited(_verify_files, (path, [name]), seconds)
                 results += (
                     one.value
                     if one.ok
                     else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
                 )
-    return results
+    return CatalogCheck(directory, results)
+
+
+def _entry(name: str, data: object, result: CheckResult) -> CatalogEntry | None:
+    """The catalog row of an accepted MLP or strata certificate, else None."""
+    catalogued = isinstance(data, dict) and data.get("format") in (
+        "symmorse-certificate/1",
+        "symmorse-strata/1",
+    )
+    return CatalogEntry.from_certificate(name, data) if result.accepted and catalogued else None
 
 
 def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
@@ -311,12 +481,33 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
         try:
             data = read_json(os.path.join(directory, name), "certificate")
             result = check_certificate(data)
-            catalogued = data.get("format") in ("symmorse-certificate/1", "symmorse-strata/1")
-            entry = CatalogEntry.from_certificate(name, data) if result.accepted and catalogued else None
+            entry = _entry(name, data, result)
         except (CertificateError, InputError) as exc:
             result = CheckResult(False, f"unreadable: {exc}")
         results.append(Verified(name, result, entry))
     return results
+
+
+def check_file(path: str, seconds: float = 300.0) -> Verified:
+    """Re-check one certificate file of any format, in a memory-limited process with ``seconds``.
+
+    Raises
+    ------
+    CertificateError
+        If the file is not a readable certificate, or cannot be checked within the limits.
+
+    Examples
+    --------
+    >>> import os
+    >>> path = os.path.join(bundled_catalog(), "mlp-2-3-1-tanh.json")
+    >>> print(check_file(path).summary())  # doctest: +ELLIPSIS
+    accepted: .../mlp-2-3-1-tanh.json: ...
+    """
+    data = read_json(path, "certificate", CertificateError)
+    outcome = run_limited(check_certificate, (data,), seconds)
+    if not outcome.ok:
+        raise CertificateError(f"{path} could not be checked: {outcome.value}")
+    return Verified(path, outcome.value, _entry(os.path.basename(path), data, outcome.value))
 
 
 def summary_table(results: Sequence[Verified]) -> str:
@@ -324,7 +515,7 @@ def summary_table(results: Sequence[Verified]) -> str:
 
     Examples
     --------
-    >>> print(summary_table(verify(show_progress=False)))  # doctest: +ELLIPSIS
+    >>> print(summary_table(verify(show_progress=False).results))  # doctest: +ELLIPSIS
     activation  class          critical points  Morse      status    count
     sigmoid     augmented      generic          generic    proved       ...
     """

@@ -3,21 +3,26 @@
 Symbols are named in :mod:`symmorse.model.architecture` (``W1_2_3``, ``b1_2``,
 ``w3``, ``u1_2``, ``z1_2``, ``x1``); here they become ``W^{(1)}_{2,3}``,
 ``b^{(1)}_{2}``, ``w_{3}``, ``u^{(1)}_{2}``, ``z^{(1)}_{2}``, ``x_{1}``.
-Networks, classifications and certificates show themselves in notebooks
-through the short forms here (``_repr_latex_``); whole documents are written
-by :mod:`symmorse.present.documents`.
+Networks, classifications and certificates are shown in notebooks by the short
+forms here (:mod:`symmorse.present.notebook` registers them with IPython); whole
+documents are written by :mod:`symmorse.present.documents`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import sympy
 
 from ..model.network import Coordinates, Network
 from ..search.classify import Classification
 from .report import MAX_DET_INPUTS, forward_pass, small_expansion
+
+if TYPE_CHECKING:
+    from ..search.certify import Certificate
+    from ..search.certify_graph import GraphCertificate
 
 __all__ = [
     "symbol_latex",
@@ -62,7 +67,13 @@ def symbol_latex(name: str) -> str:
 
 
 def latex_names(symbols: Iterable[sympy.Symbol]) -> dict[sympy.Symbol, str]:
-    """``symbol_names`` for :func:`sympy.latex`, for the given symbols."""
+    """``symbol_names`` for :func:`sympy.latex`, for the given symbols.
+
+    Examples
+    --------
+    >>> latex_names(sympy.symbols("W2_1_3 x1"))
+    {W2_1_3: 'W^{(2)}_{1,3}', x1: 'x_{1}'}
+    """
     return {s: symbol_latex(s.name) for s in symbols}
 
 
@@ -220,7 +231,7 @@ def classification_latex(c: Classification) -> str:
     return "$$\\begin{array}{l}" + " \\\\ ".join(lines) + "\\end{array}$$"
 
 
-def certificate_latex(cert) -> str:
+def certificate_latex(cert: Certificate | GraphCertificate) -> str:
     """Class, branch (or strata) table with statuses, and verdicts, for notebooks.
 
     Examples

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 __all__ = ["FORMATTERS", "latex", "register"]
 
@@ -35,13 +36,35 @@ def _formatter(function: str):
 
 
 def latex(obj: object) -> str | None:
-    """The notebook LaTeX of a symmorse result, or None for other objects."""
+    """The notebook LaTeX of a symmorse result, or None for other objects.
+
+    Examples
+    --------
+    >>> from symmorse.search.classify import classify
+    >>> print(latex(classify("3,2,1")))
+    $$\\begin{array}{l}\\text{3,2,1: non-augmented}\\end{array}$$
+    >>> latex(3) is None
+    True
+    """
     function = FORMATTERS.get((type(obj).__module__, type(obj).__name__))
     return None if function is None else _formatter(function)(obj)
 
 
-def register(ipython) -> None:
-    """Register the formatters with an IPython shell (``get_ipython()``)."""
+def register(ipython: Any) -> None:
+    """Register the formatters with an IPython shell (``get_ipython()``).
+
+    Examples
+    --------
+    >>> class Formatter:  # what register uses of IPython's text/latex formatter
+    ...     def for_type_by_name(self, module, name, function):
+    ...         print(module, name)
+    >>> display = type("Display", (), {"formatters": {"text/latex": Formatter()}})
+    >>> register(type("Shell", (), {"display_formatter": display}))
+    symmorse.model.network Network
+    symmorse.search.classify Classification
+    symmorse.search.certify Certificate
+    symmorse.search.certify_graph GraphCertificate
+    """
     formatter = ipython.display_formatter.formatters["text/latex"]
     for (module, name), function in FORMATTERS.items():
         formatter.for_type_by_name(module, name, _formatter(function))

@@ -1,9 +1,7 @@
-"""Presentation as text: a derivation (forward pass, backward vectors, gradient,
-structured Hessian and its determinant, also as JSON-ready data) and the table of
-death strata of a graph.
+"""Presentation of a derivation: forward pass, backward vectors, gradient, structured
+Hessian and its determinant, as JSON-ready data and as plain text.
 
-This module only formats what :class:`~symmorse.model.network.Network` and
-:func:`~symmorse.search.strata.death_strata` compute.
+This module only formats what :class:`~symmorse.model.network.Network` computes.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ __all__ = [
     "derivation_text",
     "forward_pass",
     "small_expansion",
-    "strata_table",
     "MAX_DET_INPUTS",
 ]
 
@@ -168,40 +165,4 @@ def derivation_text(d: dict) -> str:
         lines.append(f"det Hess Phi: {d['det_note']}")
     else:
         lines.append(f"det Hess Phi = {_clip(d['det_hessian'])}")
-    return "\n".join(lines)
-
-
-def _names(nodes) -> str:
-    return ", ".join(map(str, nodes)) or "-"
-
-
-def _evidence(s) -> str:
-    """What closes or characterises a stratum, in a few words."""
-    if s.rule == "block":
-        return f"block A = {{{_names(s.block.cancelling)}}}, B = {{{_names(s.block.successors)}}}"
-    if s.rule == "cut" and s.paths is not None:
-        return f"{s.c_free} free + {len(s.paths)} disjoint input paths > n0"
-    if s.cut is not None:
-        bound = f"kappa = {len(s.cut)} (cut {_names(s.cut)}); N = {_names(s.downstream)}"
-        return bound if s.dimension is None else f"dim C_Z = {s.dimension}; {bound}"
-    return s.reason
-
-
-def strata_table(strata, rows: int = 60) -> str:
-    """The death strata as a text table: scope, c, kind, rule, cancelling nodes and evidence.
-
-    Examples
-    --------
-    >>> from symmorse.model.architecture import resnet_graph
-    >>> from symmorse.search.strata import death_strata
-    >>> print(strata_table(death_strata(resnet_graph(1, 1, [1]))).splitlines()[1])
-       1  stratum  1  null        block      x1              block A = {x1}, B = {s0_1}
-    """
-    lines = [f"  {'#':>2}  {'scope':<8} {'c':>1}  {'kind':<11} {'rule':<10} {'cancelling':<15} evidence"]
-    for k, s in enumerate(strata[:rows], start=1):
-        scope = "stratum" if s.complete else "family"
-        row = f"  {k:>2}  {scope:<8} {s.c:>1}  {s.kind:<11} {s.rule:<10} {_names(s.cancelling):<15}"
-        lines.append(f"{row} {_evidence(s)}")
-    if len(strata) > rows:
-        lines.append(f"  ... {len(strata) - rows} more (--json lists them all)")
     return "\n".join(lines)

@@ -133,11 +133,14 @@ class Classification:
     """What :func:`classify` finds: the class, branches and hypotheses.
 
     ``kind`` is ``non-augmented``, ``augmented``, ``bottleneck`` (layered
-    MLPs) or ``graph``; ``monotone`` says whether sigma' > 0 was proved for
-    every hidden unit (the hypothesis of every theorem used).
+    MLPs) or ``graph``; ``activation`` is the activation of hidden units
+    without their own (``activations``: layers with another one);
+    ``monotone`` says whether sigma' > 0 was proved for every hidden unit
+    (the hypothesis of every theorem used).
     """
 
     architecture: str
+    activation: str
     widths: list[int] | None
     kind: str
     parameters: int
@@ -167,6 +170,69 @@ class Classification:
         if self.strata is not None:
             data["strata"] = [s.to_json() for s in self.strata]
         return data
+
+    def summary(self) -> str:
+        """A few lines for people: class and reason, hypothesis, branches, cuts and death strata.
+
+        Examples
+        --------
+        >>> print(classify("2,3,1").summary())  # doctest: +ELLIPSIS
+        2,3,1 (tanh): augmented
+          widening step(s) [1], none starting below n_0 = 2
+          sigma' > 0 on R proved for tanh (exact root counting in the chart)
+          branch k=1: 2 -> 3, morse, dim B_k = 13; n_0 = 2: critical points are isolated; ...
+        >>> from symmorse.model.architecture import resnet_graph
+        >>> print(classify(resnet_graph(1, 1, [1])).summary().splitlines()[-4])
+           1  stratum  1  null        block      x1              block A = {x1}, B = {s0_1}
+        """
+        lines = [
+            f"{self.architecture} ({self.activation}): {self.kind}",
+            f"  {self.reason}",
+            f"  {self.hypothesis}",
+        ]
+        lines += [
+            f"  branch k={b.step}: {b.source_width} -> {b.target_width}, {b.kind}, dim B_k = {b.dimension}; "
+            f"{b.reason}"
+            for b in self.branches
+        ]
+        if self.graph is not None:
+            g = self.graph
+            lines.append(
+                f"  minimum vertex cut {g.min_cut} ({', '.join(map(str, g.cut_nodes))}); generic ranks by "
+                f"depth {g.depth_ranks}; output fan-in {g.output_fan_in}, rank {g.output_rank}"
+            )
+        if self.strata is not None:
+            lines.append(f"  death strata (p = {self.parameters}, n0 = {self.graph.inputs}):")
+            lines.append(_strata_table(self.strata))
+        return "\n".join(lines)
+
+
+def _names(nodes: Iterable) -> str:
+    return ", ".join(map(str, nodes)) or "-"
+
+
+def _evidence(s: Stratum) -> str:
+    """What closes or characterises a stratum, in a few words."""
+    if s.rule == "block":
+        return f"block A = {{{_names(s.block.cancelling)}}}, B = {{{_names(s.block.successors)}}}"
+    if s.rule == "cut" and s.paths is not None:
+        return f"{s.c_free} free + {len(s.paths)} disjoint input paths > n0"
+    if s.cut is not None:
+        bound = f"kappa = {len(s.cut)} (cut {_names(s.cut)}); N = {_names(s.downstream)}"
+        return bound if s.dimension is None else f"dim C_Z = {s.dimension}; {bound}"
+    return s.reason
+
+
+def _strata_table(strata: Sequence[Stratum], rows: int = 60) -> str:
+    """The death strata as a text table: scope, c, kind, rule, cancelling nodes and evidence."""
+    lines = [f"  {'#':>2}  {'scope':<8} {'c':>1}  {'kind':<11} {'rule':<10} {'cancelling':<15} evidence"]
+    for k, s in enumerate(strata[:rows], start=1):
+        scope = "stratum" if s.complete else "family"
+        row = f"  {k:>2}  {scope:<8} {s.c:>1}  {s.kind:<11} {s.rule:<10} {_names(s.cancelling):<15}"
+        lines.append(f"{row} {_evidence(s)}")
+    if len(strata) > rows:
+        lines.append(f"  ... {len(strata) - rows} more (--json lists them all)")
+    return "\n".join(lines)
 
 
 def parameter_count(ws: Sequence[int]) -> int:
@@ -353,7 +419,16 @@ def classify(
         kind = "augmented"
         reason = f"widening step(s) {widening_steps(ws)}, none starting below n_0 = {ws[0]}"
     return Classification(
-        describe(G), ws, kind, parameter_count(ws), found, reason, monotone, hypothesis, activations
+        describe(G),
+        default.name,
+        ws,
+        kind,
+        parameter_count(ws),
+        found,
+        reason,
+        monotone,
+        hypothesis,
+        activations,
     )
 
 
@@ -398,6 +473,7 @@ def _classify_graph(
         reason += f"; the architecture fixes {fixed} {noun} (verdicts range over the free ones)"
     return Classification(
         describe(G),
+        default.name,
         None,
         "graph",
         ctx.parameters,

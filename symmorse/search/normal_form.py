@@ -60,6 +60,37 @@ class NormalForm:
             "classification": self.classification.to_json(),
         }
 
+    def summary(self) -> str:
+        """A few lines for people: ranks, inserted layers, the normal form, Phi unchanged, its class.
+
+        Examples
+        --------
+        >>> layers = [{"W": [[1, 2], [2, 4], [3, 6]], "b": [0, 1, 2]}, {"W": [[1, 1, 1]], "b": [0]}]
+        >>> print(normal_form(Network("2,3,1", "tanh", layers)).summary())  # doctest: +ELLIPSIS
+        ranks of W_1..W_L: [1, 1]
+          W_1 has rank 1: W_1 = U V exactly; identity layer of width 1 inserted
+        normal form: widths [2, 1, 3, 1], hidden activations ['identity', 'tanh']
+        Phi unchanged: proved (U V = W exactly; the expressions expand equal)
+        class: bottleneck; widening step 2 starts at width n_1 = 1 < n_0 = 2
+          branch k=2: degenerate; n_1 = 1 < n_0 = 2 is the narrowest layer so far: ...
+        """
+        data = self.to_json()
+        lines = [f"ranks of W_1..W_L: {self.ranks}"]
+        if not self.inserted:
+            lines.append("every weight matrix has full rank: the network is its own normal form")
+        lines += [
+            f"  W_{l} has rank {r}: W_{l} = U V exactly; identity layer of width {r} inserted"
+            for l, r in self.inserted
+        ]
+        widths, activations = data["normal_form_widths"], data["layer_activations"]
+        lines.append(f"normal form: widths {widths}, hidden activations {activations}")
+        proof = "proved (U V = W exactly; the expressions expand equal)" if self.unchanged else "NOT proved"
+        lines.append(f"Phi unchanged: {proof}")
+        c = self.classification
+        lines.append(f"class: {c.kind}; {c.reason}")
+        lines += [f"  branch k={b.step}: {b.kind}; {b.reason}" for b in c.branches]
+        return "\n".join(lines)
+
 
 def _layer_matrices(net: Network) -> list[tuple[QQMatrix, list]]:
     """``(W_l, b_l)`` of every layer after the input, as exact matrices."""
