@@ -77,7 +77,7 @@ __all__ = ["FlowEnclosure", "FlowEnclosureError", "default_order", "validated_fl
 _PICARD_TRIES = 10  # widenings of an a-priori enclosure before the step is halved
 _MAX_HALVINGS = 40  # step halvings in one step before giving up
 _MIN_STEP_BITS = 50  # a step below T * 2^-50 means the flow cannot be followed
-_REMAINDER_SLACK_BITS = 10  # remainders may exceed the tolerance by 2^10 before the step shrinks
+_REMAINDER_SLACK_BITS = 4  # remainders may exceed the tolerance by 2^4 before the step shrinks
 _WIDTH_BITS = 16  # the tolerance also allows 2^-16 of the width of the propagated set
 
 
@@ -489,7 +489,7 @@ class _Integrator:
 
     def _fail(self, t: fmpq, why: str) -> None:
         raise FlowEnclosureError(
-            f"the flow could not be enclosed up to T = {self.T}: {why} at t = {float(t):.12g}; "
+            f"the flow could not be enclosed up to T = {self.T}: {why} at t = {float(t):.17g}; "
             "the solution may blow up (or grow too fast) before T"
         )
 
@@ -542,6 +542,7 @@ class _Integrator:
     def _step(self, hull: list[arb], xc: arb_mat, remaining: fmpq, t: fmpq) -> _Step:
         f, m, p = self.field, self.m, self.order
         log2_tol = self._log2_tolerance(xc, hull)
+        scale = max(0.0, _log2_norm(xc.entries()))
         # a wide box: D phi_h over it also in the centred form D phi_h(x^) + D^2 phi_h [x - x^]
         centred = _largest_radius(hull) > max(0.0, _log2_norm(xc.entries())) - self.prec / 2
         if centred:
@@ -569,16 +570,21 @@ class _Integrator:
             if not all(_finite(R) for R in remainders):
                 h /= 2
                 continue
-            error = _log2(_abs_max(remainders[0].entries()).upper())
-            excess = error - log2_tol - _REMAINDER_SLACK_BITS
+            sums = (_horner(centre, hb), _horner(X_box, hb), _horner(G_box, hb))
+            # each remainder against the tolerance, relative to the size of what it is added to
+            excess = max(
+                _log2(_abs_max(R.entries()).upper())
+                - log2_tol
+                - max(0.0, _log2_norm(S.entries()) - (scale if k else 0.0))
+                for k, (R, S) in enumerate(zip(remainders[:2], sums[:2]))
+            )
+            excess -= _REMAINDER_SLACK_BITS
             if excess > 0 and shrinks < 3:
                 shrinks += 1
                 factor = max(1 / 8, min(1 / 2, 2.0 ** (-excess / (p + 1))))
                 h = h * fmpq(*factor.as_integer_ratio())
                 continue
-            value = _horner(centre, hb) + remainders[0]
-            J = _horner(X_box, hb) + remainders[1]
-            K = _horner(G_box, hb) + remainders[2]
+            value, J, K = (S + R for S, R in zip(sums, remainders))
             if centred:
                 offset = _column([a - c for a, c in zip(hull, xc.entries())])
                 shift = [(Ki * offset).entries() for Ki in _symmetric_blocks(K, m)]
@@ -594,7 +600,7 @@ class _Integrator:
             else:
                 self.bias = min(0.0, self.bias + 0.5)
             return _Step(h, value, J, K)
-        self._fail(t, f"no a-priori enclosure was found for steps down to {float(h):.3g}")
+        self._fail(t, f"no a-priori enclosure was found for steps down to T 2^-{_MIN_STEP_BITS}")
         raise AssertionError  # unreachable
 
     def _rough_enclosure(self, hull: list[arb], h: fmpq):
