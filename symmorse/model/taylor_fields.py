@@ -649,19 +649,21 @@ def jets(
     """
     series = field.series(x0, N, derivatives=True)
     M = series.M
+    identity = all(X0[i, j] == int(i == j) for i in range(X0.nrows()) for j in range(X0.ncols()))
     Xs = [X0]
     for j in range(N):
-        acc = M[0] * Xs[j]
-        for i in range(1, j + 1):
+        acc = M[j] if identity else M[j] * X0  # M_j X_0, the last term of the sum
+        for i in range(j):
             acc += M[i] * Xs[j - i]
         Xs.append(acc / (j + 1))
     if G0 is None:
         return series.x, Xs, None
     F = field.forcing(series, Xs, N)
+    zero = all(v == 0 for v in G0.entries())
     Gs = [G0]
     for j in range(N):
-        acc = F[j]
-        for i in range(j + 1):
+        acc = F[j] if zero else F[j] + M[j] * G0
+        for i in range(j):
             acc += M[i] * Gs[j - i]
         Gs.append(acc / (j + 1))
     return series.x, Xs, Gs
