@@ -37,6 +37,7 @@ from flint import arb, arb_mat, arb_poly, ctx, fmpq
 from ..exact.errors import ActivationError, InputError
 from ..exact.expressions import parse_expression
 from ..exact.numbers import to_fmpq
+from .activations import get_activation
 from .node import MAX_PHASE_DIM, LayerField, NeuralODE, layer_field, phase_symbols, split_components
 
 __all__ = [
@@ -112,6 +113,14 @@ class TaylorSeries:
         ``M_0, ..., M_{N-1}``, the coefficients of ``Df(x(t))`` (m x m; empty if not asked for).
     data : dict
         What the field needs for the second variations (activation or monomial series).
+
+    Examples
+    --------
+    ``h' = h`` from 1: ``x_j = 1/j!``, ``Df = 1``:
+
+    >>> s = flow_field("h1").series(arb_mat([[1]]), 3)
+    >>> [X[0, 0].overlaps(arb(1) / j) for X, j in zip(s.x, (1, 1, 2, 6))], [M[0, 0] for M in s.M]
+    ([True, True, True, True], [1.00000000000000, 0, 0])
     """
 
     x: list
@@ -124,6 +133,12 @@ class FlowField:
 
     Subclasses implement :meth:`series` and :meth:`forcing`; everything is
     computed at the working precision ``flint.ctx.prec``.
+
+    Examples
+    --------
+    >>> f = flow_field("h2, -h1")
+    >>> isinstance(f, FlowField), f.m, f.evaluate([arb(1), arb(2)])
+    (True, 2, [2.00000000000000, -1.00000000000000])
     """
 
     m: int
@@ -202,8 +217,6 @@ class LayerFlowField(FlowField):
         return self
 
     def _init_from(self, layers: LayerField) -> None:
-        from .activations import get_activation
-
         name = get_activation(layers.activation).name
         if name not in ACTIVATIONS:
             raise ActivationError(

@@ -126,6 +126,16 @@ class FlowEnclosure:
         Taylor order p.
     prec : int
         Working precision in bits.
+
+    Examples
+    --------
+    ``h' = -h`` for T = 1 from [1, 2]: ``phi = y e^-1``, ``D phi = e^-1``, ``D^2 phi = 0``:
+
+    >>> e = validated_flow("-h1", 1, [("1", "2")])
+    >>> e.value[0].contains(arb(-1).exp()) and e.value[0].contains(2 * arb(-1).exp())
+    True
+    >>> e.jacobian[0, 0].overlaps(arb(-1).exp()), e.hessians[0][0, 0], e.steps > 0
+    (True, 0, True)
     """
 
     value: list
