@@ -16,14 +16,13 @@ import sympy
 
 from ..exact.errors import InputError
 from ..exact.numbers import rational_string, real_analytic, to_rational
+from ..model.flows import flow_residual, vanishes
 from ..model.node import (
     NeuralODE,
     NodeWeights,
     expression_text,
-    flow_residual,
     input_symbols,
     phase_symbols,
-    vanishes,
 )
 
 __all__ = ["FORMAT", "Construction", "shear_embedding"]

@@ -30,7 +30,7 @@ from ..exact.expressions import FUNCTIONS, parse_expression
 from ..exact.linalg import descartes_inertia, inertia
 from ..exact.numbers import enclose, rational_ball, to_fmpq
 from ..model.balls import interval_ball
-from ..model.node import vanishes
+from ..model.flows import vanishes
 from .krawczyk import krawczyk
 from .newton import newton
 
