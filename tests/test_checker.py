@@ -4,7 +4,7 @@ import copy
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from symmorse.exact.errors import CertificateError
@@ -122,8 +122,7 @@ def test_tampered_certificates_are_rejected(tamper):
 def test_hypothesis_tampered_witness_entries_are_rejected(ws, activation, data):
     cert = json.loads(json.dumps(certify(ws, activation).to_json()))
     witnessed = [b for b in cert["branches"] if b.get("status") == "witness"]
-    if not witnessed:
-        return
+    assume(witnessed)  # non-augmented widths have no witness to tamper with
     branch = data.draw(st.sampled_from(witnessed))
     tampered = copy.deepcopy(cert)
     target = next(b for b in tampered["branches"] if b["step"] == branch["step"])

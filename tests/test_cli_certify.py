@@ -37,8 +37,11 @@ def test_certify_then_check(capsys, tmp_path):
 def test_certify_json_and_time_limit(capsys):
     code, out, _ = run(capsys, "certify", "2,3,1", "--json")
     assert code == 0 and json.loads(out)["status"] == "proved"
-    code, out, _ = run(capsys, "certify", "2,3,1", "--time-limit", "0.000001")
-    assert code == 0
+    code, out, _ = run(capsys, "certify", "2,3,1", "--time-limit", "0.000001", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["status"] == result["morse"] == result["critical_points"] == "undecided"
+    assert result["branches"][0]["status"] == "undecided" and "time limit" in result["branches"][0]["note"]
+    assert "witness" not in result["branches"][0]
 
 
 def test_sweep_and_verify(capsys, tmp_path):

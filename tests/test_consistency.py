@@ -35,7 +35,9 @@ def test_cube_forces_degeneracy_where_the_theorem_does_not_apply(arch):
 
 @pytest.mark.parametrize("arch, activation", [("1,2,1", "poly:z**2"), ("2,3,1", "poly:z**2+z")])
 def test_elimination_still_answers_for_non_monotone_activations(arch, activation):
+    # Phi is a quadratic in x with Hess Phi = 2 W1^T diag(w2) W1, of full rank for generic
+    # weights (n1 >= n0): degeneracy is confined to a null set although sigma' > 0 fails.
     assert certify(arch, activation).status == "undecided"
     result = eliminate(arch, activation, time_limit=60).to_json()
-    assert result["verdict"] in ("measure-zero", "forced")
+    assert result["verdict"] == "measure-zero"
     assert check_certificate(json.loads(json.dumps(result))).accepted

@@ -31,6 +31,16 @@ def rank_one_layers(seed):
     return [{"W": W1, "b": [rng.randint(-2, 2) for _ in range(3)]}, {"W": [[1, -2, 3]], "b": [0]}]
 
 
+def assert_same_phi(net, other, seed=0):
+    """Phi of the two networks agrees to 50 digits at a few rational inputs (not trusting nf.unchanged)."""
+    rng = random.Random(seed)
+    for _ in range(3):
+        point = [sympy.Rational(rng.randint(-30, 30), rng.randint(1, 9)) for _ in net.inputs]
+        value = net.output.xreplace(dict(zip(net.inputs, point)))
+        other_value = other.output.xreplace(dict(zip(other.inputs, point)))
+        assert abs(sympy.N(value - other_value, 60)) < sympy.Rational(1, 10**50)
+
+
 @given(st.integers(0, 10**6), st.sampled_from(["tanh", "sigmoid", "arctan"]))
 def test_rank_drop_below_n0_gives_a_bottleneck_and_the_same_phi(seed, activation):
     net = Network("2,3,1", activation, rank_one_layers(seed))
@@ -38,6 +48,7 @@ def test_rank_drop_below_n0_gives_a_bottleneck_and_the_same_phi(seed, activation
     assert nf.ranks == [1, 1] and nf.inserted == [(1, 1)]
     assert nf.network.widths == [2, 1, 3, 1]
     assert nf.unchanged
+    assert_same_phi(net, nf.network, seed)
     assert nf.classification.kind == "bottleneck"
     assert [b.kind for b in nf.classification.branches] == ["degenerate"]
     x = {s: sympy.Rational(seed % 7 - 3, 5) for s in net.inputs}
@@ -46,8 +57,10 @@ def test_rank_drop_below_n0_gives_a_bottleneck_and_the_same_phi(seed, activation
 
 def test_full_rank_networks_are_their_own_normal_form():
     layers = [{"W": [[1, 2], [3, 4], [5, 7]], "b": [0, 0, 0]}, {"W": [[1, 1, 1]], "b": [0]}]
-    nf = normal_form(Network("2,3,1", "tanh", layers))
+    net = Network("2,3,1", "tanh", layers)
+    nf = normal_form(net)
     assert nf.inserted == [] and nf.network.widths == [2, 3, 1] and nf.unchanged
+    assert_same_phi(net, nf.network)
 
 
 def test_deeper_rank_drop_inside_an_augmented_network():
@@ -56,8 +69,10 @@ def test_deeper_rank_drop_inside_an_augmented_network():
         {"W": [[1, 1, 1, 1], [2, 2, 2, 2], [0, 0, 0, 0]], "b": [0, 0, 1]},  # rank 1
         {"W": [[1, 1, 1]], "b": [0]},
     ]
-    nf = normal_form(Network("2,4,3,1", "tanh", layers))
+    net = Network("2,4,3,1", "tanh", layers)
+    nf = normal_form(net)
     assert nf.network.widths == [2, 4, 1, 3, 1] and nf.unchanged
+    assert_same_phi(net, nf.network)
 
 
 def test_normal_form_errors():
