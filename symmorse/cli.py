@@ -62,6 +62,26 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_draw(args: argparse.Namespace) -> int:
+    from .present.draw import architecture_drawing, check_drawing_target, draw
+
+    check_drawing_target(args.out)
+    route = "graph" if args.graph else "auto"
+    d = architecture_drawing(_architecture(args), args.activation, route, args.stratum)
+    draw(d, args.out)
+    marks = {
+        "architecture": d.title,
+        "widening": {str(k): text for k, text in d.widening.items()},
+        "cut": [str(v) for v in d.cut],
+        "dead": [str(v) for v in d.dead],
+        "cancelling": [str(v) for v in d.cancelling],
+        "notes": d.notes,
+        "file": args.out,
+    }
+    print(json.dumps(marks, indent=1) if args.json else "\n".join([d.title, *d.notes, f"wrote {args.out}"]))
+    return 0
+
+
 def _cmd_certify(args: argparse.Namespace) -> int:
     from .search.certify import certify
 
@@ -400,6 +420,33 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--json", action="store_true", help="print JSON")
     classify.set_defaults(run=_cmd_classify)
 
+    picture = commands.add_parser(
+        "draw",
+        help="a picture of an architecture with its widening steps, a minimum cut and a death stratum",
+        description="Draw the network graph (layers or any DAG; skip edges as arcs, fixed weights dashed) "
+        "with what the classification found: shaded widening steps, a minimum input-output vertex cut "
+        "(thick outline), and for graphs the dead (red) and cancelling (ringed) nodes of one death stratum.",
+        epilog="Examples: symmorse draw 3,5,2,4,1 --out net.pdf; symmorse draw resnet:2,2,1 --out net.tex",
+    )
+    _architecture_arguments(picture)
+    picture.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="FILE",
+        help="the picture: .png, .pdf or .svg (matplotlib, the plot extra) or .tex (a tikzpicture to "
+        "\\input; needs \\usepackage{tikz})",
+    )
+    picture.add_argument(
+        "--stratum",
+        type=int,
+        metavar="N",
+        help="the row of the strata table (symmorse classify) whose dead set to show; default: the first "
+        "stratum that carries critical points",
+    )
+    picture.add_argument("--json", action="store_true", help="print what the picture marks as JSON")
+    picture.set_defaults(run=_cmd_draw)
+
     certify = commands.add_parser(
         "certify",
         help="prove the verdicts of an architecture with exact witnesses",
@@ -568,7 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
     latex = commands.add_parser(
         "latex",
         help="a LaTeX document deriving and proving everything about a network",
-        description="Write a complete LaTeX document (amsmath and amssymb only) a student can read top to "
+        description="Write a complete LaTeX document (amsmath, amssymb, TikZ) a student can read top to "
         "bottom: the network and its graph, forward pass, backward vectors, gradient and structured Hessian, "
         "the classification and its theorem, the branch table, every witness with its exact check, and the "
         "conclusion. A certificate file is re-checked first (exit 1 if the checker rejects it); an "

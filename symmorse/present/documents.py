@@ -3,7 +3,7 @@
 :func:`document_for` is what ``symmorse latex`` does: it tells a weights file, an
 architecture (widths, a graph file) and a certificate file apart and writes the
 document each one gets.  The documents themselves are article-class LaTeX needing
-only amsmath and amssymb, meant to be read top to bottom, written by
+only amsmath, amssymb and TikZ (the picture of the architecture), meant to be read top to bottom, written by
 :mod:`~symmorse.present.proof_document` (:func:`architecture_document`,
 :func:`certificate_document`) and :mod:`~symmorse.present.network_document`
 (:func:`weights_document`, :func:`critical_points_latex`) from the pieces of

@@ -19,11 +19,12 @@ from ..exact.errors import CertificateRejected
 from ..exact.numbers import to_fmpq
 from ..kernel import check_certificate
 from ..model.activations import Activation
-from ..model.architecture import from_json, mlp
+from ..model.architecture import from_json, layers, mlp
 from ..model.network import Network
 from ..search.certify import certify
 from ..search.classify import Classification, classify
 from ..search.explain import layered_witness
+from .draw import architecture_drawing, tikz
 from .latex import escape_text, to_latex
 from .sections import (
     chart_section,
@@ -105,6 +106,7 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
         "non-degenerate (Morse) when $\\det \\Hess \\Phi(x) \\ne 0$."
     )
     network_section(doc, net, c)
+    _picture(doc, net, "strata" in data)
     forward_section(doc, net)
     derivative_sections(doc, net)
     chart_section(doc, net)
@@ -129,6 +131,19 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
                 _layered_witness(doc, data, b["step"])
     _conclusion(doc, data, result.reason, where or "the certificate")
     return doc.render()
+
+
+def _picture(doc: Document, net: Network, strata: bool) -> None:
+    """The architecture drawn (symmorse draw), when it is small enough to read on a page."""
+    groups = layers(net.graph)
+    if net.graph.number_of_nodes() > 40 or max(map(len, groups)) > 12:
+        return
+    d = architecture_drawing(net.graph, net.activation, route="graph" if strata else "auto")
+    legend = "; ".join(d.notes)
+    doc.add(
+        "\\begin{center}\n" + tikz(d, width=13.0, legend=False) + "\\end{center}",
+        f"The picture (\\texttt{{symmorse draw}}): {escape_text(legend)}.",
+    )
 
 
 def _certificate_network(data: dict) -> Network:

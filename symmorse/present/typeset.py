@@ -320,6 +320,7 @@ def written_out(entries: Sequence[tuple[str, sympy.Expr]], names: Mapping | None
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath}
 \usepackage{amssymb}
+\usepackage{tikz}
 \setlength{\textwidth}{15.5cm}
 \setlength{\oddsidemargin}{0.2cm}
 \setlength{\evensidemargin}{0.2cm}
