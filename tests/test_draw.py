@@ -59,19 +59,21 @@ def test_tikz_marks_every_highlight():
         assert any(f"({'n' + v})" in line and "dead" in line for line in text.splitlines())
 
 
-@pytest.mark.skipif(
-    shutil.which("pdflatex") is None or subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True).returncode,
-    reason="pdflatex with TikZ is not installed",
-)
+def _tikz_installed() -> bool:
+    if shutil.which("pdflatex") is None or shutil.which("kpsewhich") is None:
+        return False
+    return subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _tikz_installed(), reason="pdflatex with TikZ is not installed")
 @pytest.mark.parametrize("arch", ["3,5,2,4,1", "resnet:2,2,1", "2,2,1 --skip 0:out"])
 def test_tikz_compiles_without_overfull_boxes(arch, tmp_path):
     draw(architecture_drawing(arch), str(tmp_path / "net.tex"))
     (tmp_path / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage{tikz}\n\\begin{document}\n\\input{net.tex}\n\\end{document}\n"
     )
-    run = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path, capture_output=True
-    )
+    command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True)
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert run.returncode == 0, log[-2000:]
     assert "Overfull" not in log
