@@ -36,7 +36,10 @@ from .helpers import witness_claims_hold
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "data")
 PDFLATEX = shutil.which("pdflatex")
-needs_pdflatex = pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not installed")
+TIKZ = PDFLATEX is not None and shutil.which("kpsewhich") is not None and subprocess.run(
+    ["kpsewhich", "tikz.sty"], capture_output=True
+).returncode == 0
+needs_pdflatex = pytest.mark.skipif(not TIKZ, reason="pdflatex with TikZ (texlive-pictures) is not installed")
 
 
 def load_layers(name: str) -> list:
