@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from symmorse.search.explain import abstract_derivatives, layered_witness
 from .helpers import witness_claims_hold
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "data")
+EXAMPLES_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples", "data")
 PDFLATEX = shutil.which("pdflatex")
 TIKZ = PDFLATEX is not None and shutil.which("kpsewhich") is not None and subprocess.run(
     ["kpsewhich", "tikz.sty"], capture_output=True
@@ -351,6 +353,50 @@ def test_documents_compile(tmp_path):
         path.write_text(tex)
         pdf = compile_pdf(str(path))
         assert os.path.getsize(pdf) > 1000
+
+
+def _random_weights(widths, seed):
+    rng = random.Random(seed)
+    return [
+        {
+            "W": [[f"{rng.randint(-2000, 2000)}/1000" for _ in range(m)] for _ in range(n)],
+            "b": [f"{rng.randint(-1000, 1000)}/1000" for _ in range(n)],
+        }
+        for m, n in zip(widths, widths[1:])
+    ]
+
+
+@needs_pdflatex
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "3,5,2,4,1",
+        "5,10,10,10,1",
+        "certificate 2,6,3,5,1",
+        "resnet:2,2,1",
+        "2,2,1 --skip 0:out",
+        "weights 2,8,1",
+        "weights 2,8,8,1",
+    ],
+)
+def test_every_document_kind_compiles_without_overfull_boxes(kind, tmp_path):
+    if kind.startswith("certificate"):
+        tex = certificate_document(certify(kind.split()[1]).to_json(), "cert.json")
+    elif kind == "weights 2,8,1":
+        tex = document_for(None, weights=os.path.join(EXAMPLES_DATA, "trained_2_8_1_tanh.json"))
+    elif kind.startswith("weights 2,8,8"):
+        widths = [int(w) for w in kind.split()[1].split(",")]
+        tex = weights_document(Network(widths, "tanh", _random_weights(widths, 1)), "random.json")
+    else:
+        arch, *options = kind.split(" ", 1)
+        tex = document_for(arch, options=options)
+    (tmp_path / "doc.tex").write_text(tex)
+    command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    run_ = subprocess.run(command, cwd=tmp_path, capture_output=True)
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert run_.returncode == 0, log[-2000:]
+    overfull = [float(w) for w in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
+    assert all(w <= 1.0 for w in overfull), overfull
 
 
 @needs_pdflatex

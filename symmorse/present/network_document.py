@@ -127,9 +127,16 @@ def _weights_section(doc: Document, net: Network) -> list[str]:
         W = [[net.weight(a, v) for a in groups[l - 1]] for v in groups[l]]
         b = [net.bias(v) for v in groups[l]]
         if l == len(groups) - 1:
-            lines.append(f"w^{{T}} &= {nums.matrix(W)}, \\qquad b^{{({l})}} = {nums.q(b[0])}")
+            if len(W[0]) <= 4:
+                lines.append(f"w^{{T}} &= {nums.matrix(W)}, \\qquad b^{{({l})}} = {nums.q(b[0])}")
+            else:  # a long row: as a (transposed) vector, elided to the page width if need be
+                lines += [f"w &= {nums.vector(W[0])}", f"b^{{({l})}} &= {nums.q(b[0])}"]
         elif fits(W):
-            lines.append(f"W^{{({l})}} &= {nums.matrix(W)}, \\qquad b^{{({l})}} = {nums.vector(b)}")
+            matrix, vector = nums.matrix(W), nums.vector(b)
+            if len(b) <= 4 and len(W[0]) <= 4:  # both small: side by side
+                lines.append(f"W^{{({l})}} &= {matrix}, \\qquad b^{{({l})}} = {vector}")
+            else:
+                lines += [f"W^{{({l})}} &= {matrix}", f"b^{{({l})}} &= {vector}"]
         else:
             lines.append(f"W^{{({l})}} &\\in \\mathbb{{Q}}^{{{len(W)} \\times {len(W[0])}}}")
     return [

@@ -100,17 +100,23 @@ class Numbers:
             return f"2^{{{q.bit_length() - 1}}}"
         return self.integer(str(q), limit)
 
-    def vector(self, entries: Sequence[object], transposed: bool = True) -> str:
-        """A column vector, written as a transposed row (long ones elided in the middle)."""
+    def vector(self, entries: Sequence[object], transposed: bool = True, width: float = _LINE - 24) -> str:
+        """A column vector, written as a transposed row; a long one is elided in the middle.
+
+        At most :data:`_MATRIX` entries are shown, fewer if the row would be wider than
+        ``width`` (in :func:`display_width` units): the first ones, ``\\ldots`` and the last.
+
+        Examples
+        --------
+        >>> Numbers("f").vector(["1/2", 3])
+        '\\\\left(\\\\frac{1}{2},\\\\ 3\\\\right)^{T}'
+        >>> Numbers("f").vector(range(20), width=20)
+        '\\\\left(0,\\\\ 1,\\\\ 2,\\\\ 3,\\\\ \\\\ldots,\\\\ 19\\\\right)^{T}'
+        """
+        entries = list(entries)
         limit = min(DIGITS, max(6, 64 // max(1, len(entries))))
-        if len(entries) > _MATRIX:
-            shown = [self.q(a, limit) for a in entries[: _MATRIX - 2]] + [
-                "\\ldots",
-                self.q(entries[-1], limit),
-            ]
-        else:
-            shown = [self.q(a, limit) for a in entries]
-        return "\\left(" + ",\\ ".join(shown) + "\\right)" + ("^{T}" if transposed else "")
+        row = self._row([self.q(a, limit) for a in entries], width)
+        return row + ("^{T}" if transposed else "")
 
     def matrix(self, rows: Sequence[Sequence[object]]) -> str:
         """A matrix of integers, with a common denominator pulled out in front."""
@@ -119,14 +125,34 @@ class Numbers:
         return f"{front}\\begin{{pmatrix}} {body} \\end{{pmatrix}}"
 
     def matrix_lines(self, name: str, rows: Sequence[Sequence[object]]) -> list[str]:
-        """``align*`` lines for ``name = matrix``; a matrix too wide for the page is given row by row."""
+        """``align*`` lines for ``name = matrix``; a matrix too wide for the page is given row by row.
+
+        Rows that are still too wide are elided in the middle (``\\ldots``); the document's
+        footnote names the file with every entry.
+
+        Examples
+        --------
+        >>> Numbers("f").matrix_lines("H", [[1, 2], [3, 4]])
+        ['H &= \\\\begin{pmatrix} 1 & 2 \\\\\\\\ 3 & 4 \\\\end{pmatrix}']
+        """
         front, cells = self._integer_cells(rows, DIGITS)
         width = sum(max(display_width(c) for c in column) + 2 for column in zip(*cells))
         if width + display_width(name) + 8 <= _LINE:
             return [f"{name} &= {self.matrix(rows)}"]
         front, cells = self._integer_cells(rows, min(DIGITS, max(6, 44 // len(rows[0]))))
         lines = [f"{name} &= {front} H', \\quad \\text{{the rows of $H'$ being}}"]
-        return lines + ["&\\left(" + ",\\ ".join(row) + "\\right)" for row in cells]
+        return lines + ["&" + self._row(row, _LINE - 8) for row in cells]
+
+    @staticmethod
+    def _row(cells: Sequence[str], width: float) -> str:
+        """``\\left(c_1, ..., c_n\\right)``: at most :data:`_MATRIX` cells, fewer if wider than ``width``."""
+        keep = min(len(cells), _MATRIX)
+        while True:
+            shown = list(cells) if keep == len(cells) else [*cells[: max(1, keep - 2)], "\\ldots", cells[-1]]
+            text = "\\left(" + ",\\ ".join(shown) + "\\right)"
+            if keep <= 3 or display_width(text) <= width:
+                return text
+            keep -= 1
 
     def _integer_cells(self, rows: Sequence[Sequence[object]], limit: int) -> tuple[str, list[list[str]]]:
         values = [[sympy.Rational(str(a)) for a in row] for row in rows]
@@ -329,6 +355,7 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 \allowdisplaybreaks
+\emergencystretch=3em
 \newcommand{\Hess}{\operatorname{Hess}}
 \newcommand{\diag}{\operatorname{diag}}
 \newcommand{\rank}{\operatorname{rank}}
