@@ -111,6 +111,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         args.max_graph_depth,
         args.workers or os.cpu_count() or 1,
         args.seed,
+        force=args.force,
+        show_progress=args.progress,
     )
     print(catalog.summary())
     return 0
@@ -119,7 +121,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .present.catalog import verify
 
-    check = verify(args.dir)
+    check = verify(args.dir, show_progress=args.progress)
     print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
     return 1 if check.rejected else 0
 
@@ -294,6 +296,16 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument("--seed", type=int, default=0, help="seed of the witness search / starting points")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
+
+
+def _progress_argument(p: argparse.ArgumentParser) -> None:
+    """``--no-progress``: no progress on standard error (it never goes to standard output)."""
+    p.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="show no progress on standard error (shown by default; never mixed into standard output)",
+    )
 
 
 def _architecture_arguments(p: argparse.ArgumentParser) -> None:
@@ -494,10 +506,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--activations", default="tanh,sigmoid", help="comma-separated (default tanh,sigmoid)")
     sweep.add_argument(
-        "--out", "-o", default="proofs", metavar="DIR", help="output directory (default proofs)"
+        "--out",
+        "-o",
+        required=True,
+        metavar="DIR",
+        help="output folder (required; created if missing; a non-empty one needs --force)",
+    )
+    sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out folder (files of the same name are replaced)",
     )
     sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
     sweep.add_argument("--seed", type=int, default=0)
+    _progress_argument(sweep)
     sweep.set_defaults(run=_cmd_sweep)
 
     verify = commands.add_parser(
@@ -508,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("dir", nargs="?", metavar="DIR", help="directory of certificates")
     verify.add_argument("--json", action="store_true", help="print JSON")
+    _progress_argument(verify)
     verify.set_defaults(run=_cmd_verify)
 
     normal = commands.add_parser(

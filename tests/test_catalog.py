@@ -65,7 +65,7 @@ def test_build_catalog_refuses_what_it_cannot_build(tmp_path):
     assert [r.architecture for r in catalog.rows] == ["resnet:1,1,1"]
     assert (
         catalog.summary()
-        == f"1 certificates in {tmp_path / 'new'} (1 proved, 0 undecided); table: {catalog.table}"
+        == f"1 certificate in {tmp_path / 'new'} (1 proved, 0 undecided); table: {catalog.table}"
     )
 
 

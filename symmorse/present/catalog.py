@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
+from ..exact.words import plural
 from ..kernel import CheckResult, check_certificate
 from ..model.activations import get_activation
 from ..model.architecture import parse_architecture
@@ -267,7 +268,7 @@ class Catalog:
         """One line: how many certificates, how many proved, where the table is."""
         proved = sum(r.status == "proved" for r in self.rows)
         return (
-            f"{len(self.rows)} certificates in {self.directory} ({proved} proved, "
+            f"{plural(len(self.rows), 'certificate')} in {self.directory} ({proved} proved, "
             f"{len(self.rows) - proved} undecided); table: {self.table}"
         )
 
@@ -284,6 +285,7 @@ def build_catalog(
     workers: int = 1,
     seed: int = 0,
     show_progress: bool = True,
+    force: bool = False,
 ) -> Catalog:
     """Certify every architecture of the families within the bounds, write the certificates and the table.
 
@@ -302,11 +304,16 @@ def build_catalog(
         The bounds of the skip MLPs and residual networks.
     workers, seed, show_progress
         As for :func:`sweep`.
+    force : bool
+        Write into ``directory`` even if it is not empty (files of the same
+        name are replaced, others are left alone).  Without it a non-empty
+        directory is refused, so a sweep never rewrites a catalog by accident.
 
     Raises
     ------
     InputError
-        For no activation, an unknown family or a directory that cannot be made.
+        For no activation, an unknown family, a directory that cannot be made,
+        or a non-empty directory without ``force`` (nothing is written then).
 
     Examples
     --------
@@ -315,6 +322,10 @@ def build_catalog(
     ...     print(build_catalog(d, ["tanh"], ["mlp"], 1, 1, 1, show_progress=False).summary())
     ... # doctest: +ELLIPSIS
     2 certificates in ... (2 proved, 0 undecided); table: .../README.md
+    >>> build_catalog(bundled_catalog(), ["tanh"], ["mlp"], 1, 1, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.InputError: '...proofs' is not empty: give a new folder, or --force to write ...
     """
     names = [get_activation(a).name for a in activations if a.strip()]
     if not names:
@@ -327,6 +338,13 @@ def build_catalog(
         archs += catalog_architectures(max_input, max_hidden_width, max_hidden_layers)
     graphs = catalog_graphs(max_input, max_graph_width, max_graph_depth)
     archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in chosen]
+    if not force and os.path.isdir(directory) and os.listdir(directory):
+        raise InputError(
+            f"{directory!r} is not empty: give a new folder, or --force to write into it "
+            "(files of the same name are replaced)"
+        )
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise InputError(f"{directory!r} exists and is not a folder")
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as exc:
@@ -401,7 +419,8 @@ class CatalogCheck:
         rejected = self.rejected
         lines = [
             summary_table(self.results),
-            f"checked {len(self.results)} certificates in {self.directory or 'the bundled catalog'}: "
+            f"checked {plural(len(self.results), 'certificate')} in "
+            f"{self.directory or 'the bundled catalog'}: "
             f"{len(self.results) - len(rejected)} accepted, {len(rejected)} rejected",
         ]
         lines += [f"  rejected {v.file}: {v.result.reason}" for v in rejected]
