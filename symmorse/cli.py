@@ -16,14 +16,19 @@ from collections.abc import Sequence
 
 from . import __version__
 from .exact.errors import InputError, SymmorseError
-from .model.activations import activation_names
-from .model.architecture import parse_architecture
-from .model.io import load_network, write_atomic
+
+# Start-up: nothing here imports SymPy, python-flint, networkx or mpmath; each command
+# imports what it needs when it runs, so --help and usage errors answer at once
+# (tests/test_cli_startup.py checks this, benchmarks/bench_startup.py times it).
 
 __all__ = ["main", "build_parser"]
 
+#: The names of :func:`symmorse.model.activations.activation_names`, spelt out so the help
+#: text needs no SymPy (a test keeps the two lists equal).
+ACTIVATION_NAMES = ("tanh", "sigmoid", "softplus", "arctan", "identity", "silu", "gelu")
+
 _ACTIVATION_HELP = (
-    "hidden-layer activation: " + ", ".join(activation_names()) + ", or poly:EXPR "
+    "hidden-layer activation: " + ", ".join(ACTIVATION_NAMES) + ", or poly:EXPR "
     "(a polynomial in z with rational coefficients, e.g. poly:z**3+z)"
 )
 _ARCH_HELP = (
@@ -32,9 +37,32 @@ _ARCH_HELP = (
 )
 
 
+def write_atomic(path: str, text: str) -> None:
+    """:func:`symmorse.model.io.write_atomic`, imported when first used."""
+    from .model.io import write_atomic as write
+
+    write(path, text)
+
+
+def load_network(*args, **kwargs):
+    """:func:`symmorse.model.io.load_network`, imported when first used."""
+    from .model.io import load_network as load
+
+    return load(*args, **kwargs)
+
+
+def parse_architecture(text: str):
+    """:func:`symmorse.model.architecture.parse_architecture`, imported when first used."""
+    from .model.architecture import parse_architecture as parse
+
+    return parse(text)
+
+
 def _emit(args: argparse.Namespace, text: str) -> None:
     """Print ``text`` or write it atomically to ``--out``."""
     if getattr(args, "out", None):
+        from .model.io import write_atomic
+
         write_atomic(args.out, text + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
     else:
