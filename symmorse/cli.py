@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .exact.errors import InputError, SymmorseError
+from .exact.words import plural
 
 # Start-up: nothing here imports SymPy, python-flint, networkx or mpmath; each command
 # imports what it needs when it runs, so --help and usage errors answer at once
@@ -30,6 +31,10 @@ ACTIVATION_NAMES = ("tanh", "sigmoid", "softplus", "arctan", "identity", "silu",
 _ACTIVATION_HELP = (
     "hidden-layer activation: " + ", ".join(ACTIVATION_NAMES) + ", or poly:EXPR "
     "(a polynomial in z with rational coefficients, e.g. poly:z**3+z)"
+)
+_WEIGHTS_HELP = (
+    "weights file: JSON (exact rationals, decimals or floats), NumPy .npz or PyTorch .pt/.pth "
+    "(chosen by the file name; see README)"
 )
 _ARCH_HELP = (
     "widths such as 2,3,1 (input first, output width 1), a residual network resnet:N,M,H1,...,HK "
@@ -73,12 +78,15 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     from .present.latex import derivation_latex
     from .present.report import derivation, derivation_text
 
+    if args.json and args.format == "latex":
+        raise InputError("--json and --format latex contradict each other: give one")
+    fmt = "json" if args.json else args.format
     net = load_network(args.arch, args.activation, args.weights)
-    if args.format == "latex":
+    if fmt == "latex":
         _emit(args, derivation_latex(net, args.coordinates))
         return 0
     d = derivation(net, args.coordinates)
-    _emit(args, json.dumps(d, indent=2) if args.format == "json" else derivation_text(d))
+    _emit(args, json.dumps(d, indent=2) if fmt == "json" else derivation_text(d))
     return 0
 
 
@@ -142,7 +150,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         force=args.force,
         show_progress=args.progress,
     )
-    print(catalog.summary())
+    print(json.dumps(catalog.to_json(), indent=2) if args.json else catalog.summary())
     return 0
 
 
@@ -200,15 +208,22 @@ def _cmd_latex(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
         )
     except CertificateRejected as exc:
+        if args.json:
+            print(json.dumps({"source": args.arch, "rejected": str(exc), "tex": None, "pdf": None}))
         print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
         return 1
-    if not args.out:
+    pdf = None
+    if args.out:
+        write_atomic(args.out, tex)
+        print(f"wrote {args.out}", file=sys.stderr)
+        if args.pdf:
+            pdf = compile_pdf(args.out)
+            print(f"wrote {pdf}", file=sys.stderr)
+    if args.json:  # the files written, or the document itself
+        data = {"source": args.arch, "tex": args.out, "pdf": pdf}
+        print(json.dumps(data if args.out else {**data, "latex": tex}, indent=2))
+    elif not args.out:
         print(tex, end="")
-        return 0
-    write_atomic(args.out, tex)
-    print(f"wrote {args.out}", file=sys.stderr)
-    if args.pdf:
-        print(f"wrote {compile_pdf(args.out)}", file=sys.stderr)
     return 0
 
 
@@ -250,7 +265,7 @@ def _cmd_node(args: argparse.Namespace) -> int:
             _emit(args, json.dumps({"critical_points": [p.to_json() for p in points]}, indent=2))
         else:
             lines = [
-                f"{node.describe()}: {len(points)} critical point(s) found by Newton's method "
+                f"{node.describe()}: {plural(len(points), 'critical point')} found by Newton's method "
                 f"(numerical, {args.digits} digits; none proved absent)"
             ]
             lines += [
@@ -306,7 +321,8 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument(
         "--layers",
         metavar="JSON|FILE",
-        help='layered field V sigma(A h + c): {"A": [[...]], "V": [[...]], "c": [...], "activation": "tanh"}',
+        help='layered field V sigma(A h + c), inline JSON or a JSON file: '
+        '{"A": [[...]], "V": [[...]], "c": [...], "activation": "tanh"}',
     )
     p.add_argument("--time", "-T", default="1", metavar="T", help="final time T > 0 (exact, default 1)")
     p.add_argument(
@@ -413,12 +429,18 @@ def build_parser() -> argparse.ArgumentParser:
             "vectors) and structured Hessian sum_l J_l^T diag(sigma''(z_l) v_l) J_l, without "
             "expanding Phi. Weights are symbolic unless --weights gives them."
         ),
-        epilog="Example: symmorse derive 2,3,1 --activation tanh --format json",
+        epilog="Example: symmorse derive 2,3,1 --activation tanh --json",
     )
     derive.add_argument("arch", nargs="?", metavar="ARCH", help=_ARCH_HELP)
     derive.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default tanh)")
-    derive.add_argument("--weights", metavar="FILE", help="JSON weights file (exact rationals or floats)")
-    derive.add_argument("--format", choices=["text", "latex", "json"], default="text")
+    derive.add_argument("--weights", metavar="FILE", help=_WEIGHTS_HELP)
+    derive.add_argument(
+        "--format",
+        choices=["text", "latex", "json"],
+        default="text",
+        help="text (default), LaTeX, or JSON (--format json is the same as --json)",
+    )
+    derive.add_argument("--json", action="store_true", help="print JSON (as --format json)")
     derive.add_argument(
         "--coordinates",
         choices=["z", "x", "chart"],
@@ -493,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-derive every claim of a certificate with exact arithmetic. Exit 0: accepted; "
         "1: rejected (the first false claim is printed); 2: unreadable input.",
     )
-    check.add_argument("file", metavar="FILE", help="certificate (JSON)")
+    check.add_argument("file", metavar="FILE", help="certificate file (JSON, any symmorse-*/1 format)")
     check.add_argument(
         "--time-limit",
         type=float,
@@ -547,7 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
     sweep.add_argument("--seed", type=int, default=0)
-    _progress_argument(sweep)
+    sweep.add_argument("--json", action="store_true", help="print a JSON summary (counts, folder, rows)")
+    sweep.set_defaults(own_progress=True)
     sweep.set_defaults(run=_cmd_sweep)
 
     verify = commands.add_parser(
@@ -556,9 +579,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the independent checker on every *.json certificate in DIR (default: the "
         "catalog shipped with symmorse). Exit 0 iff all are accepted.",
     )
-    verify.add_argument("dir", nargs="?", metavar="DIR", help="directory of certificates")
+    verify.add_argument(
+        "dir", nargs="?", metavar="DIR", help="folder of certificate files (*.json; other files are ignored)"
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
-    _progress_argument(verify)
+    verify.set_defaults(own_progress=True)
     verify.set_defaults(run=_cmd_verify)
 
     normal = commands.add_parser(
@@ -568,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
         "identity layer of width rank W_l, prove Phi unchanged, and classify the result.",
     )
     normal.add_argument("arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (optional with --weights)")
-    normal.add_argument("--weights", required=True, metavar="FILE", help="JSON weights file")
+    normal.add_argument("--weights", required=True, metavar="FILE", help=_WEIGHTS_HELP)
     normal.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP)
     normal.add_argument("--json", action="store_true", help="print JSON")
     normal.set_defaults(run=_cmd_normal_form)
@@ -587,9 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     critical.add_argument(
         "arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (default: from the weights file)"
     )
-    critical.add_argument(
-        "--weights", required=True, metavar="FILE", help="weights: JSON, NumPy .npz or PyTorch .pt/.pth"
-    )
+    critical.add_argument("--weights", required=True, metavar="FILE", help=_WEIGHTS_HELP)
     critical.add_argument(
         "--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default: the file's)"
     )
@@ -629,7 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
     latex.add_argument(
         "arch", nargs="?", metavar="ARCH|CERT.json", help=_ARCH_HELP + ", or a certificate file (JSON)"
     )
-    latex.add_argument("--weights", metavar="FILE", help="JSON weights file: a document for concrete weights")
+    latex.add_argument(
+        "--weights", metavar="FILE", help=_WEIGHTS_HELP + ": a document for these concrete weights"
+    )
     latex.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default tanh)")
     latex.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
     latex.add_argument(
@@ -647,6 +672,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     latex.add_argument("--out", "-o", metavar="FILE.tex", help="write to FILE.tex instead of printing")
     latex.add_argument("--pdf", action="store_true", help="also run pdflatex; the PDF goes next to FILE.tex")
+    latex.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON: {"tex": FILE.tex, "pdf": ...} with -o, else the document as "latex"',
+    )
     _graph_arguments(latex)
     latex.set_defaults(run=_cmd_latex)
 
@@ -720,6 +750,8 @@ def build_parser() -> argparse.ArgumentParser:
     emb.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
     emb.set_defaults(run=_cmd_embed)
 
+    for command in commands.choices.values():
+        _progress_argument(command)
     return parser
 
 
@@ -746,7 +778,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_common_options(args)
-        return args.run(args)
+        if getattr(args, "own_progress", False):  # sweep and verify show a bar of their own
+            return args.run(args)
+        from .present.progress import working
+
+        with working(args.command, args.progress):
+            return args.run(args)
     except SymmorseError as exc:
         print(f"symmorse: error: {exc}", file=sys.stderr)
         return 2

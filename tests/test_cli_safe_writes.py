@@ -1,5 +1,6 @@
 """No surprises on disk: sweep needs a folder and will not overwrite one; files get the umask's mode."""
 
+import json
 import os
 import shutil
 import stat
@@ -73,3 +74,21 @@ def test_sweep_files_are_world_readable_under_umask_022(tmp_path):
         os.umask(old)
     modes = {stat.S_IMODE(os.stat(tmp_path / "cat" / f).st_mode) for f in os.listdir(tmp_path / "cat")}
     assert modes == {0o644}
+
+
+def test_sweep_json_summary(tmp_path, capsys):
+    assert main(["sweep", *TINY, "--out", str(tmp_path / "cat"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["certificates"] == data["proved"] == 1 and data["undecided"] == 0
+    assert data["rows"] == [
+        {
+            "file": "mlp-1-1-tanh.json",
+            "architecture": "1,1",
+            "activation": "tanh",
+            "class": "non-augmented",
+            "branches": "none",
+            "critical_points": "none",
+            "morse": "generic",
+            "status": "proved",
+        }
+    ]

@@ -272,6 +272,39 @@ class Catalog:
             f"{len(self.rows) - proved} undecided); table: {self.table}"
         )
 
+    def to_json(self) -> dict:
+        """JSON form (``symmorse sweep --json``): the folder, the table, the counts and every row.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     data = build_catalog(d, ["tanh"], ["mlp"], 1, 1, 0, show_progress=False).to_json()
+        >>> data["certificates"], data["proved"], data["rows"][0]["file"], data["rows"][0]["class"]
+        (1, 1, 'mlp-1-1-tanh.json', 'non-augmented')
+        """
+        proved = sum(r.status == "proved" for r in self.rows)
+        return {
+            "directory": self.directory,
+            "table": self.table,
+            "certificates": len(self.rows),
+            "proved": proved,
+            "undecided": len(self.rows) - proved,
+            "rows": [
+                {
+                    "file": r.file,
+                    "architecture": r.architecture,
+                    "activation": r.activation,
+                    "class": r.kind,
+                    "branches": r.branches,
+                    "critical_points": r.critical_points,
+                    "morse": r.morse,
+                    "status": r.status,
+                }
+                for r in self.rows
+            ],
+        }
+
 
 def build_catalog(
     directory: str,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from ..exact.words import plural
 from ..model.network import Coordinates, Network
 from ..search.classify import Classification
 from .report import MAX_DET_INPUTS, forward_pass, small_expansion
@@ -211,7 +212,7 @@ def _strata_array(results: Sequence) -> str:
     families = sum(not r.stratum.complete for r in results)
     head = "\\text{cancelling} & c & \\text{kind} & \\text{status}"
     table = f"\\begin{{array}}{{l|ccc}} {head} \\\\ \\hline " + " \\\\ ".join(rows) + " \\end{array}"
-    return table + f" \\\\ \\text{{and {families} families of strata closed by a rule}}"
+    return table + f" \\\\ \\text{{and {plural(families, 'family')} of strata closed by a rule}}"
 
 
 def classification_latex(c: Classification) -> str:
