@@ -155,9 +155,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .present.catalog import verify
+    from .present.catalog import default_jobs, verify
 
-    check = verify(args.dir, show_progress=args.progress)
+    check = verify(args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs())
     print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
     return 1 if check.rejected else 0
 
@@ -583,6 +583,14 @@ def build_parser() -> argparse.ArgumentParser:
         "dir", nargs="?", metavar="DIR", help="folder of certificate files (*.json; other files are ignored)"
     )
     verify.add_argument("--json", action="store_true", help="print JSON")
+    verify.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="check N batches at once (default: every CPU); the results and their order do not depend on N",
+    )
     verify.set_defaults(own_progress=True)
     verify.set_defaults(run=_cmd_verify)
 

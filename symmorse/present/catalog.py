@@ -20,7 +20,7 @@ import os
 import pathlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from ..exact.errors import CertificateError, InputError
@@ -48,6 +48,7 @@ __all__ = [
     "bundled_catalog",
     "certificate_filename",
     "catalog_graphs",
+    "default_jobs",
 ]
 
 
@@ -472,48 +473,113 @@ class CatalogCheck:
 _BATCH = 64
 
 
-def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> CatalogCheck:
+def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
+    """Split ``files`` into batches of at most :data:`_BATCH`, balanced for ``jobs`` workers.
+
+    One worker: consecutive batches.  Several: about four batches per worker,
+    filled largest file first into the lightest batch (file size estimates the
+    checking time), returned heaviest batch first, so no worker is left with a
+    long batch at the end (longest-processing-time-first scheduling).
+
+    Examples
+    --------
+    >>> [len(b) for b in _batches(bundled_catalog(), ["mlp-1-1-tanh.json"] * 130, 1)]
+    [64, 64, 2]
+    >>> sorted(len(b) for b in _batches(bundled_catalog(), ["mlp-1-1-tanh.json"] * 16, 2))
+    [2, 2, 2, 2, 2, 2, 2, 2]
+    """
+    if jobs <= 1:
+        return [list(files[i : i + _BATCH]) for i in range(0, len(files), _BATCH)]
+    count = min(len(files), max(-(-len(files) // _BATCH), 4 * jobs))
+    sizes = {}
+    for name in files:
+        try:
+            sizes[name] = os.path.getsize(os.path.join(path, name))
+        except OSError:
+            sizes[name] = 0
+    batches: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for name in sorted(files, key=lambda f: -sizes[f]):
+        k = min((k for k in range(count) if len(batches[k]) < _BATCH), key=loads.__getitem__)
+        batches[k].append(name)
+        loads[k] += sizes[name]
+    order = sorted(range(count), key=lambda k: -loads[k])
+    return [batches[k] for k in order if batches[k]]
+
+
+def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verified]:
+    """One batch in a limited process; a batch that runs out of limits is re-checked file by file."""
+    outcome = run_limited(_verify_files, (path, list(batch)), seconds)
+    if outcome.ok:
+        return outcome.value
+    results = []  # something in the batch is too big: each file on its own, with its own limits
+    for name in batch:
+        one = run_limited(_verify_files, (path, [name]), seconds)
+        results += (
+            one.value if one.ok else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
+        )
+    return results
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (``symmorse verify --jobs`` default).
+
+    Examples
+    --------
+    >>> default_jobs() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def verify(
+    directory: str | None = None, show_progress: bool = True, seconds: float = 60.0, jobs: int = 1
+) -> CatalogCheck:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
     Checks run in forked, memory-limited worker processes
     (:func:`~symmorse.exact.limits.run_limited`), in batches of up to 64 files with
     ``seconds`` for the batch; a batch that runs out of limits is re-checked
-    file by file, ``seconds`` each.  A file that is not a readable
-    certificate, or cannot be checked within the limits, counts as rejected, with
-    the reason.
+    file by file, ``seconds`` each.  With ``jobs`` > 1, that many batches run
+    at once (balanced by :func:`_batches`); the results are the same, in the
+    same order (by file name), as with one.  A file that is not a readable
+    certificate, or cannot be checked within the limits, counts as rejected,
+    with the reason.
 
     Raises
     ------
     InputError
-        If the directory does not exist or holds no certificates.
+        If the directory does not exist or holds no certificates, or ``jobs`` < 1.
 
     Examples
     --------
-    >>> check = verify(show_progress=False)
+    >>> check = verify(show_progress=False, jobs=2)
     >>> len(check.results) >= 500, check.rejected
     (True, [])
     """
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
     path = directory or bundled_catalog()
     if not os.path.isdir(path):
         raise InputError(f"{path!r} is not a directory")
     files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
-    batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
-    results: list[Verified] = []
-    for batch in progress(batches, len(batches), "checking", show_progress):
-        outcome = run_limited(_verify_files, (path, batch), seconds)
-        if outcome.ok:
-            results += outcome.value
-        else:  # something in the batch is too big: each file on its own, with its own limits
-            for name in batch:
-                one = run_limited(_verify_files, (path, [name]), seconds)
-                results += (
-                    one.value
-                    if one.ok
-                    else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
-                )
-    return CatalogCheck(directory, results)
+    batches = _batches(path, files, jobs)
+    checked: dict[str, Verified] = {}
+    if jobs == 1:
+        for batch in progress(batches, len(batches), "checking", show_progress):
+            checked.update((v.file, v) for v in _check_batch(path, batch, seconds))
+    else:
+        # threads only wait: each batch is checked in its own forked process (run_limited)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_check_batch, path, batch, seconds) for batch in batches]
+            for future in progress(as_completed(futures), len(futures), "checking", show_progress):
+                checked.update((v.file, v) for v in future.result())
+    return CatalogCheck(directory, [checked[name] for name in files])
 
 
 def _entry(name: str, data: object, result: CheckResult) -> CatalogEntry | None:
