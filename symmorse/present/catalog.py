@@ -214,11 +214,21 @@ def sweep(
     ]
     if workers == 1:
         rows = [_certify_one(job) for job in progress(jobs, len(jobs), "certifying", show_progress)]
-    else:
+    else:  # largest first, one at a time: no worker is left with a long job at the end
+        jobs.sort(key=_cost, reverse=True)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_certify_one, jobs, chunksize=8)
-            rows = list(progress(results, len(jobs), "certifying", show_progress))
+            futures = [pool.submit(_certify_one, job) for job in jobs]
+            done = progress(as_completed(futures), len(jobs), "certifying", show_progress)
+            rows = [future.result() for future in done]
     return sorted(rows, key=lambda r: r.file)
+
+
+def _cost(job: tuple) -> int:
+    """An estimate of the work of certifying a job's architecture: its number of edges (weights)."""
+    architecture = job[0]
+    if isinstance(architecture, str):
+        return parse_architecture(architecture).number_of_edges()
+    return sum(a * b for a, b in zip(architecture, architecture[1:]))
 
 
 def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> str:
