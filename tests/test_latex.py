@@ -355,3 +355,37 @@ def test_cli_pdf(tmp_path, capsys):
     out = tmp_path / "d.tex"
     code, _, err = run(capsys, "latex", "3,2,5,1", "-o", str(out), "--pdf")
     assert code == 0 and (tmp_path / "d.pdf").exists() and f"wrote {tmp_path / 'd.pdf'}" in err
+
+
+def test_notebook_display_of_critical_points_and_embeddings():
+    from symmorse.present.notebook import html
+    from symmorse.search.critical import critical_points
+    from symmorse.search.critical_results import CriticalPointsResult
+    from symmorse.search.embedding import Embedding, embed
+
+    net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [0, -1]}, {"W": [[1, -1]], "b": [0]}])
+    found = critical_points(net, [(-3, 3)])
+    target = embed("x**2 - y**2", "x,y")
+
+    class Formatter:  # IPython's formatters, as register() uses them
+        def __init__(self):
+            self.registered = {}
+
+        def for_type_by_name(self, module, name, function):
+            self.registered[module, name] = function
+
+    formatters = {"text/latex": Formatter(), "text/html": Formatter()}
+    register(type("Shell", (), {"display_formatter": type("D", (), {"formatters": formatters})}))
+    for cls, obj in ((CriticalPointsResult, found), (Embedding, target)):
+        key = (cls.__module__, cls.__name__)
+        assert formatters["text/latex"].registered[key](obj) == latex(obj)
+        assert formatters["text/html"].registered[key](obj) == html(obj)
+        assert not hasattr(cls, "_repr_latex_") and not hasattr(cls, "_repr_html_")  # no printing in search
+    tex = latex(found)
+    assert tex.startswith("$$\\begin{array}{l}") and tex.endswith("\\end{array}$$")
+    assert "1 & (0.5) & 1 & \\text{unique}" in tex and "\\text{1 critical point: 1 of index 1}" in tex
+    page = html(found)
+    assert "<td>(0.5)</td><td>1</td><td>unique</td>" in page and "1 critical point: 1 of index 1." in page
+    assert "\\text{(0, 0): non-degenerate, index 1 (proved)}" in latex(target)
+    assert "<td>mlp-non-augmented</td><td>excluded</td>" in html(target)
+    assert html(embed("x + y", "x,y")).count("<td>possible</td>") == 6
