@@ -304,7 +304,15 @@ def _cmd_depth_compare(args: argparse.Namespace) -> int:
 def _cmd_embed(args: argparse.Namespace) -> int:
     from .search.embedding import embed, embedding_text
 
-    e = embed(args.expr, args.vars, time=args.time, exact=args.exact, digits=args.digits, seed=args.seed)
+    lo, comma, hi = args.box.partition(",")
+    if not comma or not lo.strip() or not hi.strip():
+        raise InputError(f"--box takes LO,HI (e.g. --box=-1,1), got {args.box!r}")
+    from .exact.numbers import to_rational
+
+    box = (to_rational(lo, "--box LO"), to_rational(hi, "--box HI"))
+    e = embed(
+        args.expr, args.vars, time=args.time, exact=args.exact, digits=args.digits, seed=args.seed, box=box
+    )
     _write_certificate(args, e.construction.certificate, "not verified")
     _emit(args, json.dumps(e.to_json(), indent=2) if args.json else embedding_text(e))
     return 0
@@ -740,8 +748,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="which architecture classes can represent f, and an exact augmented neural ODE for it",
         description=(
             "Critical points of f (exact for rational polynomials, certified numerics otherwise), the "
-            "classes they exclude, and the augmented neural ODE (m = n + 1, shear field "
-            "h_(n+1)' = f(h_1..h_n)/T) that represents f exactly, verified symbolically."
+            "classes they exclude, the augmented neural ODE (m = n + 1, shear field "
+            "h_(n+1)' = f(h_1..h_n)/T) that represents f exactly, verified symbolically, and a proved "
+            "lower bound on sup |f - g| over [LO, HI]^n for every g of a class without critical points "
+            "(non-augmented MLPs and neural ODEs), from an interior extremum of f."
         ),
         epilog="Example: symmorse embed 'x**3 + y**2' --vars x,y --json",
     )
@@ -753,6 +763,13 @@ def build_parser() -> argparse.ArgumentParser:
     emb.add_argument("--exact", action="store_true", help="require exact critical points (f a polynomial)")
     emb.add_argument("--digits", type=int, default=30, help="digits of numerical critical points")
     emb.add_argument("--seed", type=int, default=0, help="seed of the Newton starting points")
+    emb.add_argument(
+        "--box",
+        default="-1,1",
+        metavar="LO,HI",
+        help="the box [LO, HI]^n of the approximation lower bound (default -1,1; write --box=-2,2 for a "
+        "negative LO; see docs/approximation.md)",
+    )
     emb.add_argument("--json", action="store_true", help="print JSON")
     emb.add_argument("--certificate", metavar="FILE", help="write the embedding certificate to FILE")
     emb.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")

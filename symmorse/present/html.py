@@ -81,4 +81,6 @@ def embedding_html(e: Embedding) -> str:
         f"h' = ({html.escape(', '.join(map(str, c.node.field)))}); "
         f"Phi = f verified: {c.verified}</p>"
     )
+    if e.bound is not None:
+        parts.append(f"<p>approximation lower bound: {html.escape(e.bound.statement())}</p>")
     return "".join(parts)

@@ -342,4 +342,12 @@ def embedding_latex(e: Embedding) -> str:
         f"\\text{{augmented neural ODE, }} m = {c.phase_dim}: \\; h' = ({field}),"
         f"\\; T = {sympy.latex(c.node.T)},\\quad \\Phi = f \\text{{ verified: {c.verified}}}"
     )
+    if e.bound is not None:
+        b = e.bound
+        lo, hi = (sympy.latex(sympy.Rational(v)) for v in e.domain)
+        bound = sympy.latex(sympy.Rational(int(b.bound.p), int(b.bound.q)))
+        lines.append(
+            f"\\sup_{{[{lo}, {hi}]^{{{len(b.box)}}}}} |f - g| \\ge {bound} "
+            "\\text{ for every non-augmented MLP or neural ODE } g"
+        )
     return "$$\\begin{array}{l}" + " \\\\ ".join(lines) + "\\end{array}$$"
