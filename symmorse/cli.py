@@ -42,21 +42,21 @@ _ARCH_HELP = (
 )
 
 
-def write_atomic(path: str, text: str) -> None:
+def _write_atomic(path: str, text: str) -> None:
     """:func:`symmorse.model.io.write_atomic`, imported when first used."""
     from .model.io import write_atomic as write
 
     write(path, text)
 
 
-def load_network(*args, **kwargs):
+def _load_network(*args, **kwargs):
     """:func:`symmorse.model.io.load_network`, imported when first used."""
     from .model.io import load_network as load
 
     return load(*args, **kwargs)
 
 
-def parse_architecture(text: str):
+def _parse_architecture(text: str):
     """:func:`symmorse.model.architecture.parse_architecture`, imported when first used."""
     from .model.architecture import parse_architecture as parse
 
@@ -66,9 +66,7 @@ def parse_architecture(text: str):
 def _emit(args: argparse.Namespace, text: str) -> None:
     """Print ``text`` or write it atomically to ``--out``."""
     if getattr(args, "out", None):
-        from .model.io import write_atomic
-
-        write_atomic(args.out, text + "\n")
+        _write_atomic(args.out, text + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)
@@ -81,7 +79,7 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     if args.json and args.format == "latex":
         raise InputError("--json and --format latex contradict each other: give one")
     fmt = "json" if args.json else args.format
-    net = load_network(args.arch, args.activation, args.weights)
+    net = _load_network(args.arch, args.activation, args.weights)
     if fmt == "latex":
         _emit(args, derivation_latex(net, args.coordinates))
         return 0
@@ -107,7 +105,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     cert = certify(_architecture(args), args.activation, args.seed, args.attempts, args.time_limit, route)
     data = cert.to_json()
     if args.out:
-        write_atomic(args.out, json.dumps(data, indent=1) + "\n")
+        _write_atomic(args.out, json.dumps(data, indent=1) + "\n")
     print(json.dumps(data, indent=1) if args.json else cert.summary())
     return 0
 
@@ -116,11 +114,11 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
     from .search.elimination import eliminate
 
     result = eliminate(
-        parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
+        _parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
     )
     data = result.to_json()
     if args.out:
-        write_atomic(args.out, json.dumps(data) + "\n")
+        _write_atomic(args.out, json.dumps(data) + "\n")
     print(json.dumps(data) if args.json else result.summary())
     return 0
 
@@ -165,7 +163,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_normal_form(args: argparse.Namespace) -> int:
     from .search.normal_form import normal_form
 
-    nf = normal_form(load_network(args.arch, args.activation, args.weights))
+    nf = normal_form(_load_network(args.arch, args.activation, args.weights))
     print(json.dumps(nf.to_json(), indent=2) if args.json else nf.summary())
     return 0
 
@@ -175,7 +173,7 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
-    net = load_network(args.arch, args.activation, args.weights, default_activation=None)
+    net = _load_network(args.arch, args.activation, args.weights, default_activation=None)
     if args.plot:
         from .present.plot import check_plot_target, plot_critical_points
 
@@ -214,7 +212,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
         return 1
     pdf = None
     if args.out:
-        write_atomic(args.out, tex)
+        _write_atomic(args.out, tex)
         print(f"wrote {args.out}", file=sys.stderr)
         if args.pdf:
             pdf = compile_pdf(args.out)
@@ -248,7 +246,7 @@ def _write_certificate(args: argparse.Namespace, certificate: dict | None, statu
     if certificate is None:
         print(f"symmorse: no certificate written (status: {status})", file=sys.stderr)
         return
-    write_atomic(args.certificate, json.dumps(certificate, indent=2) + "\n")
+    _write_atomic(args.certificate, json.dumps(certificate, indent=2) + "\n")
     print(f"wrote certificate {args.certificate}", file=sys.stderr)
 
 
@@ -408,7 +406,7 @@ def _graph_options(args: argparse.Namespace) -> list[str]:
 
 def _architecture(args: argparse.Namespace):
     """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
-    return parse_architecture(" ".join([args.arch, *_graph_options(args)]))
+    return _parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -64,9 +64,13 @@ def small_catalog(tmp_path):
 
 def test_progress_goes_to_stderr_never_into_json(capsys, small_catalog):
     with progress_module._every(0.0):
-        code, out, err = run(capsys, "verify", str(small_catalog), "--json")
+        code, out, err = run(capsys, "verify", str(small_catalog), "--json", "--jobs", "1")
     assert code == 0 and json.loads(out)["accepted"] == 3
     assert "symmorse: checking: 1/1 (100%)" in err and "done" in err
+    with progress_module._every(0.0):
+        code, out, err = run(capsys, "verify", str(small_catalog), "--json", "--jobs", "2")
+    assert code == 0 and json.loads(out)["accepted"] == 3  # one file a batch, three batches
+    assert "symmorse: checking: 3/3 (100%)" in err
     with progress_module._every(0.0):
         code, out, err = run(capsys, "verify", str(small_catalog), "--json", "--no-progress")
     assert code == 0 and json.loads(out)["accepted"] == 3 and err == ""
