@@ -14,6 +14,7 @@ Usage: python benchmarks/bench_verify.py [--jobs 1 2] [--repeat 3] [DIR]
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import statistics
 import time
@@ -25,6 +26,26 @@ def cpu() -> float:
     """CPU seconds (user + system) of this process and of its finished children."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _burn(_: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def free_cores(jobs: int) -> float:
+    """How much faster ``jobs`` CPU-bound processes finish ``jobs`` equal tasks than one does them all:
+    about ``jobs`` on an idle machine, about 1 when other work already uses the cores."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        one = sum(pool.map(_burn, range(jobs)))
+    start = time.perf_counter()
+    with context.Pool(jobs) as pool:
+        pool.map(_burn, range(jobs))
+    return one / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -52,6 +73,8 @@ def main() -> None:
         serial = serial or wall
         print(f"{jobs:>4} {wall:12.2f} s {statistics.median(cpus):12.2f} s {serial / wall:15.2f}x")
     print(f"{len(reference)} certificates, the same results in the same order for every --jobs")
+    top = max(args.jobs)
+    print(f"machine check: {top} CPU-bound processes ran {free_cores(top):.2f}x as fast as one (the ceiling)")
 
 
 if __name__ == "__main__":
