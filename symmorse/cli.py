@@ -194,6 +194,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
+    if args.pdf and args.fragment:
+        raise InputError("--pdf makes a PDF of a whole document; a --fragment is for \\input")
     try:
         tex = document_for(
             args.arch,
@@ -204,6 +206,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
             route="graph" if args.graph else "auto",
             box=args.box,
             time_limit=args.time_limit,
+            fragment=args.fragment,
         )
     except CertificateRejected as exc:
         if args.json:
@@ -686,6 +689,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     latex.add_argument("--out", "-o", metavar="FILE.tex", help="write to FILE.tex instead of printing")
     latex.add_argument("--pdf", action="store_true", help="also run pdflatex; the PDF goes next to FILE.tex")
+    latex.add_argument(
+        "--fragment",
+        action="store_true",
+        help="instead of a document: a short block to \\input (theorem, formulas, a witness, a proof "
+        "sketch citing the certificate file)",
+    )
     latex.add_argument(
         "--json",
         action="store_true",
