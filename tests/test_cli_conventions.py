@@ -107,3 +107,21 @@ def test_plural():
         "2 critical points",
     ]
     assert plural(1, "branch") == "1 branch" and plural(2, "family") == "2 families"
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, so progress uses rich."""
+
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_progress_leaves_stdout_alone(capsys):
+    """rich's live displays must not capture what the command prints meanwhile (it would go to stderr)."""
+    terminal = _Terminal()
+    with progress_module.working("certify 2,3,1", stream=terminal):
+        print('{"status": "proved"}')
+    for _ in progress_module.progress(range(2), 2, "checking", stream=terminal):
+        print("row")
+    out = capsys.readouterr().out
+    assert out == '{"status": "proved"}\nrow\nrow\n' and "proved" not in terminal.getvalue()

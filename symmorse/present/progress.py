@@ -73,7 +73,8 @@ def progress(
         return
     from rich.progress import Progress
 
-    with Progress(transient=True, console=console) as bar:
+    # redirect_*=False: rich must not capture what the command prints to stdout meanwhile
+    with Progress(transient=True, console=console, redirect_stdout=False, redirect_stderr=False) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
@@ -114,7 +115,12 @@ def working(description: str, enabled: bool = True, stream: TextIO | None = None
         return
     console = _rich_console(stream)
     if console is not None:
-        with console.status(description):
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        # not console.status: its Live would redirect the command's stdout onto the terminal's stderr
+        spinner = Spinner("dots", description)
+        with Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False):
             yield
         return
     stop = threading.Event()
