@@ -41,6 +41,18 @@ def _rich_console(stream: TextIO):
     return Console(file=stream)
 
 
+def _redirect() -> dict:
+    """How rich's live display treats what the command prints meanwhile.
+
+    Standard output on the same terminal: printed above the bar, which keeps
+    its line (rich's redirection).  Redirected standard output (``--json >
+    file``, a pipe): left alone -- rich would otherwise capture it and write it
+    to the terminal's standard error.
+    """
+    on_terminal = sys.stdout.isatty()
+    return {"redirect_stdout": on_terminal, "redirect_stderr": on_terminal}
+
+
 def progress(
     items: Iterable[T],
     total: int | None = None,
@@ -73,8 +85,7 @@ def progress(
         return
     from rich.progress import Progress
 
-    # redirect_*=False: rich must not capture what the command prints to stdout meanwhile
-    with Progress(transient=True, console=console, redirect_stdout=False, redirect_stderr=False) as bar:
+    with Progress(transient=True, console=console, **_redirect()) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
@@ -118,9 +129,8 @@ def working(description: str, enabled: bool = True, stream: TextIO | None = None
         from rich.live import Live
         from rich.spinner import Spinner
 
-        # not console.status: its Live would redirect the command's stdout onto the terminal's stderr
         spinner = Spinner("dots", description)
-        with Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False):
+        with Live(spinner, console=console, transient=True, **_redirect()):
             yield
         return
     stop = threading.Event()
