@@ -67,7 +67,9 @@ def main() -> None:
         print(f"{arch:>18} {medians[arch]:>12.4f} {with_json:>14.4f} {target:>10} {ok}", flush=True)
 
     runs = [naive_seconds("2,3,3,1", args.cap) for _ in range(args.naive_repeat)]
-    if any(r is None for r in runs):
+    if not runs:  # --naive-repeat 0
+        print("naive det Hess route on 2,3,3,1: not run")
+    elif any(r is None for r in runs):
         print(
             f"naive det Hess route on 2,3,3,1: > {args.cap:.0f} s (capped); "
             f"ratio > {args.cap / medians['2,3,3,1']:.0f}x"

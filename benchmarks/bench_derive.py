@@ -74,7 +74,9 @@ def main() -> None:
     for arch in args.archs:
         fast = statistics.median(structured(arch)[0] for _ in range(args.repeat))
         runs = [naive_in_subprocess(arch, args.cap) for _ in range(args.naive_repeat)]
-        if any(r is None for r in runs):
+        if not runs:  # --naive-repeat 0: the baseline did not run
+            slow_text, ratio_text, check = "not run", "n/a", "n/a"
+        elif any(r is None for r in runs):
             slow_text, ratio_text, check = f">{args.cap:.0f}", f">{args.cap / fast:.0f}x", "n/a"
         else:
             slow = statistics.median(runs)

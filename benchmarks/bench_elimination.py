@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=120.0)
     args = parser.parse_args()
     binary = ensure_singular()
-    print(f"Singular: {binary or 'not available (Singular columns left empty)'}")
+    print(f"Singular: {binary or 'not available (its columns say: not run)'}")
     header = (
         f"{'arch':>8} {'activation':>12} {'chain':>38} {'chain (s)':>10} {'Singular':>9} {'ratio':>7}"
         f" {'certificate (s)':>16} {'Singular +factor+lift':>22} {'ratio':>7}"
@@ -136,6 +136,7 @@ def main() -> None:
         chain, full, cert = ours(arch, act, args.repeat)
         node = cert["membership"]["chain"]
         sing_chain = sing_full = None
+        singular = "not run" if not binary else "ran"  # "over cap" once a run hits --cap
         if binary:
             net = Network(arch, act)
             ring = _Ring(net)
@@ -145,12 +146,17 @@ def main() -> None:
             if all(r is not None for r in runs):
                 sing_chain = statistics.median(r[0] for r in runs)
                 sing_full = statistics.median(r[1] for r in runs)
+            else:
+                singular = "over cap"
 
         def ratio(a: float, b: float | None) -> str:
             return "n/a" if b is None else f"{a / b:.1f}x" if b > 0 else "(0 us)"
 
-        def secs(t: float | None) -> str:
-            return f">{args.cap:.0f}" if t is None else f"{t:.5f}"
+        def secs(t: float | None, singular: str = singular) -> str:
+            """The time, '>CAP' when Singular ran past the cap, 'not run' when it never ran."""
+            if t is not None:
+                return f"{t:.5f}"
+            return f">{args.cap:.0f}" if singular == "over cap" else "not run"
 
         print(
             f"{arch:>8} {act[5:]:>12} {_chain_text(node):>38} {chain:>10.5f} {secs(sing_chain):>9}"

@@ -28,8 +28,7 @@ True
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.util
+import importlib.machinery
 import sys
 
 __version__ = "0.1.0"
@@ -62,15 +61,20 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'symmorse' has no attribute {name!r}")
 
 
-class _ModuleAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports an old flat module path as the module it now names."""
+class _ModuleAlias:
+    """Imports an old flat module path as the module it now names.
+
+    A meta path finder and loader by protocol (``find_spec``, ``create_module``,
+    ``exec_module``); not derived from :mod:`importlib.abc`, whose import costs
+    the command line's start-up a pathlib and importlib.resources.
+    """
 
     def __init__(self) -> None:
         self._specs: dict = {}
 
     def find_spec(self, fullname, path, target=None):
         if fullname in _MODULE_ALIASES:
-            return importlib.util.spec_from_loader(fullname, self)
+            return importlib.machinery.ModuleSpec(fullname, self)
         return None
 
     def create_module(self, spec):

@@ -16,15 +16,25 @@ from collections.abc import Sequence
 
 from . import __version__
 from .exact.errors import InputError, SymmorseError
-from .model.activations import activation_names
-from .model.architecture import parse_architecture
-from .model.io import load_network, write_atomic
+from .exact.words import plural
+
+# Start-up: nothing here imports SymPy, python-flint, networkx or mpmath; each command
+# imports what it needs when it runs, so --help and usage errors answer at once
+# (tests/test_cli_startup.py checks this, benchmarks/bench_startup.py times it).
 
 __all__ = ["main", "build_parser"]
 
+#: The names of :func:`symmorse.model.activations.activation_names`, spelt out so the help
+#: text needs no SymPy (a test keeps the two lists equal).
+ACTIVATION_NAMES = ("tanh", "sigmoid", "softplus", "arctan", "identity", "silu", "gelu")
+
 _ACTIVATION_HELP = (
-    "hidden-layer activation: " + ", ".join(activation_names()) + ", or poly:EXPR "
+    "hidden-layer activation: " + ", ".join(ACTIVATION_NAMES) + ", or poly:EXPR "
     "(a polynomial in z with rational coefficients, e.g. poly:z**3+z)"
+)
+_WEIGHTS_HELP = (
+    "weights file: JSON (exact rationals, decimals or floats), NumPy .npz or PyTorch .pt/.pth "
+    "(chosen by the file name; see README)"
 )
 _ARCH_HELP = (
     "widths such as 2,3,1 (input first, output width 1), a residual network resnet:N,M,H1,...,HK "
@@ -32,10 +42,31 @@ _ARCH_HELP = (
 )
 
 
+def _write_atomic(path: str, text: str) -> None:
+    """:func:`symmorse.model.io.write_atomic`, imported when first used."""
+    from .model.io import write_atomic as write
+
+    write(path, text)
+
+
+def _load_network(*args, **kwargs):
+    """:func:`symmorse.model.io.load_network`, imported when first used."""
+    from .model.io import load_network as load
+
+    return load(*args, **kwargs)
+
+
+def _parse_architecture(text: str):
+    """:func:`symmorse.model.architecture.parse_architecture`, imported when first used."""
+    from .model.architecture import parse_architecture as parse
+
+    return parse(text)
+
+
 def _emit(args: argparse.Namespace, text: str) -> None:
     """Print ``text`` or write it atomically to ``--out``."""
     if getattr(args, "out", None):
-        write_atomic(args.out, text + "\n")
+        _write_atomic(args.out, text + "\n")
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         print(text)
@@ -45,12 +76,15 @@ def _cmd_derive(args: argparse.Namespace) -> int:
     from .present.latex import derivation_latex
     from .present.report import derivation, derivation_text
 
-    net = load_network(args.arch, args.activation, args.weights)
-    if args.format == "latex":
+    if args.json and args.format == "latex":
+        raise InputError("--json and --format latex contradict each other: give one")
+    fmt = "json" if args.json else args.format
+    net = _load_network(args.arch, args.activation, args.weights)
+    if fmt == "latex":
         _emit(args, derivation_latex(net, args.coordinates))
         return 0
     d = derivation(net, args.coordinates)
-    _emit(args, json.dumps(d, indent=2) if args.format == "json" else derivation_text(d))
+    _emit(args, json.dumps(d, indent=2) if fmt == "json" else derivation_text(d))
     return 0
 
 
@@ -91,7 +125,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     cert = certify(_architecture(args), args.activation, args.seed, args.attempts, args.time_limit, route)
     data = cert.to_json()
     if args.out:
-        write_atomic(args.out, json.dumps(data, indent=1) + "\n")
+        _write_atomic(args.out, json.dumps(data, indent=1) + "\n")
     print(json.dumps(data, indent=1) if args.json else cert.summary())
     return 0
 
@@ -100,11 +134,11 @@ def _cmd_eliminate(args: argparse.Namespace) -> int:
     from .search.elimination import eliminate
 
     result = eliminate(
-        parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
+        _parse_architecture(args.arch), args.activation, seed=args.seed, time_limit=args.time_limit
     )
     data = result.to_json()
     if args.out:
-        write_atomic(args.out, json.dumps(data) + "\n")
+        _write_atomic(args.out, json.dumps(data) + "\n")
     print(json.dumps(data) if args.json else result.summary())
     return 0
 
@@ -131,15 +165,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         args.max_graph_depth,
         args.workers or os.cpu_count() or 1,
         args.seed,
+        force=args.force,
+        show_progress=args.progress,
     )
-    print(catalog.summary())
+    print(json.dumps(catalog.to_json(), indent=2) if args.json else catalog.summary())
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from .present.catalog import verify
+    from .present.catalog import default_jobs, verify
 
-    check = verify(args.dir)
+    check = verify(args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs())
     print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
     return 1 if check.rejected else 0
 
@@ -147,7 +183,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_normal_form(args: argparse.Namespace) -> int:
     from .search.normal_form import normal_form
 
-    nf = normal_form(load_network(args.arch, args.activation, args.weights))
+    nf = normal_form(_load_network(args.arch, args.activation, args.weights))
     print(json.dumps(nf.to_json(), indent=2) if args.json else nf.summary())
     return 0
 
@@ -157,7 +193,7 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
 
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise InputError(f"cannot write {args.out!r}: its directory does not exist")
-    net = load_network(args.arch, args.activation, args.weights, default_activation=None)
+    net = _load_network(args.arch, args.activation, args.weights, default_activation=None)
     if args.plot:
         from .present.plot import check_plot_target, plot_critical_points
 
@@ -178,6 +214,8 @@ def _cmd_latex(args: argparse.Namespace) -> int:
 
     if args.pdf and not args.out:
         raise InputError("--pdf needs -o FILE.tex (the PDF is written next to it)")
+    if args.pdf and args.fragment:
+        raise InputError("--pdf makes a PDF of a whole document; a --fragment is for \\input")
     try:
         tex = document_for(
             args.arch,
@@ -188,17 +226,25 @@ def _cmd_latex(args: argparse.Namespace) -> int:
             route="graph" if args.graph else "auto",
             box=args.box,
             time_limit=args.time_limit,
+            fragment=args.fragment,
         )
     except CertificateRejected as exc:
+        if args.json:
+            print(json.dumps({"source": args.arch, "rejected": str(exc), "tex": None, "pdf": None}))
         print(f"symmorse: rejected: {args.arch}: {exc}; no LaTeX written", file=sys.stderr)
         return 1
-    if not args.out:
+    pdf = None
+    if args.out:
+        _write_atomic(args.out, tex)
+        print(f"wrote {args.out}", file=sys.stderr)
+        if args.pdf:
+            pdf = compile_pdf(args.out)
+            print(f"wrote {pdf}", file=sys.stderr)
+    if args.json:  # the files written, or the document itself
+        data = {"source": args.arch, "tex": args.out, "pdf": pdf}
+        print(json.dumps(data if args.out else {**data, "latex": tex}, indent=2))
+    elif not args.out:
         print(tex, end="")
-        return 0
-    write_atomic(args.out, tex)
-    print(f"wrote {args.out}", file=sys.stderr)
-    if args.pdf:
-        print(f"wrote {compile_pdf(args.out)}", file=sys.stderr)
     return 0
 
 
@@ -223,7 +269,7 @@ def _write_certificate(args: argparse.Namespace, certificate: dict | None, statu
     if certificate is None:
         print(f"symmorse: no certificate written (status: {status})", file=sys.stderr)
         return
-    write_atomic(args.certificate, json.dumps(certificate, indent=2) + "\n")
+    _write_atomic(args.certificate, json.dumps(certificate, indent=2) + "\n")
     print(f"wrote certificate {args.certificate}", file=sys.stderr)
 
 
@@ -240,7 +286,7 @@ def _cmd_node(args: argparse.Namespace) -> int:
             _emit(args, json.dumps({"critical_points": [p.to_json() for p in points]}, indent=2))
         else:
             lines = [
-                f"{node.describe()}: {len(points)} critical point(s) found by Newton's method "
+                f"{node.describe()}: {plural(len(points), 'critical point')} found by Newton's method "
                 f"(numerical, {args.digits} digits; none proved absent)"
             ]
             lines += [
@@ -279,7 +325,15 @@ def _cmd_depth_compare(args: argparse.Namespace) -> int:
 def _cmd_embed(args: argparse.Namespace) -> int:
     from .search.embedding import embed, embedding_text
 
-    e = embed(args.expr, args.vars, time=args.time, exact=args.exact, digits=args.digits, seed=args.seed)
+    lo, comma, hi = args.box.partition(",")
+    if not comma or not lo.strip() or not hi.strip():
+        raise InputError(f"--box takes LO,HI (e.g. --box=-1,1), got {args.box!r}")
+    from .exact.numbers import to_rational
+
+    box = (to_rational(lo, "--box LO"), to_rational(hi, "--box HI"))
+    e = embed(
+        args.expr, args.vars, time=args.time, exact=args.exact, digits=args.digits, seed=args.seed, box=box
+    )
     _write_certificate(args, e.construction.certificate, "not verified")
     _emit(args, json.dumps(e.to_json(), indent=2) if args.json else embedding_text(e))
     return 0
@@ -296,7 +350,8 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument(
         "--layers",
         metavar="JSON|FILE",
-        help='layered field V sigma(A h + c): {"A": [[...]], "V": [[...]], "c": [...], "activation": "tanh"}',
+        help='layered field V sigma(A h + c), inline JSON or a JSON file: '
+        '{"A": [[...]], "V": [[...]], "c": [...], "activation": "tanh"}',
     )
     p.add_argument("--time", "-T", default="1", metavar="T", help="final time T > 0 (exact, default 1)")
     p.add_argument(
@@ -314,6 +369,16 @@ def _node_arguments(p: argparse.ArgumentParser, layers_only: bool = False) -> No
     p.add_argument("--seed", type=int, default=0, help="seed of the witness search / starting points")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
+
+
+def _progress_argument(p: argparse.ArgumentParser) -> None:
+    """``--no-progress``: no progress on standard error (it never goes to standard output)."""
+    p.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="show no progress on standard error (shown by default; never mixed into standard output)",
+    )
 
 
 def _architecture_arguments(p: argparse.ArgumentParser) -> None:
@@ -364,7 +429,7 @@ def _graph_options(args: argparse.Namespace) -> list[str]:
 
 def _architecture(args: argparse.Namespace):
     """The architecture graph named by ARCH and the graph options (--skip, --dense, --mask, --fix)."""
-    return parse_architecture(" ".join([args.arch, *_graph_options(args)]))
+    return _parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -393,12 +458,18 @@ def build_parser() -> argparse.ArgumentParser:
             "vectors) and structured Hessian sum_l J_l^T diag(sigma''(z_l) v_l) J_l, without "
             "expanding Phi. Weights are symbolic unless --weights gives them."
         ),
-        epilog="Example: symmorse derive 2,3,1 --activation tanh --format json",
+        epilog="Example: symmorse derive 2,3,1 --activation tanh --json",
     )
     derive.add_argument("arch", nargs="?", metavar="ARCH", help=_ARCH_HELP)
     derive.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default tanh)")
-    derive.add_argument("--weights", metavar="FILE", help="JSON weights file (exact rationals or floats)")
-    derive.add_argument("--format", choices=["text", "latex", "json"], default="text")
+    derive.add_argument("--weights", metavar="FILE", help=_WEIGHTS_HELP)
+    derive.add_argument(
+        "--format",
+        choices=["text", "latex", "json"],
+        default="text",
+        help="text (default), LaTeX, or JSON (--format json is the same as --json)",
+    )
+    derive.add_argument("--json", action="store_true", help="print JSON (as --format json)")
     derive.add_argument(
         "--coordinates",
         choices=["z", "x", "chart"],
@@ -500,7 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-derive every claim of a certificate with exact arithmetic. Exit 0: accepted; "
         "1: rejected (the first false claim is printed); 2: unreadable input.",
     )
-    check.add_argument("file", metavar="FILE", help="certificate (JSON)")
+    check.add_argument("file", metavar="FILE", help="certificate file (JSON, any symmorse-*/1 format)")
     check.add_argument(
         "--time-limit",
         type=float,
@@ -541,10 +612,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--activations", default="tanh,sigmoid", help="comma-separated (default tanh,sigmoid)")
     sweep.add_argument(
-        "--out", "-o", default="proofs", metavar="DIR", help="output directory (default proofs)"
+        "--out",
+        "-o",
+        required=True,
+        metavar="DIR",
+        help="output folder (required; created if missing; a non-empty one needs --force)",
+    )
+    sweep.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out folder (files of the same name are replaced)",
     )
     sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
     sweep.add_argument("--seed", type=int, default=0)
+    sweep.add_argument("--json", action="store_true", help="print a JSON summary (counts, folder, rows)")
+    sweep.set_defaults(own_progress=True)
     sweep.set_defaults(run=_cmd_sweep)
 
     verify = commands.add_parser(
@@ -553,8 +635,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the independent checker on every *.json certificate in DIR (default: the "
         "catalog shipped with symmorse). Exit 0 iff all are accepted.",
     )
-    verify.add_argument("dir", nargs="?", metavar="DIR", help="directory of certificates")
+    verify.add_argument(
+        "dir", nargs="?", metavar="DIR", help="folder of certificate files (*.json; other files are ignored)"
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
+    verify.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="check N batches at once (default: every CPU); the results and their order do not depend on N",
+    )
+    verify.set_defaults(own_progress=True)
     verify.set_defaults(run=_cmd_verify)
 
     normal = commands.add_parser(
@@ -564,7 +657,7 @@ def build_parser() -> argparse.ArgumentParser:
         "identity layer of width rank W_l, prove Phi unchanged, and classify the result.",
     )
     normal.add_argument("arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (optional with --weights)")
-    normal.add_argument("--weights", required=True, metavar="FILE", help="JSON weights file")
+    normal.add_argument("--weights", required=True, metavar="FILE", help=_WEIGHTS_HELP)
     normal.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP)
     normal.add_argument("--json", action="store_true", help="print JSON")
     normal.set_defaults(run=_cmd_normal_form)
@@ -583,9 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
     critical.add_argument(
         "arch", nargs="?", metavar="ARCH", help=_ARCH_HELP + " (default: from the weights file)"
     )
-    critical.add_argument(
-        "--weights", required=True, metavar="FILE", help="weights: JSON, NumPy .npz or PyTorch .pt/.pth"
-    )
+    critical.add_argument("--weights", required=True, metavar="FILE", help=_WEIGHTS_HELP)
     critical.add_argument(
         "--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default: the file's)"
     )
@@ -625,7 +716,9 @@ def build_parser() -> argparse.ArgumentParser:
     latex.add_argument(
         "arch", nargs="?", metavar="ARCH|CERT.json", help=_ARCH_HELP + ", or a certificate file (JSON)"
     )
-    latex.add_argument("--weights", metavar="FILE", help="JSON weights file: a document for concrete weights")
+    latex.add_argument(
+        "--weights", metavar="FILE", help=_WEIGHTS_HELP + ": a document for these concrete weights"
+    )
     latex.add_argument("--activation", "-a", metavar="NAME", help=_ACTIVATION_HELP + " (default tanh)")
     latex.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
     latex.add_argument(
@@ -643,6 +736,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     latex.add_argument("--out", "-o", metavar="FILE.tex", help="write to FILE.tex instead of printing")
     latex.add_argument("--pdf", action="store_true", help="also run pdflatex; the PDF goes next to FILE.tex")
+    latex.add_argument(
+        "--fragment",
+        action="store_true",
+        help="instead of a document: a short block to \\input (theorem, formulas, a witness, a proof "
+        "sketch citing the certificate file)",
+    )
+    latex.add_argument(
+        "--json",
+        action="store_true",
+        help='print JSON: {"tex": FILE.tex, "pdf": ...} with -o, else the document as "latex"',
+    )
     _graph_arguments(latex)
     latex.set_defaults(run=_cmd_latex)
 
@@ -698,8 +802,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="which architecture classes can represent f, and an exact augmented neural ODE for it",
         description=(
             "Critical points of f (exact for rational polynomials, certified numerics otherwise), the "
-            "classes they exclude, and the augmented neural ODE (m = n + 1, shear field "
-            "h_(n+1)' = f(h_1..h_n)/T) that represents f exactly, verified symbolically."
+            "classes they exclude, the augmented neural ODE (m = n + 1, shear field "
+            "h_(n+1)' = f(h_1..h_n)/T) that represents f exactly, verified symbolically, and a proved "
+            "lower bound on sup |f - g| over [LO, HI]^n for every g of a class without critical points "
+            "(non-augmented MLPs and neural ODEs), from an interior extremum of f."
         ),
         epilog="Example: symmorse embed 'x**3 + y**2' --vars x,y --json",
     )
@@ -711,11 +817,20 @@ def build_parser() -> argparse.ArgumentParser:
     emb.add_argument("--exact", action="store_true", help="require exact critical points (f a polynomial)")
     emb.add_argument("--digits", type=int, default=30, help="digits of numerical critical points")
     emb.add_argument("--seed", type=int, default=0, help="seed of the Newton starting points")
+    emb.add_argument(
+        "--box",
+        default="-1,1",
+        metavar="LO,HI",
+        help="the box [LO, HI]^n of the approximation lower bound (default -1,1; write --box=-2,2 for a "
+        "negative LO; see docs/approximation.md)",
+    )
     emb.add_argument("--json", action="store_true", help="print JSON")
     emb.add_argument("--certificate", metavar="FILE", help="write the embedding certificate to FILE")
     emb.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of printing")
     emb.set_defaults(run=_cmd_embed)
 
+    for command in commands.choices.values():
+        _progress_argument(command)
     return parser
 
 
@@ -742,7 +857,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_common_options(args)
-        return args.run(args)
+        if getattr(args, "own_progress", False):  # sweep and verify show a bar of their own
+            return args.run(args)
+        from .present.progress import working
+
+        with working(args.command, args.progress):
+            return args.run(args)
     except SymmorseError as exc:
         print(f"symmorse: error: {exc}", file=sys.stderr)
         return 2

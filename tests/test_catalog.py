@@ -65,7 +65,7 @@ def test_build_catalog_refuses_what_it_cannot_build(tmp_path):
     assert [r.architecture for r in catalog.rows] == ["resnet:1,1,1"]
     assert (
         catalog.summary()
-        == f"1 certificates in {tmp_path / 'new'} (1 proved, 0 undecided); table: {catalog.table}"
+        == f"1 certificate in {tmp_path / 'new'} (1 proved, 0 undecided); table: {catalog.table}"
     )
 
 
@@ -88,3 +88,37 @@ def test_verify_rechecks_a_failed_batch_file_by_file(tmp_path, monkeypatch):
     assert results[certificate_filename([2, 3, 1], "tanh")].accepted
     bad = results[certificate_filename([1, 2, 1], "tanh")]
     assert not bad.accepted and bad.reason == "not checked: memory limit reached"
+
+
+def test_parallel_verify_gives_the_serial_results_in_the_serial_order(tmp_path):
+    """--jobs spreads balanced batches over workers; results and order are those of one worker."""
+    import shutil
+
+    source = bundled_catalog()
+    names = sorted(f for f in os.listdir(source) if f.endswith(".json"))[::9]  # every family, some sizes
+    for name in names:
+        shutil.copy(os.path.join(source, name), tmp_path)
+    data = json.loads((tmp_path / names[0]).read_text())
+    data["critical_points"] = "none" if data["critical_points"] == "generic" else "generic"
+    (tmp_path / names[0]).write_text(json.dumps(data))
+    (tmp_path / "broken.json").write_text("{")
+    serial = verify(str(tmp_path), show_progress=False)
+    parallel = verify(str(tmp_path), show_progress=False, jobs=2)
+    assert [v.file for v in serial.results] == sorted([*names, "broken.json"])
+    assert [(v.file, v.result) for v in parallel.results] == [(v.file, v.result) for v in serial.results]
+    assert [v.file for v in parallel.rejected] == sorted(["broken.json", names[0]])
+    with pytest.raises(InputError, match="--jobs must be at least 1"):
+        verify(str(tmp_path), jobs=0)
+
+
+def test_parallel_batches_are_balanced_and_cover_every_file():
+    from symmorse.present.catalog import _batches
+
+    source = bundled_catalog()
+    files = sorted(f for f in os.listdir(source) if f.endswith(".json"))
+    batches = _batches(source, files, 2)
+    assert sorted(f for b in batches for f in b) == files and len(batches) >= 8
+    loads = [sum(os.path.getsize(os.path.join(source, f)) for f in b) for b in batches]
+    assert loads == sorted(loads, reverse=True)  # heaviest first
+    assert max(loads) - min(loads) <= max(os.path.getsize(os.path.join(source, f)) for f in files)
+    assert max(len(b) for b in batches) <= 64

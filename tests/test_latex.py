@@ -404,3 +404,83 @@ def test_cli_pdf(tmp_path, capsys):
     out = tmp_path / "d.tex"
     code, _, err = run(capsys, "latex", "3,2,5,1", "-o", str(out), "--pdf")
     assert code == 0 and (tmp_path / "d.pdf").exists() and f"wrote {tmp_path / 'd.pdf'}" in err
+
+
+def test_notebook_display_of_critical_points_and_embeddings():
+    from symmorse.present.notebook import html
+    from symmorse.search.critical import critical_points
+    from symmorse.search.critical_results import CriticalPointsResult
+    from symmorse.search.embedding import Embedding, embed
+
+    net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [0, -1]}, {"W": [[1, -1]], "b": [0]}])
+    found = critical_points(net, [(-3, 3)])
+    target = embed("x**2 - y**2", "x,y")
+
+    class Formatter:  # IPython's formatters, as register() uses them
+        def __init__(self):
+            self.registered = {}
+
+        def for_type_by_name(self, module, name, function):
+            self.registered[module, name] = function
+
+    formatters = {"text/latex": Formatter(), "text/html": Formatter()}
+    register(type("Shell", (), {"display_formatter": type("D", (), {"formatters": formatters})}))
+    for cls, obj in ((CriticalPointsResult, found), (Embedding, target)):
+        key = (cls.__module__, cls.__name__)
+        assert formatters["text/latex"].registered[key](obj) == latex(obj)
+        assert formatters["text/html"].registered[key](obj) == html(obj)
+        assert not hasattr(cls, "_repr_latex_") and not hasattr(cls, "_repr_html_")  # no printing in search
+    tex = latex(found)
+    assert tex.startswith("$$\\begin{array}{l}") and tex.endswith("\\end{array}$$")
+    assert "1 & (0.5) & 1 & \\text{unique}" in tex and "\\text{1 critical point: 1 of index 1}" in tex
+    page = html(found)
+    assert "<td>(0.5)</td><td>1</td><td>unique</td>" in page and "1 critical point: 1 of index 1." in page
+    assert "\\text{(0, 0): non-degenerate, index 1 (proved)}" in latex(target)
+    assert "<td>mlp-non-augmented</td><td>excluded</td>" in html(target)
+    assert html(embed("x + y", "x,y")).count("<td>possible</td>") == 6
+
+
+def test_latex_fragment(capsys, tmp_path):
+    """--fragment: a theorem, the formulas, a witness and a proof sketch citing the certificate file."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(certify("2,3,1").to_json()))
+    code, out, _ = run(capsys, "latex", str(path), "--fragment", "--no-progress")
+    assert code == 0 and "\\documentclass" not in out and out.count("\\begin{theorem}") == 1
+    assert "\\begin{theorem}[2,3,1, $\\sigma = \\tanh$]" in out
+    assert "Morse function for almost every weight" in out
+    assert "x = (-5/4,\\ 2)" in out and "264266145 \\ne 0" in out
+    assert f"symmorse check {escape_text(str(path))}".replace("/", "/\\allowbreak{}") in out
+    code, out, _ = run(capsys, "latex", "3,2,1", "--fragment", "-o", str(tmp_path / "f.tex"))
+    assert code == 0 and "no critical point" in (tmp_path / "f.tex").read_text()
+    data = certify("2,3,1").to_json()
+    data["morse"] = "fails"
+    path.write_text(json.dumps(data))
+    code, _, err = run(capsys, "latex", str(path), "--fragment", "-o", str(tmp_path / "g.tex"))
+    assert code == 1 and "rejected" in err and not (tmp_path / "g.tex").exists()
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps({"widths": [1, 1], "layers": [{"W": [[1]], "b": [0]}]}))
+    for argv in (["--weights", str(weights)], ["3,2,1", "--pdf", "-o", str(tmp_path / "h.tex")]):
+        code, _, err = run(capsys, "latex", *argv, "--fragment")
+        assert code == 2 and "fragment" in err
+
+
+@needs_pdflatex
+def test_fragments_compile_with_and_without_amsthm(tmp_path):
+    from symmorse.present.documents import architecture_fragment
+
+    for i, arch in enumerate(["2,3,1", "3,5,2,4,1", "resnet:2,2,1", "2,2,1 --skip 0:out"]):
+        (tmp_path / f"f{i}.tex").write_text(architecture_fragment(parse_architecture(arch)))
+    inputs = "".join(f"\\input{{f{i}.tex}}\n" for i in range(4))
+    for amsthm in ("\\usepackage{amsthm}", ""):
+        (tmp_path / "doc.tex").write_text(
+            f"\\documentclass{{article}}\\usepackage{{amsmath,amssymb}}{amsthm}\n"
+            f"\\begin{{document}}\n{inputs}\\end{{document}}\n"
+        )
+        done = subprocess.run(
+            [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]

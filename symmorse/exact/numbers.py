@@ -61,6 +61,8 @@ def to_rational(value: object, where: str = "value") -> sympy.Rational:
     (1/2, 1/10)
     >>> to_rational(0.1)
     3602879701896397/36028797018963968
+    >>> to_rational(flint.fmpq(1, 3)), rational_string(flint.fmpq(-2, 7))
+    (1/3, '-2/7')
     """
     if isinstance(value, bool):
         raise WeightsError(f"{where}: expected a number, got a boolean {value!r}")
@@ -70,6 +72,10 @@ def to_rational(value: object, where: str = "value") -> sympy.Rational:
         return sympy.Integer(int(value))
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, flint.fmpq):  # exactly, not through float
+        return sympy.Rational(int(value.p), int(value.q))
+    if isinstance(value, flint.fmpz):
+        return sympy.Integer(int(value))
     if isinstance(value, str):
         text = value.strip()
         if len(text) > 10_000:

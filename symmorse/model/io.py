@@ -388,8 +388,19 @@ def _torch_sequential(path: str, model: object, nn: object) -> tuple[list[tuple[
     return layers, activation
 
 
+def _umask() -> int:
+    """The process's file-mode creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so that the file is either complete or untouched.
+
+    The file gets the mode an ordinary ``open(path, "w")`` would give it
+    (``0o666`` less the umask, so 0644 under the usual umask 0022), not the
+    private 0600 of the temporary file it is renamed from.
 
     Examples
     --------
@@ -397,6 +408,8 @@ def write_atomic(path: str, text: str) -> None:
     >>> write_atomic(path, "[1, 2]")
     >>> read_json(path)
     [1, 2]
+    >>> oct(os.stat(path).st_mode & 0o777) == oct(0o666 & ~_umask())
+    True
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
@@ -404,6 +417,7 @@ def write_atomic(path: str, text: str) -> None:
     except OSError as exc:
         raise InputError(f"cannot write {path!r}: {exc.strerror}") from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)

@@ -5,6 +5,7 @@ they compute no mathematics of their own (what a document shows about a witness 
 a network, :mod:`symmorse.search.explain` computes).  :mod:`~symmorse.present.report`
 (a derivation as text and data), :mod:`~symmorse.present.latex` (symbols, formulas,
 notebook output), :mod:`~symmorse.present.notebook` (IPython formatters),
+:mod:`~symmorse.present.html` (HTML tables for notebooks),
 :mod:`~symmorse.present.documents` (which document an input gets; the document
 writers by name), :mod:`~symmorse.present.proof_document` (an architecture or a
 certificate explained), :mod:`~symmorse.present.network_document` (concrete weights),

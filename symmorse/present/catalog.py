@@ -20,11 +20,12 @@ import os
 import pathlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
+from ..exact.words import plural
 from ..kernel import CheckResult, check_certificate
 from ..model.activations import get_activation
 from ..model.architecture import parse_architecture
@@ -47,6 +48,7 @@ __all__ = [
     "bundled_catalog",
     "certificate_filename",
     "catalog_graphs",
+    "default_jobs",
 ]
 
 
@@ -212,11 +214,21 @@ def sweep(
     ]
     if workers == 1:
         rows = [_certify_one(job) for job in progress(jobs, len(jobs), "certifying", show_progress)]
-    else:
+    else:  # largest first, one at a time: no worker is left with a long job at the end
+        jobs.sort(key=_cost, reverse=True)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_certify_one, jobs, chunksize=8)
-            rows = list(progress(results, len(jobs), "certifying", show_progress))
+            futures = [pool.submit(_certify_one, job) for job in jobs]
+            done = progress(as_completed(futures), len(jobs), "certifying", show_progress)
+            rows = [future.result() for future in done]
     return sorted(rows, key=lambda r: r.file)
+
+
+def _cost(job: tuple) -> int:
+    """An estimate of the work of certifying a job's architecture: its number of edges (weights)."""
+    architecture = job[0]
+    if isinstance(architecture, str):
+        return parse_architecture(architecture).number_of_edges()
+    return sum(a * b for a, b in zip(architecture, architecture[1:]))
 
 
 def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> str:
@@ -267,9 +279,42 @@ class Catalog:
         """One line: how many certificates, how many proved, where the table is."""
         proved = sum(r.status == "proved" for r in self.rows)
         return (
-            f"{len(self.rows)} certificates in {self.directory} ({proved} proved, "
+            f"{plural(len(self.rows), 'certificate')} in {self.directory} ({proved} proved, "
             f"{len(self.rows) - proved} undecided); table: {self.table}"
         )
+
+    def to_json(self) -> dict:
+        """JSON form (``symmorse sweep --json``): the folder, the table, the counts and every row.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     data = build_catalog(d, ["tanh"], ["mlp"], 1, 1, 0, show_progress=False).to_json()
+        >>> data["certificates"], data["proved"], data["rows"][0]["file"], data["rows"][0]["class"]
+        (1, 1, 'mlp-1-1-tanh.json', 'non-augmented')
+        """
+        proved = sum(r.status == "proved" for r in self.rows)
+        return {
+            "directory": self.directory,
+            "table": self.table,
+            "certificates": len(self.rows),
+            "proved": proved,
+            "undecided": len(self.rows) - proved,
+            "rows": [
+                {
+                    "file": r.file,
+                    "architecture": r.architecture,
+                    "activation": r.activation,
+                    "class": r.kind,
+                    "branches": r.branches,
+                    "critical_points": r.critical_points,
+                    "morse": r.morse,
+                    "status": r.status,
+                }
+                for r in self.rows
+            ],
+        }
 
 
 def build_catalog(
@@ -284,6 +329,7 @@ def build_catalog(
     workers: int = 1,
     seed: int = 0,
     show_progress: bool = True,
+    force: bool = False,
 ) -> Catalog:
     """Certify every architecture of the families within the bounds, write the certificates and the table.
 
@@ -302,11 +348,16 @@ def build_catalog(
         The bounds of the skip MLPs and residual networks.
     workers, seed, show_progress
         As for :func:`sweep`.
+    force : bool
+        Write into ``directory`` even if it is not empty (files of the same
+        name are replaced, others are left alone).  Without it a non-empty
+        directory is refused, so a sweep never rewrites a catalog by accident.
 
     Raises
     ------
     InputError
-        For no activation, an unknown family or a directory that cannot be made.
+        For no activation, an unknown family, a directory that cannot be made,
+        or a non-empty directory without ``force`` (nothing is written then).
 
     Examples
     --------
@@ -315,6 +366,10 @@ def build_catalog(
     ...     print(build_catalog(d, ["tanh"], ["mlp"], 1, 1, 1, show_progress=False).summary())
     ... # doctest: +ELLIPSIS
     2 certificates in ... (2 proved, 0 undecided); table: .../README.md
+    >>> build_catalog(bundled_catalog(), ["tanh"], ["mlp"], 1, 1, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.InputError: '...proofs' is not empty: give a new folder, or --force to write ...
     """
     names = [get_activation(a).name for a in activations if a.strip()]
     if not names:
@@ -327,6 +382,13 @@ def build_catalog(
         archs += catalog_architectures(max_input, max_hidden_width, max_hidden_layers)
     graphs = catalog_graphs(max_input, max_graph_width, max_graph_depth)
     archs += [g for g in graphs if ("resnet" if g.startswith("resnet:") else "skip") in chosen]
+    if not force and os.path.isdir(directory) and os.listdir(directory):
+        raise InputError(
+            f"{directory!r} is not empty: give a new folder, or --force to write into it "
+            "(files of the same name are replaced)"
+        )
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise InputError(f"{directory!r} exists and is not a folder")
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as exc:
@@ -401,7 +463,8 @@ class CatalogCheck:
         rejected = self.rejected
         lines = [
             summary_table(self.results),
-            f"checked {len(self.results)} certificates in {self.directory or 'the bundled catalog'}: "
+            f"checked {plural(len(self.results), 'certificate')} in "
+            f"{self.directory or 'the bundled catalog'}: "
             f"{len(self.results) - len(rejected)} accepted, {len(rejected)} rejected",
         ]
         lines += [f"  rejected {v.file}: {v.result.reason}" for v in rejected]
@@ -420,48 +483,113 @@ class CatalogCheck:
 _BATCH = 64
 
 
-def verify(directory: str | None = None, show_progress: bool = True, seconds: float = 60.0) -> CatalogCheck:
+def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
+    """Split ``files`` into batches of at most :data:`_BATCH`, balanced for ``jobs`` workers.
+
+    One worker: consecutive batches.  Several: about four batches per worker,
+    filled largest file first into the lightest batch (file size estimates the
+    checking time), returned heaviest batch first, so no worker is left with a
+    long batch at the end (longest-processing-time-first scheduling).
+
+    Examples
+    --------
+    >>> [len(b) for b in _batches(bundled_catalog(), ["mlp-1-1-tanh.json"] * 130, 1)]
+    [64, 64, 2]
+    >>> sorted(len(b) for b in _batches(bundled_catalog(), ["mlp-1-1-tanh.json"] * 16, 2))
+    [2, 2, 2, 2, 2, 2, 2, 2]
+    """
+    if jobs <= 1:
+        return [list(files[i : i + _BATCH]) for i in range(0, len(files), _BATCH)]
+    count = min(len(files), max(-(-len(files) // _BATCH), 4 * jobs))
+    sizes = {}
+    for name in files:
+        try:
+            sizes[name] = os.path.getsize(os.path.join(path, name))
+        except OSError:
+            sizes[name] = 0
+    batches: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for name in sorted(files, key=lambda f: -sizes[f]):
+        k = min((k for k in range(count) if len(batches[k]) < _BATCH), key=loads.__getitem__)
+        batches[k].append(name)
+        loads[k] += sizes[name]
+    order = sorted(range(count), key=lambda k: -loads[k])
+    return [batches[k] for k in order if batches[k]]
+
+
+def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verified]:
+    """One batch in a limited process; a batch that runs out of limits is re-checked file by file."""
+    outcome = run_limited(_verify_files, (path, list(batch)), seconds)
+    if outcome.ok:
+        return outcome.value
+    results = []  # something in the batch is too big: each file on its own, with its own limits
+    for name in batch:
+        one = run_limited(_verify_files, (path, [name]), seconds)
+        results += (
+            one.value if one.ok else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
+        )
+    return results
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (``symmorse verify --jobs`` default).
+
+    Examples
+    --------
+    >>> default_jobs() >= 1
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def verify(
+    directory: str | None = None, show_progress: bool = True, seconds: float = 60.0, jobs: int = 1
+) -> CatalogCheck:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
     Checks run in forked, memory-limited worker processes
     (:func:`~symmorse.exact.limits.run_limited`), in batches of up to 64 files with
     ``seconds`` for the batch; a batch that runs out of limits is re-checked
-    file by file, ``seconds`` each.  A file that is not a readable
-    certificate, or cannot be checked within the limits, counts as rejected, with
-    the reason.
+    file by file, ``seconds`` each.  With ``jobs`` > 1, that many batches run
+    at once (balanced by :func:`_batches`); the results are the same, in the
+    same order (by file name), as with one.  A file that is not a readable
+    certificate, or cannot be checked within the limits, counts as rejected,
+    with the reason.
 
     Raises
     ------
     InputError
-        If the directory does not exist or holds no certificates.
+        If the directory does not exist or holds no certificates, or ``jobs`` < 1.
 
     Examples
     --------
-    >>> check = verify(show_progress=False)
+    >>> check = verify(show_progress=False, jobs=2)
     >>> len(check.results) >= 500, check.rejected
     (True, [])
     """
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
     path = directory or bundled_catalog()
     if not os.path.isdir(path):
         raise InputError(f"{path!r} is not a directory")
     files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
-    batches = [files[i : i + _BATCH] for i in range(0, len(files), _BATCH)]
-    results: list[Verified] = []
-    for batch in progress(batches, len(batches), "checking", show_progress):
-        outcome = run_limited(_verify_files, (path, batch), seconds)
-        if outcome.ok:
-            results += outcome.value
-        else:  # something in the batch is too big: each file on its own, with its own limits
-            for name in batch:
-                one = run_limited(_verify_files, (path, [name]), seconds)
-                results += (
-                    one.value
-                    if one.ok
-                    else [Verified(name, CheckResult(False, f"not checked: {one.value}"), None)]
-                )
-    return CatalogCheck(directory, results)
+    batches = _batches(path, files, jobs)
+    checked: dict[str, Verified] = {}
+    if jobs == 1:
+        for batch in progress(batches, len(batches), "checking", show_progress):
+            checked.update((v.file, v) for v in _check_batch(path, batch, seconds))
+    else:
+        # threads only wait: each batch is checked in its own forked process (run_limited)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_check_batch, path, batch, seconds) for batch in batches]
+            for future in progress(as_completed(futures), len(futures), "checking", show_progress):
+                checked.update((v.file, v) for v in future.result())
+    return CatalogCheck(directory, [checked[name] for name in files])
 
 
 def _entry(name: str, data: object, result: CheckResult) -> CatalogEntry | None:

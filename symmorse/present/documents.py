@@ -22,13 +22,20 @@ from ..model.io import load_network, read_json
 from ..search.critical import critical_points
 from .network_document import critical_points_latex, weights_document
 from .pdf import compile_pdf
-from .proof_document import architecture_document, certificate_document
+from .proof_document import (
+    architecture_document,
+    architecture_fragment,
+    certificate_document,
+    certificate_fragment,
+)
 from .typeset import DIGITS
 
 __all__ = [
     "document_for",
     "architecture_document",
     "certificate_document",
+    "architecture_fragment",
+    "certificate_fragment",
     "weights_document",
     "critical_points_latex",
     "compile_pdf",
@@ -46,6 +53,7 @@ def document_for(
     route: str = "auto",
     box: Sequence[str] | None = None,
     time_limit: float | None = 60.0,
+    fragment: bool = False,
 ) -> str:
     """The document for what the command line names: weights, an architecture or a certificate file.
 
@@ -65,6 +73,11 @@ def document_for(
         certificate names its own.
     seed, route
         For an architecture: as for :func:`~symmorse.search.certify.certify`.
+    fragment : bool
+        For an architecture or a certificate: instead of a document, a short
+        block to ``\\input`` (theorem, formulas, a witness, a proof sketch
+        citing the certificate file); see
+        :func:`~symmorse.present.proof_document.certificate_fragment`.
 
     Returns
     -------
@@ -90,6 +103,8 @@ def document_for(
     symmorse.exact.errors.InputError: give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE
     """
     if weights:
+        if fragment:
+            raise InputError("--fragment is for an architecture or a certificate file, not --weights")
         net = load_network(source, activation, weights)
         found = critical_points(net, box, time_limit=time_limit)
         return weights_document(net, weights, critical=found.to_json())
@@ -97,12 +112,16 @@ def document_for(
         raise InputError("give an architecture (e.g. 2,3,1), a certificate file, or --weights FILE")
     if not (source.endswith(".json") or os.path.sep in source):
         architecture = parse_architecture(" ".join([source, *options]))
+        if fragment:
+            return architecture_fragment(architecture, activation or "tanh", seed, route=route)
         return architecture_document(architecture, activation or "tanh", seed, route=route)
     data = read_json(source, "input file")
     if isinstance(data, dict) and ("layers" in data or isinstance(data.get("parameters"), dict)):
         raise InputError(f"{source} is a weights file: give it as --weights {source}")
     if isinstance(data, dict) and ("nodes" in data or "widths" in data) and "branches" not in data:
+        if fragment:
+            return architecture_fragment(from_json(data), activation or "tanh", seed)
         return architecture_document(from_json(data), activation or "tanh", seed, source)
     if activation:
         raise InputError("--activation does not apply to a certificate (it names its own activation)")
-    return certificate_document(data, source)
+    return certificate_fragment(data, source) if fragment else certificate_document(data, source)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from ..exact.words import plural
 from ..model.network import Coordinates, Network
 from ..search.classify import Classification
 from .report import MAX_DET_INPUTS, forward_pass, small_expansion
@@ -23,6 +24,8 @@ from .report import MAX_DET_INPUTS, forward_pass, small_expansion
 if TYPE_CHECKING:
     from ..search.certify import Certificate
     from ..search.certify_graph import GraphCertificate
+    from ..search.critical_results import CriticalPointsResult
+    from ..search.embedding import Embedding
 
 __all__ = [
     "symbol_latex",
@@ -33,6 +36,8 @@ __all__ = [
     "network_latex",
     "classification_latex",
     "certificate_latex",
+    "critical_points_result_latex",
+    "embedding_latex",
 ]
 
 _NAME = re.compile(r"^([A-Za-z])(\d+)((?:_\d+)*)$")
@@ -211,7 +216,7 @@ def _strata_array(results: Sequence) -> str:
     families = sum(not r.stratum.complete for r in results)
     head = "\\text{cancelling} & c & \\text{kind} & \\text{status}"
     table = f"\\begin{{array}}{{l|ccc}} {head} \\\\ \\hline " + " \\\\ ".join(rows) + " \\end{array}"
-    return table + f" \\\\ \\text{{and {families} families of strata closed by a rule}}"
+    return table + f" \\\\ \\text{{and {plural(families, 'family')} of strata closed by a rule}}"
 
 
 def classification_latex(c: Classification) -> str:
@@ -249,4 +254,100 @@ def certificate_latex(cert: Certificate | GraphCertificate) -> str:
     lines.append(
         f"\\text{{critical points: {cert.critical_points}; Morse: {cert.morse}; status: {cert.status}}}"
     )
+    return "$$\\begin{array}{l}" + " \\\\ ".join(lines) + "\\end{array}$$"
+
+
+# -- results of the search about concrete networks and targets, for notebooks ------------------------
+
+
+def _box_latex(box) -> str:
+    """A box as math: ``[-3, 3] \\times [0, 1]``, or ``\\mathbb{R}^n``."""
+    if box is None:
+        return "\\mathbb{R}^n"
+    return " \\times ".join(f"[{sympy.latex(lo)}, {sympy.latex(hi)}]" for lo, hi in box)
+
+
+def critical_points_result_latex(result: CriticalPointsResult) -> str:
+    """The certified critical points of concrete weights as one display, for ``_repr_latex_``.
+
+    A table of the points (centre, Morse index, status), the count by index,
+    the unresolved boxes if any, and whether the list is complete.
+
+    Examples
+    --------
+    >>> from symmorse.model.network import Network
+    >>> from symmorse.search.critical import critical_points
+    >>> net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [0, -1]}, {"W": [[1, -1]], "b": [0]}])
+    >>> print(critical_points_result_latex(critical_points(net, [(-3, 3)])))  # doctest: +ELLIPSIS
+    $$\\begin{array}{l}\\text{critical points of 1,2,1 (tanh) in } [-3, 3] \\text{, validated route} \\\\ ...
+    \\text{1 critical point: 1 of index 1} \\\\ \\text{complete: every critical point in the box is listed}...
+    """
+    head = _plain(f"critical points of {result.architecture} ({result.activation}) in ")
+    lines = [f"\\text{{{head}}} {_box_latex(result.box)} \\text{{, {_plain(result.method)} route}}"]
+    if result.points:
+        rows = [
+            f"{k} & ({', '.join(_plain(c) for c in p.center)}) & {p.index} & \\text{{{_plain(p.status)}}}"
+            for k, p in enumerate(result.points, start=1)
+        ]
+        head_row = "\\# & \\text{centre} & \\text{Morse index} & \\text{status}"
+        table = f"{head_row} \\\\ \\hline " + " \\\\ ".join(rows)
+        lines.append(f"\\begin{{array}}{{r|lcl}} {table} \\end{{array}}")
+        counts = ", ".join(f"{n} of index {i}" for i, n in result.count_by_index().items())
+        lines.append(f"\\text{{{plural(len(result.points), 'critical point')}: {counts}}}")
+    else:
+        lines.append("\\text{no critical point}")
+    if result.complete:
+        lines.append("\\text{complete: every critical point in the box is listed}")
+    else:
+        lines.append(
+            f"\\text{{NOT complete: {plural(len(result.unresolved), 'unresolved box')} "
+            "may hold further critical points}"
+        )
+    return "$$\\begin{array}{l}" + " \\\\ ".join(lines) + "\\end{array}$$"
+
+
+def embedding_latex(e: Embedding) -> str:
+    """A target f: its critical points, the class table and the shear construction, for notebooks.
+
+    Examples
+    --------
+    >>> from symmorse.search.embedding import embed
+    >>> print(embedding_latex(embed("x**2 - y**2", "x,y")))  # doctest: +ELLIPSIS
+    $$\\begin{array}{l}f = x^{2} - y^{2} \\\\ ...\\text{(0, 0): non-degenerate, index 1 (proved)} ...
+    """
+    a = e.analysis
+    lines = [f"f = {sympy.latex(a.target)}"]
+    done = "complete" if a.complete else "not proved complete"
+    lines.append(f"\\text{{critical points ({done}):}}")
+    for p in a.points:
+        j = p.to_json(e.digits)
+        kind = (
+            f"{p.dimension}-dimensional family, degenerate"
+            if p.dimension
+            else "degenerate"
+            if p.degenerate
+            else "type undecided"
+            if p.degenerate is None
+            else f"non-degenerate, index {p.index}"
+        )
+        lines.append(f"\\quad\\text{{({_plain(', '.join(j['point']))}): {kind} ({_plain(p.status)})}}")
+    if not a.points:
+        lines.append("\\quad\\text{none}")
+    rows = " \\\\ ".join(f"\\text{{{cls}}} & \\text{{{v.status}}}" for cls, v in e.classes.items())
+    head = "\\text{class} & \\text{by the critical points}"
+    lines.append(f"\\begin{{array}}{{l|l}} {head} \\\\ \\hline {rows} \\end{{array}}")
+    c = e.construction
+    field = ", ".join(sympy.latex(x) for x in c.node.field)
+    lines.append(
+        f"\\text{{augmented neural ODE, }} m = {c.phase_dim}: \\; h' = ({field}),"
+        f"\\; T = {sympy.latex(c.node.T)},\\quad \\Phi = f \\text{{ verified: {c.verified}}}"
+    )
+    if e.bound is not None:
+        b = e.bound
+        lo, hi = (sympy.latex(sympy.Rational(v)) for v in e.domain)
+        bound = sympy.latex(sympy.Rational(int(b.bound.p), int(b.bound.q)))
+        lines.append(
+            f"\\sup_{{[{lo}, {hi}]^{{{len(b.box)}}}}} |f - g| \\ge {bound} "
+            "\\text{ for every non-augmented MLP or neural ODE } g"
+        )
     return "$$\\begin{array}{l}" + " \\\\ ".join(lines) + "\\end{array}$$"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..exact.errors import WeightsError
+from ..exact.words import plural
 from ..model.architecture import bias_parameter, layers
 from ..model.network import Network
 from ..search.classify import Classification, classify
@@ -101,8 +102,8 @@ def critical_points_latex(result: Mapping) -> str:
     tail = (
         "The enumeration is complete: these are all critical points in the box."
         if result.get("complete")
-        else f"The enumeration is not complete: {unresolved} box(es) stayed unresolved (degenerate points "
-        "or critical curves); they are reported, never counted as points."
+        else f"The enumeration is not complete: {plural(unresolved, 'box')} stayed unresolved (degenerate "
+        "points or critical curves); they are reported, never counted as points."
     )
     return table + "\n\n" + tail
 

@@ -1,41 +1,164 @@
-"""Progress bars for long runs: rich when installed and stderr is a terminal.
+"""Progress on standard error for long runs: a bar (or spinner) on a terminal, plain lines otherwise.
 
-Without rich, or when output is redirected (CI logs, pipes), progress is
-silent, so machine-readable output on stdout is never disturbed.
+:func:`progress` wraps the items of a run whose size is known (the batches of
+``symmorse verify``, the certificates of ``symmorse sweep``); :func:`working`
+wraps one long call (``certify``, ``critical-points``, ...) and shows that it is
+still running.  On a terminal both use ``rich`` (a core dependency); when
+standard error is redirected (CI logs, pipes) or rich is missing they print
+plain lines instead -- the first after :data:`FIRST` seconds, then one every
+:data:`EVERY` seconds, so runs shorter than that print nothing.  Progress never
+goes to standard output: ``--json`` output stays machine-readable.  The command
+line's ``--no-progress`` passes ``enabled=False``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
-__all__ = ["progress"]
+__all__ = ["progress", "working", "FIRST", "EVERY"]
 
 T = TypeVar("T")
 
+#: Seconds before the first plain progress line (shorter runs print none).
+FIRST = 5.0
+#: Seconds between plain progress lines.
+EVERY = 15.0
+
+
+def _rich_console(stream: TextIO):
+    """A rich console on ``stream`` if it is a terminal and rich is installed, else None."""
+    if not stream.isatty():
+        return None
+    try:
+        from rich.console import Console
+    except ImportError:
+        return None
+    return Console(file=stream)
+
+
+def _redirect() -> dict:
+    """How rich's live display treats what the command prints meanwhile.
+
+    Standard output on the same terminal: printed above the bar, which keeps
+    its line (rich's redirection).  Redirected standard output (``--json >
+    file``, a pipe): left alone -- rich would otherwise capture it and write it
+    to the terminal's standard error.
+    """
+    on_terminal = sys.stdout.isatty()
+    return {"redirect_stdout": on_terminal, "redirect_stderr": on_terminal}
+
 
 def progress(
-    items: Iterable[T], total: int | None = None, description: str = "", enabled: bool = True
+    items: Iterable[T],
+    total: int | None = None,
+    description: str = "",
+    enabled: bool = True,
+    stream: TextIO | None = None,
 ) -> Iterator[T]:
-    """Iterate over ``items``, showing a progress bar on a terminal's stderr.
+    """Iterate over ``items``, showing progress on ``stream`` (default: standard error).
 
     Examples
     --------
     >>> list(progress(range(3), description="demo"))
     [0, 1, 2]
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with _every(0.0):
+    ...     _ = list(progress(range(2), 2, "checking", stream=out))
+    >>> print(out.getvalue(), end="")
+    symmorse: checking: 1/2 (50%)
+    symmorse: checking: 2/2 (100%)
+    symmorse: checking: done, 2 in 0 s
     """
-    if not enabled or not sys.stderr.isatty():
+    stream = stream or sys.stderr
+    if not enabled:
         yield from items
         return
-    try:
-        from rich.console import Console
-        from rich.progress import Progress
-    except ImportError:
-        yield from items
+    console = _rich_console(stream)
+    if console is None:
+        yield from _plain(items, total, description, stream)
         return
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=console, **_redirect()) as bar:
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
             bar.advance(task)
+
+
+def _plain(items: Iterable[T], total: int | None, description: str, stream: TextIO) -> Iterator[T]:
+    start = time.monotonic()
+    due, done, printed = start + FIRST, 0, False
+    for item in items:
+        yield item
+        done += 1
+        now = time.monotonic()
+        if now >= due:
+            share = f"/{total} ({100 * done // total}%)" if total else ""
+            print(f"symmorse: {description}: {done}{share}", file=stream, flush=True)
+            due, printed = now + EVERY, True
+    if printed:
+        print(f"symmorse: {description}: done, {done} in {time.monotonic() - start:.0f} s", file=stream)
+
+
+@contextlib.contextmanager
+def working(description: str, enabled: bool = True, stream: TextIO | None = None) -> Iterator[None]:
+    """Show that a long call is running: a spinner on a terminal, else a line every :data:`EVERY` seconds.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with working("certify 2,3,1", stream=out):
+    ...     pass
+    >>> out.getvalue()  # shorter than FIRST seconds: nothing shown
+    ''
+    """
+    stream = stream or sys.stderr
+    if not enabled:
+        yield
+        return
+    console = _rich_console(stream)
+    if console is not None:
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        spinner = Spinner("dots", description)
+        with Live(spinner, console=console, transient=True, **_redirect()):
+            yield
+        return
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def beat() -> None:
+        wait = FIRST
+        while not stop.wait(wait):
+            seconds = time.monotonic() - start
+            print(f"symmorse: {description}: working ({seconds:.0f} s)", file=stream, flush=True)
+            wait = EVERY
+
+    thread = threading.Thread(target=beat, name="symmorse-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextlib.contextmanager
+def _every(seconds: float) -> Iterator[None]:
+    """Plain progress lines from the start and at every item (for the examples and tests)."""
+    global FIRST, EVERY
+    old = FIRST, EVERY
+    FIRST = EVERY = seconds
+    try:
+        yield
+    finally:
+        FIRST, EVERY = old

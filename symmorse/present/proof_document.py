@@ -372,3 +372,155 @@ def _conclusion(doc: Document, data: dict, accepted: str, where: str) -> None:
         f"every witness, importing nothing from the search) before this document was written: "
         f"\\emph{{{escape_text(accepted)}}}.",
     )
+
+
+# -- a short fragment to \input into a paper or lecture notes ------------------------------------------
+
+_FRAGMENT_PREAMBLE = (
+    "% Needs amsmath and amssymb; uses the theorem and proof environments (amsthm),\n"
+    "% defined here if missing.\n"
+    "\\ifdefined\\theorem\\else\\newtheorem{theorem}{Theorem}\\fi\n"
+    "\\ifdefined\\proof\\else\\newenvironment{proof}[1][Proof]{\\par\\noindent\\textit{#1.}\\ }"
+    "{\\hfill$\\square$\\par}\\fi\n"
+)
+
+_CLAIM_TEXT = {
+    "det_hessian": "\\det \\operatorname{Hess}\\Phi(x)",
+    "det_hessian_g": "\\det \\operatorname{Hess} g(x)",
+    "rank_jacobian": "\\operatorname{rank} J(x)",
+    "rank_hessian": "\\operatorname{rank} \\operatorname{Hess}\\Phi(x)",
+}
+
+
+_PROSE = {
+    "\\": "\\textbackslash{}",
+    "{": "\\{",
+    "}": "\\}",
+    "_": "\\_",
+    "&": "\\&",
+    "%": "\\%",
+    "$": "\\$",
+    "#": "\\#",
+    "~": "\\textasciitilde{}",
+    "^": "\\textasciicircum{}",
+    "-": "-{}",
+}
+
+
+def _prose(text: object) -> str:
+    """Text for the roman font: TeX's special characters escaped, ``--`` kept two hyphens."""
+    return "".join(
+        _PROSE.get(c, c) if c in _PROSE or " " <= c <= "~" else f"<U+{ord(c):04X}>" for c in str(text)
+    )
+
+
+def certificate_fragment(data: object, source: str | None = None) -> str:
+    """A short ``\\input``-able LaTeX block for a certificate: theorem, formulas, witness, proof sketch.
+
+    The certificate is re-checked by the kernel first (as for
+    :func:`certificate_document`); the proof sketch cites ``source``, the file
+    that ``symmorse check`` re-verifies.
+
+    Raises
+    ------
+    CertificateRejected
+        If the checker rejects it.
+
+    Examples
+    --------
+    >>> tex = certificate_fragment(certify("2,3,1").to_json(), "mlp-2-3-1-tanh.json")
+    >>> print(next(line for line in tex.splitlines() if line.startswith("\\\\begin{theorem}")))
+    \\begin{theorem}[2,3,1, $\\sigma = \\tanh$]
+    >>> "x = (-5/4,\\\\ 2)" in tex and "264266145 \\\\ne 0" in tex
+    True
+    >>> "symmorse check mlp-2-3-1-tanh.json" in tex and tex.count("\\\\begin{proof}") == 1
+    True
+    """
+    result = check_certificate(data)
+    if not result.accepted:
+        raise CertificateRejected(result.reason)
+    arch = data["architecture"]
+    name = ",".join(map(str, arch["widths"])) if "widths" in arch else arch.get("name", "graph")
+    act = data["activation"]
+    sigma = f"\\{act}" if act in ("tanh", "arctan") else f"\\texttt{{{escape_text(act)}}}"
+    n0 = arch["widths"][0] if "widths" in arch else data.get("inputs", "n_0")
+    if "widths" in arch:
+        net = (
+            f"the MLP with widths {escape_text(name)}, $h^{{(0)}} = x$, "
+            "$h^{(l)} = \\sigma(W^{(l)} h^{(l-1)} + b^{(l)})$, $\\Phi(x) = w^{\\top} h^{(L-1)} + b^{(L)}$"
+        )
+        formulas = (
+            "\\nabla\\Phi(x) = v^{(0)},\\quad v^{(L-1)} = w,\\quad v^{(l-1)} = W^{(l)\\top} D^{(l)} v^{(l)},"
+            "\\quad D^{(l)} = \\operatorname{diag}\\sigma'(z^{(l)}),\\\\\n"
+            "\\operatorname{Hess}\\Phi(x) = \\sum_{l} J_l^{\\top} \\operatorname{diag}"
+            "\\bigl(\\sigma''(z^{(l)}) \\odot v^{(l)}\\bigr) J_l"
+        )
+    else:
+        net = (
+            f"the network on the graph {texttt(name)}, $h_v = \\sigma\\bigl(\\sum_{{u \\to v}} "
+            "\\theta_{uv} h_u + b_v\\bigr)$ at every hidden node and $\\Phi(x)$ the (affine) output node"
+        )
+        formulas = (
+            "\\nabla\\Phi(x) = (a_{x_1}, \\dots, a_{x_{n_0}}),\\quad a_{\\mathrm{out}} = 1,\\quad "
+            "a_u = \\sum_{u \\to s} \\theta_{us}\\, \\sigma'(z_s)\\, a_s"
+        )
+    verdicts = [_VERDICT_TEXT[("critical_points", data["critical_points"])]]
+    if "strata" in data and data["critical_points"] == "none":
+        verdicts[0] = "Only a null set of weights gives $\\Phi$ a critical point."
+    verdicts.append(_VERDICT_TEXT[("morse", data["morse"])])
+    entries = data.get("strata") or data.get("branches") or []
+    kind = "a general graph, decided by its death strata" if "strata" in data else data["class"]
+    witness = next((e for e in entries if e.get("status") == "witness"), None)
+    lines = [
+        f"% symmorse fragment: {name} ({act}); "
+        + (f"certificate {source}" if source else "certificate not saved")
+        + "; \\input this file.",
+        _FRAGMENT_PREAMBLE.rstrip("\n"),
+        "",
+        f"\\begin{{theorem}}[{_prose(name)}, $\\sigma = {sigma}$]",
+        f"Let $\\Phi\\colon \\mathbb{{R}}^{{{n0}}} \\to \\mathbb{{R}}$ be {net}, with real weights. "
+        + " ".join(verdicts),
+        "\\end{theorem}",
+        "",
+        "\\begin{proof}[Proof sketch]",
+        f"The architecture is \\emph{{{_prose(kind)}}}. Backward vectors and the structured Hessian give",
+        f"\\begin{{gather*}}\n{formulas}\n\\end{{gather*}}",
+        "and " + "; ".join(_prose(r) for r in data.get("reasons", [])) + ".",
+    ]
+    if witness is not None:
+        x = ",\\ ".join(escape_text(c) for c in witness["witness"]["x"])  # exact rationals
+        claims = [
+            f"{_CLAIM_TEXT.get(k, escape_text(k))} = {escape_text(v)}"
+            + (" \\ne 0" if k.startswith("det") else "")
+            for k, v in witness.get("claims", {}).items()
+        ]
+        where = f"branch $k = {witness['step']}$" if "step" in witness else "a stratum"
+        lines.append(
+            f"A witness on {where}: at $x = ({x})$ (exact rational weights in the certificate) "
+            f"$\\nabla\\Phi(x) = 0$" + (f" and ${', '.join(claims)}$." if claims else ".")
+        )
+    cite = f"symmorse check {source}" if source else "symmorse check"
+    lines += [
+        f"Every number is exact; {texttt(cite)} re-derives each claim with the independent kernel "
+        f"(\\emph{{{_prose(result.reason)}}}).",
+        "\\end{proof}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def architecture_fragment(
+    architecture: str | Sequence[int] | nx.DiGraph,
+    activation: str | Activation = "tanh",
+    seed: int = 0,
+    route: str = "auto",
+) -> str:
+    """:func:`certificate_fragment` for an architecture, certified with ``seed``.
+
+    Examples
+    --------
+    >>> "no critical point" in architecture_fragment("3,2,1")
+    True
+    """
+    cert = certify(architecture, activation, seed, route=route)
+    return certificate_fragment(cert.to_json())

@@ -11,6 +11,7 @@ from collections.abc import Hashable
 import sympy
 
 from ..exact.numbers import rational_string
+from ..exact.words import plural
 from ..model.architecture import layers, output_node, to_json
 from ..model.network import Coordinates, Network
 
@@ -123,7 +124,7 @@ def derivation(net: Network, coordinates: Coordinates = "z") -> dict:
 def _clip(text: str) -> str:
     if len(text) <= _TEXT_CHARS:
         return text
-    return f"{text[:_TEXT_CHARS]} ... ({len(text)} characters; --format json prints all)"
+    return f"{text[:_TEXT_CHARS]} ... ({len(text)} characters; --json prints all)"
 
 
 def derivation_text(d: dict) -> str:
@@ -140,7 +141,7 @@ def derivation_text(d: dict) -> str:
     n_in, n_par = len(d["inputs"]), len(d["parameters"])
     lines = [
         f"Network {name}, activation {d['activation']}, coordinates {d['coordinates']}: "
-        f"{n_in} input{'s' * (n_in != 1)}, {n_par} parameters ({n_par - len(d['weights'])} symbolic)",
+        f"{plural(n_in, 'input')}, {plural(n_par, 'parameter')} ({n_par - len(d['weights'])} symbolic)",
         "",
         "Forward pass",
     ]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import networkx as nx
 import sympy
 
+from ..exact.words import plural
 from ..model.activations import Activation, U, Z
 from ..model.architecture import fixed_parameters, input_nodes, layers
 from ..model.network import Network
@@ -149,16 +150,17 @@ def network_section(doc: Document, net: Network, c: Classification) -> None:
         )
     else:
         doc.add(
-            f"The network is a general acyclic graph with {len(input_nodes(net.graph))} inputs, "
-            f"{len(net.activations)} hidden units and one output ($p = {c.parameters}$ parameters). "
+            f"The network is a general acyclic graph with {plural(len(input_nodes(net.graph)), 'input')}, "
+            f"{plural(len(net.activations), 'hidden unit')} and one output "
+            f"($p = {c.parameters}$ parameters). "
             "Its nodes, by depth (the longest path from an input):",
             _graph_picture(net),
         )
         fixed = fixed_parameters(net.graph)
         if fixed:
             doc.add(
-                f"The architecture itself fixes {len(fixed)} parameters (for a residual network: the skip "
-                "weights are 1 and the biases of the states are 0): "
+                f"The architecture itself fixes {plural(len(fixed), 'parameter')} (for a residual network: "
+                "the skip weights are 1 and the biases of the states are 0): "
                 + ", ".join(f"${to_latex(net.symbol(name))} = {sympy.latex(v)}$" for name, v in fixed.items())
                 + ". They are not free; every statement below is about the free parameters only, and a "
                 "unit with a fixed bias is an identity unit, whose chart value is not a coordinate."

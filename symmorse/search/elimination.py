@@ -30,6 +30,7 @@ import sympy
 from ..exact.errors import ActivationError, ArchitectureError, InputError
 from ..exact.limits import MEMORY_LIMIT, run_limited
 from ..exact.numbers import to_fmpq, to_sympy
+from ..exact.words import plural
 from ..model.activations import Activation, Z, get_activation
 from ..model.architecture import bias_parameter, edge_parameter, input_nodes, input_variable, layers
 from ..model.network import Network, structured_derivatives
@@ -119,12 +120,12 @@ class Elimination:
             )
         if cert is not None and self.verdict == "measure-zero":
             P = cert["polynomial"]["terms"]
-            lines.append(f"P: {len(P)} terms, total degree {max(sum(e) for _, e in P)}")
+            lines.append(f"P: {plural(len(P), 'term')}, total degree {max(sum(e) for _, e in P)}")
             if len(P) <= 40:
                 lines.append(f"P = {_text(cert['polynomial'], names)}")
             lines.append(f"P = {cert['factorization']['content']} * product of irreducible factors:")
             for f in cert["factorization"]["factors"]:
-                poly, shown = f["polynomial"], f"{len(f['polynomial']['terms'])} terms"
+                poly, shown = f["polynomial"], plural(len(f["polynomial"]["terms"]), "term")
                 if len(poly["terms"]) <= 12:
                     shown = _text(poly, names)
                 lines.append(f"  degree {f['degree']}, multiplicity {f['multiplicity']}: {shown}")
@@ -464,8 +465,9 @@ def _measure_zero(
         },
     }
     reason = (
-        f"P ({how}, up to a constant) is a non-zero polynomial ({len(P)} terms, {len(factors)} distinct "
-        "irreducible factor(s)) that vanishes at every weight with a degenerate critical point"
+        f"P ({how}, up to a constant) is a non-zero polynomial ({plural(len(P), 'term')}, "
+        f"{plural(len(factors), 'distinct irreducible factor')}) that vanishes at every weight with a "
+        "degenerate critical point"
     )
     return body, reason
 

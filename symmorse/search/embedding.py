@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import sympy
+
 from ..exact.numbers import rational_string
+from .approximation import APPROXIMATION_CLASSES, ApproximationBound, approximation_bound
 from .embedding_classes import CLASSES, ClassVerdict, representability
 from .embedding_construction import Construction, shear_embedding
 from .embedding_target import TargetAnalysis, TargetCriticalPoint, parse_target, target_critical_points
@@ -29,6 +32,8 @@ __all__ = [
     "representability",
     "Construction",
     "shear_embedding",
+    "ApproximationBound",
+    "approximation_bound",
     "Embedding",
     "embed",
     "embedding_text",
@@ -43,6 +48,8 @@ class Embedding:
     classes: dict[str, ClassVerdict]
     construction: Construction
     digits: int
+    bound: ApproximationBound | None = None
+    domain: tuple[str, str] = ("-1", "1")
 
     def to_json(self) -> dict:
         """JSON-ready form (see ``docs/neural-odes.md``).
@@ -71,7 +78,33 @@ class Embedding:
                 "weights": c.weights.to_json(),
                 "reason": c.reason,
             },
+            "approximation": self.bound.to_json() if self.bound else self._no_bound(),
         }
+
+    def _no_bound(self) -> dict:
+        """The JSON of a target without an approximation bound, with the reason."""
+        lo, hi = self.domain
+        return {
+            "bound": None,
+            "domain": [lo, hi],
+            "classes": list(APPROXIMATION_CLASSES),
+            "statement": _no_bound_reason(self.analysis, lo, hi),
+        }
+
+
+def _no_bound_reason(analysis: TargetAnalysis, lo: str, hi: str) -> str:
+    """Why :func:`~symmorse.search.approximation.approximation_bound` gave no bound."""
+    try:
+        poly = sympy.Poly(analysis.target, *analysis.variables)
+        polynomial = all(c.is_Rational for c in poly.coeffs())
+    except sympy.PolynomialError:
+        polynomial = False
+    if not polynomial:
+        return "not computed: approximation bounds need a polynomial target with rational coefficients"
+    return (
+        f"none: no box tried in [{lo}, {hi}]^n has an interior point where f is below (above) all its "
+        "boundary values"
+    )
 
 
 def embed(
@@ -81,25 +114,32 @@ def embed(
     exact: bool = False,
     digits: int = 30,
     seed: int = 0,
+    box: tuple[object, object] = (-1, 1),
 ) -> Embedding:
-    """Analyse a target f: critical points, the class table, and the exact shear embedding.
+    """Analyse a target f: critical points, the class table, the exact shear embedding, and a lower bound
+    on how well classes without critical points approximate f on ``[lo, hi]^n`` (``box``; see
+    :func:`~symmorse.search.approximation.approximation_bound` and ``docs/approximation.md``).
 
     Raises
     ------
     InputError
-        For unknown symbols, bad variable names, T <= 0, or (``exact=True``) a
-        non-polynomial target.
+        For unknown symbols, bad variable names, T <= 0, an empty ``box``, or
+        (``exact=True``) a non-polynomial target.
 
     Examples
     --------
     >>> e = embed("x + y", "x,y")
     >>> e.analysis.points, set(v.status for v in e.classes.values()), e.construction.verified
     ([], {'possible'}, True)
+    >>> print(embed("x**2", "x").bound.bound)  # no non-augmented MLP is within 1/2 of x**2 on [-1, 1]
+    1/2
     """
     f, xs = parse_target(text, variables)
     construction = shear_embedding(f, xs, time)  # first: it validates T
     analysis = target_critical_points(f, xs, exact=exact, digits=digits, seed=seed)
-    return Embedding(analysis, representability(analysis), construction, digits)
+    bound = approximation_bound(f, xs, analysis, box)
+    domain = (rational_string(box[0]), rational_string(box[1]))
+    return Embedding(analysis, representability(analysis), construction, digits, bound, domain)
 
 
 def embedding_text(e: Embedding) -> str:
@@ -114,6 +154,8 @@ def embedding_text(e: Embedding) -> str:
     classes (by the critical-point argument):
     ...
       Phi = f verified: True (Phi(x) = W_out phi_T(W x + b) + b_out equals x + y identically on R^2)
+    approximation lower bound (mlp-non-augmented, node-non-augmented, node-degenerate; docs/approximation.md):
+      none: no box tried in [-1, 1]^n has an interior point where f is below (above) all its boundary values
     """
     lines = [
         f"target f = {e.analysis.target} in ({', '.join(x.name for x in e.analysis.variables)})",
@@ -143,4 +185,6 @@ def embedding_text(e: Embedding) -> str:
         f"T = {c.node.T}, W = [I; 0], W_out = e_{c.phase_dim}"
     )
     lines.append(f"  Phi = f verified: {c.verified} ({c.reason})")
+    lines.append(f"approximation lower bound ({', '.join(APPROXIMATION_CLASSES)}; docs/approximation.md):")
+    lines.append("  " + (e.bound.statement() if e.bound else e._no_bound()["statement"]))
     return "\n".join(lines)

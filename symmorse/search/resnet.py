@@ -31,6 +31,7 @@ from sympy.calculus.util import maximum
 
 from ..exact.errors import InputError, WeightsError
 from ..exact.numbers import enclose, rational_ball, to_fmpq
+from ..exact.words import plural
 from ..model.activations import U, Z, get_activation
 from ..model.architecture import hidden_nodes, resnet_graph
 from ..model.network import Network
@@ -571,7 +572,7 @@ def depth_compare(
         status = f"{len(points)} exact (proved)" + ("" if steps == 1 else " from block 1")
         summary = (
             f"Phi' factors through block 1's derivative, whose zeros in the chart (exact real-root "
-            f"isolation) give {len(points)} exact critical point(s): {kinds or 'none'}{more}"
+            f"isolation) give {plural(len(points), 'exact critical point')}: {kinds or 'none'}{more}"
         )
     elif block.verdict == "singular":
         status = "possible (not enumerated)"
