@@ -54,14 +54,19 @@ __all__ = [
     "MAX_WIDTH",
     "MAX_DEPTH",
     "MAX_EDGES",
+    "MAX_LAYERED_WEIGHTS",
 ]
 
 #: Largest width of a layer that symmorse accepts.
 MAX_WIDTH = 10_000
 #: Largest number of layers (input and output included).
 MAX_DEPTH = 100
-#: Largest number of edges (weights) of an architecture.
+#: Largest number of edges (weights) of an architecture graph (networkx; about 1 KB per edge).
 MAX_EDGES = 1_000_000
+#: Largest number of weights of a layered MLP given by its widths, which ``classify`` and
+#: ``certify`` handle as FLINT matrices without a graph (about 2 GB of memory at the limit,
+#: most of it in the certificate's JSON strings and the kernel's re-check).
+MAX_LAYERED_WEIGHTS = 10_000_000
 
 
 def parse_widths(text: str | Sequence[int]) -> list[int]:
@@ -71,7 +76,8 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
     ------
     ArchitectureError
         For non-integers, widths < 1, fewer than two layers, an output width
-        other than 1, or sizes beyond :data:`MAX_WIDTH`/:data:`MAX_DEPTH`.
+        other than 1, or sizes beyond :data:`MAX_WIDTH`/:data:`MAX_DEPTH`/
+        :data:`MAX_LAYERED_WEIGHTS` (:func:`mlp` builds graphs up to :data:`MAX_EDGES` only).
 
     Examples
     --------
@@ -114,8 +120,10 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
     if len(result) > MAX_DEPTH:
         raise ArchitectureError(f"widths {shown!r}: {len(result)} layers > {MAX_DEPTH}")
     edges = sum(a * b for a, b in zip(result, result[1:]))
-    if edges > MAX_EDGES:
-        raise ArchitectureError(f"widths {shown!r}: {edges} weights > {MAX_EDGES}")
+    if edges > MAX_LAYERED_WEIGHTS:
+        raise ArchitectureError(
+            f"widths {shown!r}: {edges} weights > {MAX_LAYERED_WEIGHTS} (the limit for layered MLPs)"
+        )
     if result[-1] != 1:
         raise ArchitectureError(
             f"widths {shown!r}: the output layer {len(result) - 1} has width {result[-1]}; "
@@ -171,6 +179,13 @@ def mlp(
     (None, ['h1_1', 'h1_2', 'x1', 'x2'], 'w0_1')
     """
     ws = parse_widths(widths)
+    edges = sum(a * b for a, b in zip(ws, ws[1:]))
+    if edges > MAX_EDGES:
+        shown = widths if isinstance(widths, str) else ",".join(map(str, ws))
+        raise ArchitectureError(
+            f"widths {shown!r}: {edges} weights > {MAX_EDGES} (the limit for architecture graphs; "
+            f"certify and classify take widths up to {MAX_LAYERED_WEIGHTS} weights without a graph)"
+        )
     if activations is not None and len(activations) != len(ws) - 2:
         raise ArchitectureError(
             f"{len(activations)} hidden activations given for {len(ws) - 2} hidden layers"

@@ -62,7 +62,9 @@ __all__ = [
 
 #: The ``format`` string of MLP and graph certificates.
 FORMAT = "symmorse-certificate/1"
-_WEIGHT_RANGE = 3
+#: Witness weights are drawn uniformly from these eight integers (three random bits each).
+_ALPHABET = (-4, -3, -2, -1, 1, 2, 3, 4)
+_SMALL = {t: str(t) for t in range(-64, 65)}
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,24 @@ class ChartPoint:
     W: dict[int, QQMatrix]
     u: dict[int, list[flint.fmpq]]
     w: QQMatrix
+    #: ``W[l]``'s entries as Python integers, row by row, when the search drew them (faster JSON).
+    integers: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
         """Exact rational strings, layers keyed by index."""
         return {
             "x": [str(a) for a in self.x],
-            "W": {str(l): matrix_strings(M) for l, M in self.W.items()},
+            "W": {str(l): self._matrix_strings(l) for l in self.W},
             "u": {str(l): [str(a) for a in us] for l, us in self.u.items()},
             "w": vector_strings(self.w),
         }
+
+    def _matrix_strings(self, l: int) -> list[list[str]]:
+        if l not in self.integers:
+            return matrix_strings(self.W[l])
+        cols = self.W[l].ncols()
+        texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
+        return [texts[i : i + cols] for i in range(0, len(texts), cols)]
 
     @classmethod
     def from_json(cls, data: dict) -> ChartPoint:
@@ -366,9 +377,16 @@ def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sym
 
 #: Finite chart intervals are sampled on the grid ``lo + (hi - lo) j / 32``, infinite ones on ``j / 4``.
 _GRID = 32
-_WEIGHTS = tuple(range(-_WEIGHT_RANGE, _WEIGHT_RANGE + 1))
-_NONZERO = tuple(a for a in _WEIGHTS if a)
 _INPUTS = tuple(range(-8, 9))
+
+
+def _random_integers(count: int, rng: random.Random) -> list[int]:
+    """``count`` integers drawn uniformly from the alphabet ``+-1..+-4``, in one call of the generator."""
+    return [_ALPHABET[b & 7] for b in rng.randbytes(count)]
+
+
+def _integer_matrix(rows: int, cols: int, entries: list[int]) -> QQMatrix:
+    return QQMatrix(flint.fmpz_mat(rows, cols, entries))
 
 
 @functools.lru_cache(maxsize=64)
@@ -404,11 +422,6 @@ def chart_grid(chart: Chart) -> tuple[tuple[flint.fmpq, flint.fmpq, flint.fmpq],
     return tuple(curved or table)
 
 
-def _random_matrix(rows: int, cols: int, rng: random.Random) -> QQMatrix:
-    """A rows x cols matrix of integers in [-3, 3], drawn in one call."""
-    return QQMatrix(rows, cols, rng.choices(_WEIGHTS, k=rows * cols))
-
-
 def _scaled(factors: Sequence[flint.fmpq], M: QQMatrix) -> QQMatrix:
     """``diag(factors) * M`` (row i of M times ``factors[i]``)."""
     if M.ncols() == 1:
@@ -416,8 +429,8 @@ def _scaled(factors: Sequence[flint.fmpq], M: QQMatrix) -> QQMatrix:
     return diagonal(factors) * M
 
 
-def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> QQMatrix:
-    """A random integer ``n x cols`` matrix whose columns are orthogonal to y (y != 0).
+def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> list[int]:
+    """A random integer ``n x cols`` matrix (row by row) whose columns are orthogonal to y != 0.
 
     With y scaled to a primitive integer vector a and a pivot p (a_p != 0 of
     least size), the fibre is spanned by ``(a_p e_j - a_j e_p) / gcd(a_p, a_j)``
@@ -435,7 +448,7 @@ def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> QQM
     a = [t // g for t in a]
     p = min((j for j in range(len(a)) if a[j]), key=lambda j: (abs(a[j]), j))
     others = [j for j in range(len(a)) if j != p]
-    R = rng.choices(_WEIGHTS, k=len(others) * cols)
+    R = _random_integers(len(others) * cols, rng)
     rows: list[list[int]] = [[]] * len(a)
     coefficients = []
     for index, j in enumerate(others):
@@ -449,7 +462,7 @@ def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> QQM
         rows[p] = [int(t) for t in pivot_row.entries()]
     else:
         rows[p] = [0] * cols
-    return QQMatrix(len(a), cols, [t for row in rows for t in row])
+    return [t for row in rows for t in row]
 
 
 def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.Random) -> ChartPoint | None:
@@ -459,17 +472,19 @@ def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.R
     picks = {l: rng.choices(grid[l], k=ws[l]) for l in range(1, top + 1)}
     u = {l: [t[0] for t in picks[l]] for l in picks}
     d1 = {l: [t[1] for t in picks[l]] for l in picks}
-    W = {l: _random_matrix(ws[l], ws[l - 1], rng) for l in range(1, top + 1) if l != k}
-    w = QQMatrix(ws[top], 1, rng.choices(_NONZERO, k=ws[top]))
+    integers = {l: _random_integers(ws[l] * ws[l - 1], rng) for l in range(1, top + 1) if l != k}
+    W = {l: _integer_matrix(ws[l], ws[l - 1], entries) for l, entries in integers.items()}
+    w = _integer_matrix(ws[top], 1, _random_integers(ws[top], rng))
     v = w
     for l in range(top, k, -1):
         v = W[l].transpose() * _scaled(d1[l], v)
     y = [d * a for d, a in zip(d1[k], v.entries())]
     if all(a == 0 for a in y):
         return None
-    W[k] = _fibre_matrix(y, ws[k - 1], rng)
+    integers[k] = _fibre_matrix(y, ws[k - 1], rng)
+    W[k] = _integer_matrix(ws[k], ws[k - 1], integers[k])
     x = [flint.fmpq(j, 4) for j in rng.choices(_INPUTS, k=ws[0])]
-    return ChartPoint(x, dict(sorted(W.items())), u, w)
+    return ChartPoint(x, dict(sorted(W.items())), u, w, integers)
 
 
 def _try_witness(b: Branch, ws: list[int], charts: dict[int, Chart], point: ChartPoint) -> dict | None:
