@@ -13,7 +13,14 @@ from symmorse.exact.errors import ArchitectureError
 from symmorse.exact.numbers import to_sympy
 from symmorse.kernel import check_certificate
 from symmorse.model.activations import get_activation
-from symmorse.model.architecture import MAX_EDGES, MAX_LAYERED_WEIGHTS, hidden_nodes, layers, mlp, parse_widths
+from symmorse.model.architecture import (
+    MAX_EDGES,
+    MAX_LAYERED_WEIGHTS,
+    hidden_nodes,
+    layers,
+    mlp,
+    parse_widths,
+)
 from symmorse.search.certify import (
     _atom,
     _bias_text,
