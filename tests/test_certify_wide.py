@@ -20,6 +20,7 @@ from symmorse.model.architecture import (
     layers,
     mlp,
     parse_widths,
+    plain_layered_widths,
 )
 from symmorse.search.certify import (
     _atom,
@@ -166,3 +167,25 @@ def test_layered_widths_go_past_the_graph_limit():
         mlp(ws)
     with pytest.raises(ArchitectureError, match=f"> {MAX_LAYERED_WEIGHTS} \\(the limit for layered MLPs\\)"):
         parse_widths([4000, 4000, 1])
+
+
+@pytest.mark.parametrize("ws", ["2,3,1", "3,5,2,4,1", "4,3,2,1"])
+def test_an_annotated_layered_graph_takes_the_widths_route(ws, monkeypatch):
+    """certify(mlp(ws)) reads the widths off the graph (no copy) and gives the same certificate."""
+    G = mlp(ws)
+    expected = certify(ws).to_json()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the graph was copied")
+
+    monkeypatch.setattr(nx.DiGraph, "add_edges_from", refuse)
+    assert certify(G).to_json() == expected
+    assert classify(G).to_json() == classify(ws).to_json()
+
+
+def test_a_graph_that_only_claims_to_be_layered_is_analysed_as_a_graph():
+    G = mlp("2,3,1")
+    G.remove_edge("x1", "h1_1")
+    G.add_edge("x1", "y")  # same number of edges, one skips a layer
+    assert plain_layered_widths(G) is None
+    assert classify(G).kind == "graph" and certify(G).to_json()["format"] == "symmorse-strata/1"

@@ -39,6 +39,7 @@ __all__ = [
     "parse_widths",
     "parse_architecture",
     "widths",
+    "plain_layered_widths",
     "input_nodes",
     "hidden_nodes",
     "output_node",
@@ -460,6 +461,49 @@ def _layered_widths(A: nx.DiGraph) -> list[int] | None:
             if set(A.predecessors(v)) != set(by_layer[layer - 1]):
                 return None
     return [len(nodes) for nodes in by_layer]
+
+
+def plain_layered_widths(G: object) -> list[int] | None:
+    """The widths of ``G`` if it is an annotated, plain layered MLP, else None (without copying G).
+
+    Plain: every node carries the ``layer`` annotation of :func:`from_graph`, no
+    node has an ``activation`` or ``fixed_bias`` and no edge a ``fixed_weight``,
+    every edge goes from a layer to the next, the last layer has one node, and
+    there are ``sum n_{l-1} n_l`` edges, so (a DiGraph has no repeated edges)
+    consecutive layers are completely connected.  These checks are a proof
+    from the edges themselves, whatever the annotations claim; ``classify`` and
+    ``certify`` then work from the widths alone.
+
+    Examples
+    --------
+    >>> plain_layered_widths(mlp("2,3,1")), plain_layered_widths(mlp("2,2,1", skips=[(0, "out")]))
+    ([2, 3, 1], None)
+    >>> G = mlp("2,3,1")
+    >>> G.remove_edge("x1", "h1_1")
+    >>> plain_layered_widths(G) is None
+    True
+    """
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        return None
+    counts: dict[int, int] = {}
+    for _, d in G.nodes(data=True):
+        layer = d.get("layer")
+        if not isinstance(layer, int) or isinstance(layer, bool) or layer < 0 or "activation" in d:
+            return None
+        if "fixed_bias" in d:
+            return None
+        counts[layer] = counts.get(layer, 0) + 1
+    depth = len(counts)
+    if depth < 2 or set(counts) != set(range(depth)) or counts[depth - 1] != 1:
+        return None
+    ws = [counts[l] for l in range(depth)]
+    if G.number_of_edges() != sum(a * b for a, b in zip(ws, ws[1:])):
+        return None
+    layer_of = G.nodes
+    for u, v, d in G.edges(data=True):
+        if layer_of[v]["layer"] != layer_of[u]["layer"] + 1 or d:
+            return None
+    return ws
 
 
 def layers(G: nx.DiGraph) -> list[list[Hashable]]:

@@ -43,6 +43,7 @@ from ..model.architecture import (
     from_json,
     layers,
     mlp,
+    plain_layered_widths,
 )
 from .certify_graph import GraphCertificate, certify_graph
 from .classify import Branch, Classification, classify, classify_graph
@@ -598,7 +599,8 @@ def certify(
     """
     act = get_activation(activation)
     deadline = Deadline(time_limit)
-    if isinstance(architecture, nx.DiGraph) or route == "graph":
+    graph = isinstance(architecture, nx.DiGraph) and plain_layered_widths(architecture) is None
+    if route == "graph" or graph:
         G = from_graph(architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture))
         c = classify_graph(G, act, route, time_limit)
         if c.widths is None:

@@ -42,6 +42,7 @@ from ..model.architecture import (
     mlp,
     output_node,
     parse_widths,
+    plain_layered_widths,
     widths,
 )
 from .strata import KINDS, Stratum, death_strata, graph_context
@@ -394,8 +395,10 @@ def classify(
     if route not in ("auto", "layered", "graph"):
         raise ValueError(f"route must be 'auto', 'layered' or 'graph', not {route!r}")
     default = get_activation(activation)
-    if not isinstance(architecture, nx.DiGraph) and route != "graph":
-        return classify_widths(parse_widths(architecture), default)
+    if route != "graph":
+        ws = plain_layered_widths(architecture)  # an annotated layered MLP: no copy of its graph
+        if ws is not None or not isinstance(architecture, nx.DiGraph):
+            return classify_widths(parse_widths(ws or architecture), default)
     G = architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture)
     return classify_graph(from_graph(G), default, route, time_limit)
 
