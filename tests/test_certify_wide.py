@@ -189,3 +189,30 @@ def test_a_graph_that_only_claims_to_be_layered_is_analysed_as_a_graph():
     G.add_edge("x1", "y")  # same number of edges, one skips a layer
     assert plain_layered_widths(G) is None
     assert classify(G).kind == "graph" and certify(G).to_json()["format"] == "symmorse-strata/1"
+
+
+@pytest.mark.parametrize(
+    "ws, activations",
+    [("1,1", None), ("2,3,1", None), ("3,5,2,4,1", ["identity", None, "sigmoid"]), ("2,2,2,1", [None, None])],
+)
+def test_mlp_builds_what_from_graph_annotates(ws, activations):
+    """The direct construction of a plain MLP equals from_graph of the raw graph, orders included."""
+    from symmorse.model.architecture import _layer_names, from_graph, parse_widths
+
+    widths = parse_widths(ws)
+    names = [_layer_names(widths, layer) for layer in range(len(widths))]
+    raw = nx.DiGraph()
+    for layer, group in enumerate(names):
+        for node in group:
+            raw.add_node(node)
+            if 0 < layer < len(widths) - 1 and activations and activations[layer - 1]:
+                raw.nodes[node]["activation"] = activations[layer - 1]
+        if layer:
+            raw.add_edges_from((u, v) for v in group for u in names[layer - 1])
+    want, got = from_graph(raw), mlp(ws, activations)
+    assert [(v, list(d.items())) for v, d in got.nodes(data=True)] == [
+        (v, list(d.items())) for v, d in want.nodes(data=True)
+    ]
+    assert list(got.edges(data=True)) == list(want.edges(data=True))
+    assert all(list(got.predecessors(v)) == list(want.predecessors(v)) for v in want)
+    assert got.graph == want.graph

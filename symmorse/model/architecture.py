@@ -191,8 +191,11 @@ def mlp(
         raise ArchitectureError(
             f"{len(activations)} hidden activations given for {len(ws) - 2} hidden layers"
         )
-    G = nx.DiGraph()
     names = [_layer_names(ws, layer) for layer in range(len(ws))]
+    plain = not (skips or dense or masks or fixed_weights)
+    if plain and all(a is None or isinstance(a, str) for a in activations or ()):
+        return _annotated_mlp(ws, names, activations)
+    G = nx.DiGraph()
     for layer, layer_nodes in enumerate(names):
         for node in layer_nodes:
             G.add_node(node)
@@ -204,6 +207,26 @@ def mlp(
         _connect(G, names, skips, dense, masks or {}, fixed_weights or {})
         G.graph["name"] = _spelling(ws, skips, dense, masks or {}, fixed_weights or {})
     return from_graph(G)
+
+
+def _annotated_mlp(
+    ws: list[int], names: list[list[str]], activations: Sequence[str | None] | None
+) -> nx.DiGraph:
+    """The plain layered MLP exactly as ``from_graph`` annotates it, built once (no copy)."""
+    A = nx.DiGraph()
+    last = len(ws) - 1
+    for layer, layer_nodes in enumerate(names):
+        role = "input" if layer == 0 else "output" if layer == last else "hidden"
+        act = activations[layer - 1] if activations and 0 < layer < last else None
+        extra = {"activation": act} if act else {}
+        A.add_nodes_from(
+            (node, {**extra, "role": role, "layer": layer, "index": i})
+            for i, node in enumerate(layer_nodes, start=1)
+        )
+        if layer:
+            A.add_edges_from((u, v) for v in layer_nodes for u in names[layer - 1])
+    A.graph["widths"] = ws
+    return A
 
 
 def _spelling(ws: list[int], skips, dense: bool, masks: Mapping, fixed: Mapping) -> str:
