@@ -216,3 +216,15 @@ def test_mlp_builds_what_from_graph_annotates(ws, activations):
     assert list(got.edges(data=True)) == list(want.edges(data=True))
     assert all(list(got.predecessors(v)) == list(want.predecessors(v)) for v in want)
     assert got.graph == want.graph
+
+
+def test_claims_longer_than_pythons_digit_limit_are_read_exactly():
+    """det Hess of 256,1024,1024,1 has a 5,000-digit numerator; Python's int() stops at 4,300 digits."""
+    from symmorse.exact.numbers import to_fmpq, to_rational
+    from symmorse.kernel.base import number
+
+    q = flint.fmpq(flint.fmpz(7) ** 7000 + 1, flint.fmpz(3) ** 50)
+    for value in (q, -q):
+        assert number(str(value), "det_hessian") == value
+        assert to_fmpq(to_rational(str(value))) == value
+    assert to_rational("+5/10") == sympy.Rational(1, 2)
