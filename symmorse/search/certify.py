@@ -97,7 +97,10 @@ class ChartPoint:
         if l not in self.integers:
             return matrix_strings(self.W[l])
         cols = self.W[l].ncols()
-        texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
+        try:
+            texts = list(map(_SMALL.__getitem__, self.integers[l]))
+        except KeyError:  # the fibre's pivot row can hold larger integers
+            texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
         return [texts[i : i + cols] for i in range(0, len(texts), cols)]
 
     @classmethod
