@@ -87,7 +87,10 @@ def test_witness_numbers_agree_with_sympys_route():
     data = certify("2,3,1").to_json()
     tex = certificate_document(data, "c.json")
     H = naive_hessian_at_witness(data, 1)
-    assert f"\\det \\Hess \\Phi(x) &= {H.det()} \\ne 0" in tex
+    det = H.det()  # shown as an integer or as a LaTeX fraction
+    shown = str(det) if det.q == 1 else f"{'-' if det < 0 else ''}\\frac{{{abs(det.p)}}}{{{det.q}}}"
+    assert data["branches"][0]["claims"]["det_hessian"] == str(det)
+    assert f"\\det \\Hess \\Phi(x) &= {shown} \\ne 0" in tex
     negative = sum(m for e, m in H.eigenvals().items() if e < 0)
     assert "Morse index (the number of negative eigenvalues" in tex and f"is ${negative}$" in tex
     assert "v^{(0)} &= W^{(1)T} D^{(1)} v^{(1)} = \\left(0,\\ 0\\right)^{T}" in tex

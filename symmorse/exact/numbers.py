@@ -82,9 +82,9 @@ def to_rational(value: object, where: str = "value") -> sympy.Rational:
             raise WeightsError(f"{where}: number text is too long ({len(text)} characters)")
         if _RATIONAL_TEXT.match(text):
             num, _, den = text.partition("/")
-            if den and int(den) == 0:
+            if den and _integer(den) == 0:
                 raise WeightsError(f"{where}: zero denominator in {value!r}")
-            return sympy.Rational(int(num), int(den) if den else 1)
+            return sympy.Rational(_integer(num), _integer(den) if den else 1)
         if _DECIMAL_TEXT.match(text):
             exponent = re.search(r"[eE]([+-]?\d+)", text)
             if exponent and abs(int(exponent.group(1))) > 10_000:
@@ -98,6 +98,16 @@ def to_rational(value: object, where: str = "value") -> sympy.Rational:
     if not math.isfinite(as_float):
         raise WeightsError(f"{where}: {as_float} is not a finite number")
     return sympy.Rational(Fraction(as_float).numerator, Fraction(as_float).denominator)
+
+
+def _integer(text: str) -> int:
+    """``int(text)`` for a signed decimal, also beyond Python's 4300-digit limit (FLINT parses long ones)."""
+    text = text.strip()
+    if len(text) < 4000:
+        return int(text)
+    digits = text.lstrip("+-")
+    magnitude = int(flint.fmpz(digits))
+    return -magnitude if text.startswith("-") else magnitude
 
 
 def to_fmpq(value: object) -> flint.fmpq:

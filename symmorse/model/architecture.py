@@ -39,6 +39,7 @@ __all__ = [
     "parse_widths",
     "parse_architecture",
     "widths",
+    "plain_layered_widths",
     "input_nodes",
     "hidden_nodes",
     "output_node",
@@ -54,14 +55,19 @@ __all__ = [
     "MAX_WIDTH",
     "MAX_DEPTH",
     "MAX_EDGES",
+    "MAX_LAYERED_WEIGHTS",
 ]
 
 #: Largest width of a layer that symmorse accepts.
 MAX_WIDTH = 10_000
 #: Largest number of layers (input and output included).
 MAX_DEPTH = 100
-#: Largest number of edges (weights) of an architecture.
+#: Largest number of edges (weights) of an architecture graph (networkx; about 1 KB per edge).
 MAX_EDGES = 1_000_000
+#: Largest number of weights of a layered MLP given by its widths, which ``classify`` and
+#: ``certify`` handle as FLINT matrices without a graph (about 2 GB of memory at the limit,
+#: most of it in the certificate's JSON strings and the kernel's re-check).
+MAX_LAYERED_WEIGHTS = 10_000_000
 
 
 def parse_widths(text: str | Sequence[int]) -> list[int]:
@@ -71,7 +77,8 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
     ------
     ArchitectureError
         For non-integers, widths < 1, fewer than two layers, an output width
-        other than 1, or sizes beyond :data:`MAX_WIDTH`/:data:`MAX_DEPTH`.
+        other than 1, or sizes beyond :data:`MAX_WIDTH`/:data:`MAX_DEPTH`/
+        :data:`MAX_LAYERED_WEIGHTS` (:func:`mlp` builds graphs up to :data:`MAX_EDGES` only).
 
     Examples
     --------
@@ -114,8 +121,10 @@ def parse_widths(text: str | Sequence[int]) -> list[int]:
     if len(result) > MAX_DEPTH:
         raise ArchitectureError(f"widths {shown!r}: {len(result)} layers > {MAX_DEPTH}")
     edges = sum(a * b for a, b in zip(result, result[1:]))
-    if edges > MAX_EDGES:
-        raise ArchitectureError(f"widths {shown!r}: {edges} weights > {MAX_EDGES}")
+    if edges > MAX_LAYERED_WEIGHTS:
+        raise ArchitectureError(
+            f"widths {shown!r}: {edges} weights > {MAX_LAYERED_WEIGHTS} (the limit for layered MLPs)"
+        )
     if result[-1] != 1:
         raise ArchitectureError(
             f"widths {shown!r}: the output layer {len(result) - 1} has width {result[-1]}; "
@@ -171,12 +180,22 @@ def mlp(
     (None, ['h1_1', 'h1_2', 'x1', 'x2'], 'w0_1')
     """
     ws = parse_widths(widths)
+    edges = sum(a * b for a, b in zip(ws, ws[1:]))
+    if edges > MAX_EDGES:
+        shown = widths if isinstance(widths, str) else ",".join(map(str, ws))
+        raise ArchitectureError(
+            f"widths {shown!r}: {edges} weights > {MAX_EDGES} (the limit for architecture graphs; "
+            f"certify and classify take widths up to {MAX_LAYERED_WEIGHTS} weights without a graph)"
+        )
     if activations is not None and len(activations) != len(ws) - 2:
         raise ArchitectureError(
             f"{len(activations)} hidden activations given for {len(ws) - 2} hidden layers"
         )
-    G = nx.DiGraph()
     names = [_layer_names(ws, layer) for layer in range(len(ws))]
+    plain = not (skips or dense or masks or fixed_weights)
+    if plain and all(a is None or isinstance(a, str) for a in activations or ()):
+        return _annotated_mlp(ws, names, activations)
+    G = nx.DiGraph()
     for layer, layer_nodes in enumerate(names):
         for node in layer_nodes:
             G.add_node(node)
@@ -188,6 +207,26 @@ def mlp(
         _connect(G, names, skips, dense, masks or {}, fixed_weights or {})
         G.graph["name"] = _spelling(ws, skips, dense, masks or {}, fixed_weights or {})
     return from_graph(G)
+
+
+def _annotated_mlp(
+    ws: list[int], names: list[list[str]], activations: Sequence[str | None] | None
+) -> nx.DiGraph:
+    """The plain layered MLP exactly as ``from_graph`` annotates it, built once (no copy)."""
+    A = nx.DiGraph()
+    last = len(ws) - 1
+    for layer, layer_nodes in enumerate(names):
+        role = "input" if layer == 0 else "output" if layer == last else "hidden"
+        act = activations[layer - 1] if activations and 0 < layer < last else None
+        extra = {"activation": act} if act else {}
+        A.add_nodes_from(
+            (node, {**extra, "role": role, "layer": layer, "index": i})
+            for i, node in enumerate(layer_nodes, start=1)
+        )
+        if layer:
+            A.add_edges_from((u, v) for v in layer_nodes for u in names[layer - 1])
+    A.graph["widths"] = ws
+    return A
 
 
 def _spelling(ws: list[int], skips, dense: bool, masks: Mapping, fixed: Mapping) -> str:
@@ -445,6 +484,49 @@ def _layered_widths(A: nx.DiGraph) -> list[int] | None:
             if set(A.predecessors(v)) != set(by_layer[layer - 1]):
                 return None
     return [len(nodes) for nodes in by_layer]
+
+
+def plain_layered_widths(G: object) -> list[int] | None:
+    """The widths of ``G`` if it is an annotated, plain layered MLP, else None (without copying G).
+
+    Plain: every node carries the ``layer`` annotation of :func:`from_graph`, no
+    node has an ``activation`` or ``fixed_bias`` and no edge a ``fixed_weight``,
+    every edge goes from a layer to the next, the last layer has one node, and
+    there are ``sum n_{l-1} n_l`` edges, so (a DiGraph has no repeated edges)
+    consecutive layers are completely connected.  These checks are a proof
+    from the edges themselves, whatever the annotations claim; ``classify`` and
+    ``certify`` then work from the widths alone.
+
+    Examples
+    --------
+    >>> plain_layered_widths(mlp("2,3,1")), plain_layered_widths(mlp("2,2,1", skips=[(0, "out")]))
+    ([2, 3, 1], None)
+    >>> G = mlp("2,3,1")
+    >>> G.remove_edge("x1", "h1_1")
+    >>> plain_layered_widths(G) is None
+    True
+    """
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        return None
+    counts: dict[int, int] = {}
+    for _, d in G.nodes(data=True):
+        layer = d.get("layer")
+        if not isinstance(layer, int) or isinstance(layer, bool) or layer < 0 or "activation" in d:
+            return None
+        if "fixed_bias" in d:
+            return None
+        counts[layer] = counts.get(layer, 0) + 1
+    depth = len(counts)
+    if depth < 2 or set(counts) != set(range(depth)) or counts[depth - 1] != 1:
+        return None
+    ws = [counts[l] for l in range(depth)]
+    if G.number_of_edges() != sum(a * b for a, b in zip(ws, ws[1:])):
+        return None
+    layer_of = G.nodes
+    for u, v, d in G.edges(data=True):
+        if layer_of[v]["layer"] != layer_of[u]["layer"] + 1 or d:
+            return None
+    return ws
 
 
 def layers(G: nx.DiGraph) -> list[list[Hashable]]:

@@ -85,7 +85,7 @@ def certificate_document(data: object, source: str | None = None) -> str:
     Examples
     --------
     >>> tex = certificate_document(certify("2,3,1").to_json(), "cert.json")
-    >>> tex.startswith("\\\\documentclass") and "264266145 \\\\ne 0" in tex
+    >>> tex.startswith("\\\\documentclass") and "\\\\frac{53505282796875}{128} \\\\ne 0" in tex
     True
     """
     return _certificate_document(data, source, f"the certificate file {texttt(source)}" if source else None)

@@ -21,6 +21,8 @@ resolved by :mod:`symmorse.search.certify_graph`, which returns a
 
 from __future__ import annotations
 
+import functools
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,19 +33,20 @@ import sympy
 
 from ..exact.expressions import parse_expression
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.linalg import QQMatrix, column, diagonal, kernel_basis, matrix_strings, qq, vector_strings
+from ..exact.linalg import QQMatrix, column, diagonal, matrix_strings, qq, vector_strings
+from ..exact.numbers import to_sympy
 from ..model.activations import Activation, Chart, get_activation
 from ..model.architecture import (
     bias_parameter,
     edge_parameter,
     from_graph,
     from_json,
-    hidden_nodes,
     layers,
     mlp,
+    plain_layered_widths,
 )
-from .certify_graph import GraphCertificate, certify_graph, ordinary_biases
-from .classify import Branch, Classification, classify
+from .certify_graph import GraphCertificate, certify_graph
+from .classify import Branch, Classification, classify, classify_graph
 
 __all__ = [
     "ChartPoint",
@@ -53,12 +56,16 @@ __all__ = [
     "certify",
     "chart_derivatives",
     "witness_weights",
+    "chart_grid",
+    "layered_biases",
     "FORMAT",
 ]
 
 #: The ``format`` string of MLP and graph certificates.
 FORMAT = "symmorse-certificate/1"
-_WEIGHT_RANGE = 3
+#: Witness weights are drawn uniformly from these eight integers (three random bits each).
+_ALPHABET = (-4, -3, -2, -1, 1, 2, 3, 4)
+_SMALL = {t: str(t) for t in range(-64, 65)}
 
 
 @dataclass(frozen=True)
@@ -74,15 +81,27 @@ class ChartPoint:
     W: dict[int, QQMatrix]
     u: dict[int, list[flint.fmpq]]
     w: QQMatrix
+    #: ``W[l]``'s entries as Python integers, row by row, when the search drew them (faster JSON).
+    integers: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
         """Exact rational strings, layers keyed by index."""
         return {
             "x": [str(a) for a in self.x],
-            "W": {str(l): matrix_strings(M) for l, M in self.W.items()},
+            "W": {str(l): self._matrix_strings(l) for l in self.W},
             "u": {str(l): [str(a) for a in us] for l, us in self.u.items()},
             "w": vector_strings(self.w),
         }
+
+    def _matrix_strings(self, l: int) -> list[list[str]]:
+        if l not in self.integers:
+            return matrix_strings(self.W[l])
+        cols = self.W[l].ncols()
+        try:
+            texts = list(map(_SMALL.__getitem__, self.integers[l]))
+        except KeyError:  # the fibre's pivot row can hold larger integers
+            texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
+        return [texts[i : i + cols] for i in range(0, len(texts), cols)]
 
     @classmethod
     def from_json(cls, data: dict) -> ChartPoint:
@@ -128,15 +147,15 @@ def chart_derivatives(charts: dict[int, Chart], point: ChartPoint, first: int = 
     d2 = {l: [charts[l].exact[1](a) for a in point.u[l]] for l in point.u}
     v = {top: point.w}
     for l in range(top, first - 1, -1):
-        v[l - 1] = point.W[l].transpose() * diagonal(d1[l]) * v[l]
+        v[l - 1] = point.W[l].transpose() * _scaled(d1[l], v[l])
     J = {first: point.W[first]}
     for l in range(first + 1, top + 1):
-        J[l] = point.W[l] * diagonal(d1[l - 1]) * J[l - 1]
+        J[l] = point.W[l] * _scaled(d1[l - 1], J[l - 1])
     n = point.W[first].ncols()
     hessian = QQMatrix(n, n)
     for l in range(first, top + 1):
-        curvature = [d2[l][i] * v[l][i, 0] for i in range(len(d2[l]))]
-        hessian += J[l].transpose() * diagonal(curvature) * J[l]
+        curvature = [a * b for a, b in zip(d2[l], v[l].entries())]
+        hessian += J[l].transpose() * _scaled(curvature, J[l])
     return LayeredDerivatives(v, J, hessian)
 
 
@@ -225,17 +244,94 @@ class Certificate:
 
 
 def _layered_biases(c: Classification, default: Activation, p: ChartPoint) -> dict[str, list[str]]:
-    G = mlp(c.widths)
-    groups = layers(G)
-    index = {v: (l, i) for l, group in enumerate(groups) for i, v in enumerate(group)}
-    acts = {v: get_activation(c.activations.get(index[v][0], default.name)) for v in hidden_nodes(G)}
+    acts = {l: get_activation(c.activations.get(l, default.name)) for l in p.u}
+    return layered_biases(acts, p)
 
-    def weight(a, b):
-        l, i = index[b]
-        return p.W[l][i, index[a][1]] if l in p.W else p.w[index[a][1], 0]
 
-    biases = ordinary_biases(G, acts, weight, lambda v: p.u[index[v][0]][index[v][1]], p.x)
-    return {str(l): [str(biases[v]) for v in groups[l]] for l in range(1, len(groups))}
+@dataclass(frozen=True)
+class _Atom:
+    """c^{-1}(u) split as ``rational + rest`` (SymPy once per chart value), and h = sigma(c^{-1}(u))."""
+
+    rational: flint.fmpq
+    rest: sympy.Expr
+    text: str | None  # str(rest) when the fast format applies, else None
+    value: float  # rest as a float (SymPy's ordering key of Add terms)
+    h: flint.fmpq | sympy.Expr  # exact: an fmpq when rational
+
+
+@functools.lru_cache(maxsize=4096)
+def _atom(act: Activation, u: flint.fmpq) -> _Atom:
+    pre = act.chart.inverse_at(to_sympy(u))
+    rational, rest = pre.as_coeff_Add()
+    h = act(pre)
+    h = qq(h) if h.is_Rational else h
+    plain = rest.is_Function or (
+        rest.is_Mul and len(rest.args) == 2 and rest.args[0] == -1 and rest.args[1].is_Function
+    )
+    value = complex(rest).real if plain else 0.0
+    return _Atom(qq(rational), rest, str(rest) if plain else None, value, h)
+
+
+def _bias_text(c: flint.fmpq, atom: _Atom) -> str:
+    """``str(c + rest)`` as SymPy prints it, from the FLINT rational c (SymPy only off the fast path).
+
+    SymPy prints a sum ``q + f`` of a rational and one function term (or its
+    negative) as ``q - g`` when q > 0 and f = -g, and otherwise orders the two
+    terms by their numerical values (smaller first).
+    """
+    if atom.rest == 0:
+        return str(c)
+    if atom.text is None:
+        return str(sympy.Add(to_sympy(c), atom.rest))
+    if c == 0:
+        return atom.text
+    negative = atom.text.startswith("-")
+    body = atom.text[1:] if negative else atom.text
+    value = int(c.p) / int(c.q)
+    if abs(value - atom.value) <= 1e-9 * max(1.0, abs(value)):
+        return str(sympy.Add(to_sympy(c), atom.rest))  # too close to call: let SymPy order them
+    if (c > 0 and negative) or value < atom.value:
+        return f"{c} {'-' if negative else '+'} {body}"
+    return f"{atom.text} {'-' if c < 0 else '+'} {abs(c)}"
+
+
+def layered_biases(activations: dict[int, Activation], point: ChartPoint) -> dict[str, list[str]]:
+    """Ordinary biases of a layered chart point as exact expression strings, by layer.
+
+    ``b_l = c^{-1}(u_l) - W_l h_{l-1}(x)`` with ``h_0 = x`` and ``h_l =
+    sigma(c^{-1}(u_l))``; the output bias is 0.  The strings are those of
+    :func:`~symmorse.search.certify_graph.ordinary_biases` (SymPy's printing of
+    the same expressions), computed with FLINT matrix products and one SymPy
+    call per distinct chart value while every h is rational (tanh, sigmoid,
+    polynomials, identity); layers after a softplus or arctan layer, whose h
+    are transcendental, take the SymPy route.
+
+    Examples
+    --------
+    >>> p = ChartPoint([qq(1)], {1: QQMatrix([[2]])}, {1: [qq("1/2")]}, column([3]))
+    >>> layered_biases({1: get_activation("tanh")}, p)
+    {'1': ['-2 + atanh(1/2)'], '2': ['0']}
+    """
+    top = max(point.W)
+    h: list = list(point.x)
+    result: dict[str, list[str]] = {}
+    for l in range(1, top + 1):
+        if all(isinstance(a, flint.fmpq) for a in h):
+            incoming: list = (point.W[l] * QQMatrix(len(h), 1, h)).entries()
+        else:
+            hs = [a if isinstance(a, sympy.Expr) else to_sympy(a) for a in h]
+            incoming = [sympy.Add(*[to_sympy(t) * a for t, a in zip(row, hs)]) for row in point.W[l].table()]
+        atoms = [_atom(activations[l], a) for a in point.u[l]]
+        texts = []
+        for atom, q in zip(atoms, incoming):
+            if isinstance(q, flint.fmpq):
+                texts.append(_bias_text(atom.rational - q, atom))
+            else:
+                texts.append(str(to_sympy(atom.rational) + atom.rest - q))
+        result[str(l)] = texts
+        h = [atom.h for atom in atoms]
+    result[str(top + 1)] = ["0"]  # the output bias
+    return result
 
 
 def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sympy.Expr]:
@@ -283,47 +379,116 @@ def witness_weights(certificate: dict, step: int | None = None) -> dict[str, sym
 
 # -- the search ------------------------------------------------------------------------
 
+#: Finite chart intervals are sampled on the grid ``lo + (hi - lo) j / 32``, infinite ones on ``j / 4``.
+_GRID = 32
+_INPUTS = tuple(range(-8, 9))
 
-def _sample_chart_value(chart: Chart, rng: random.Random) -> flint.fmpq:
-    """A random rational strictly inside the chart interval."""
+
+def _random_integers(count: int, rng: random.Random) -> list[int]:
+    """``count`` integers drawn uniformly from the alphabet ``+-1..+-4``, in one call of the generator."""
+    return [_ALPHABET[b & 7] for b in rng.randbytes(count)]
+
+
+def _integer_matrix(rows: int, cols: int, entries: list[int]) -> QQMatrix:
+    return QQMatrix(flint.fmpz_mat(rows, cols, entries))
+
+
+@functools.lru_cache(maxsize=64)
+def chart_grid(chart: Chart) -> tuple[tuple[flint.fmpq, flint.fmpq, flint.fmpq], ...]:
+    """The chart values a witness draws from, with sigma' and sigma'' there: ``(u, sigma', sigma'')``.
+
+    Rationals strictly inside the chart interval (``lo + (hi - lo) j / 32``,
+    ``0 < j < 32``, or ``+-j/4``, ``1 <= j <= 12``, on all of R) where neither
+    sigma' nor sigma'' vanishes: a zero of sigma'' (u = 0 for tanh, u = 1/2 for
+    sigmoid) would make det Hess Phi vanish by accident on wide layers, a zero
+    of sigma' would kill the backward vector.  Only a chart with sigma'' = 0
+    everywhere (identity) keeps the zeros of sigma''.
+
+    Examples
+    --------
+    >>> grid = chart_grid(get_activation("tanh").chart)
+    >>> len(grid), grid[0], any(u == 0 for u, _, _ in grid)
+    (30, (-15/16, 31/256, 465/2048), False)
+    >>> [u for u, _, _ in chart_grid(get_activation("sigmoid").chart)][14:16]
+    [15/32, 17/32]
+    """
+    d1, d2 = chart.exact
     a, b = chart.interval.inf, chart.interval.sup
     if a.is_finite and b.is_finite:
-        j = rng.randint(1, 15)
-        return qq(sympy.Rational(a) + (sympy.Rational(b) - sympy.Rational(a)) * sympy.Rational(j, 16))
-    return flint.fmpq(rng.randint(-8, 8), 4)
+        lo, hi = qq(a), qq(b)
+        values = [lo + (hi - lo) * flint.fmpq(j, _GRID) for j in range(1, _GRID)]
+    else:
+        values = [flint.fmpq(s * j, 4) for s in (-1, 1) for j in range(1, 13)]
+        values.sort()
+    table = [(u, d1(u), d2(u)) for u in values]
+    table = [t for t in table if t[1] != 0]
+    curved = [t for t in table if t[2] != 0]
+    return tuple(curved or table)
 
 
-def _random_matrix(rows: int, cols: int, rng: random.Random) -> QQMatrix:
-    return QQMatrix(rows, cols, [rng.randint(-_WEIGHT_RANGE, _WEIGHT_RANGE) for _ in range(rows * cols)])
+def _scaled(factors: Sequence[flint.fmpq], M: QQMatrix) -> QQMatrix:
+    """``diag(factors) * M`` (row i of M times ``factors[i]``)."""
+    if M.ncols() == 1:
+        return QQMatrix(M.nrows(), 1, [f * a for f, a in zip(factors, M.entries())])
+    return diagonal(factors) * M
+
+
+def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> list[int]:
+    """A random integer ``n x cols`` matrix (row by row) whose columns are orthogonal to y != 0.
+
+    With y scaled to a primitive integer vector a and a pivot p (a_p != 0 of
+    least size), the fibre is spanned by ``(a_p e_j - a_j e_p) / gcd(a_p, a_j)``
+    for j != p; the witness takes random integer combinations of them: row j
+    of the result is ``a_p / g_j`` times a random row, row p minus the sum of
+    ``a_j / g_j`` times those rows.
+    """
+    den = 1
+    for t in y:
+        den = den * int(t.q) // math.gcd(den, int(t.q))
+    a = [int(t.p) * (den // int(t.q)) for t in y]
+    g = 0
+    for t in a:
+        g = math.gcd(g, t)
+    a = [t // g for t in a]
+    p = min((j for j in range(len(a)) if a[j]), key=lambda j: (abs(a[j]), j))
+    others = [j for j in range(len(a)) if j != p]
+    R = _random_integers(len(others) * cols, rng)
+    rows: list[list[int]] = [[]] * len(a)
+    coefficients = []
+    for index, j in enumerate(others):
+        gj = math.gcd(a[p], a[j])
+        scale = a[p] // gj
+        block = R[index * cols : (index + 1) * cols]
+        rows[j] = block if scale == 1 else [scale * r for r in block]
+        coefficients.append(-(a[j] // gj))
+    if others:
+        pivot_row = flint.fmpz_mat(1, len(others), coefficients) * flint.fmpz_mat(len(others), cols, R)
+        rows[p] = [int(t) for t in pivot_row.entries()]
+    else:
+        rows[p] = [0] * cols
+    return [t for row in rows for t in row]
 
 
 def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.Random) -> ChartPoint | None:
     """A random chart point on branch k (``W_k`` in the fibre), or None if ``D_k v_k = 0``."""
     top = len(ws) - 2
-    u = {l: [_sample_chart_value(charts[l], rng) for _ in range(ws[l])] for l in range(1, top + 1)}
-    W = {l: _random_matrix(ws[l], ws[l - 1], rng) for l in range(1, top + 1) if l != k}
-    w = column([rng.choice([-3, -2, -1, 1, 2, 3]) for _ in range(ws[top])])
+    grid = {l: chart_grid(charts[l]) for l in range(1, top + 1)}
+    picks = {l: rng.choices(grid[l], k=ws[l]) for l in range(1, top + 1)}
+    u = {l: [t[0] for t in picks[l]] for l in picks}
+    d1 = {l: [t[1] for t in picks[l]] for l in picks}
+    integers = {l: _random_integers(ws[l] * ws[l - 1], rng) for l in range(1, top + 1) if l != k}
+    W = {l: _integer_matrix(ws[l], ws[l - 1], entries) for l, entries in integers.items()}
+    w = _integer_matrix(ws[top], 1, _random_integers(ws[top], rng))
     v = w
     for l in range(top, k, -1):
-        v = W[l].transpose() * diagonal([charts[l].exact[0](a) for a in u[l]]) * v
-    y = diagonal([charts[k].exact[0](a) for a in u[k]]) * v
-    if all(a == 0 for a in y.entries()):
+        v = W[l].transpose() * _scaled(d1[l], v)
+    y = [d * a for d, a in zip(d1[k], v.entries())]
+    if all(a == 0 for a in y):
         return None
-    fibre = _primitive_columns(kernel_basis(y.transpose()))  # columns orthogonal to y
-    W[k] = fibre * _random_matrix(fibre.ncols(), ws[k - 1], rng)
-    x = [flint.fmpq(rng.randint(-8, 8), 4) for _ in range(ws[0])]
-    return ChartPoint(x, dict(sorted(W.items())), u, w)
-
-
-def _primitive_columns(M: QQMatrix) -> QQMatrix:
-    """Each (integer) column divided by the gcd of its entries: smaller witnesses."""
-    for j in range(M.ncols()):
-        g = flint.fmpz(0)
-        for i in range(M.nrows()):
-            g = g.gcd(M[i, j].p)
-        for i in range(M.nrows()):
-            M[i, j] = M[i, j] / g if g != 0 else M[i, j]
-    return M
+    integers[k] = _fibre_matrix(y, ws[k - 1], rng)
+    W[k] = _integer_matrix(ws[k], ws[k - 1], integers[k])
+    x = [flint.fmpq(j, 4) for j in rng.choices(_INPUTS, k=ws[0])]
+    return ChartPoint(x, dict(sorted(W.items())), u, w, integers)
 
 
 def _try_witness(b: Branch, ws: list[int], charts: dict[int, Chart], point: ChartPoint) -> dict | None:
@@ -435,12 +600,16 @@ def certify(
     >>> g.critical_points, g.morse, g.to_json()["format"]
     ('generic', 'fails', 'symmorse-strata/1')
     """
-    G = from_graph(architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture))
     act = get_activation(activation)
     deadline = Deadline(time_limit)
-    c = classify(G, act, route, time_limit)
-    if c.widths is None:
-        return certify_graph(G, act, c, seed, attempts, deadline)
+    graph = isinstance(architecture, nx.DiGraph) and plain_layered_widths(architecture) is None
+    if route == "graph" or graph:
+        G = from_graph(architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture))
+        c = classify_graph(G, act, route, time_limit)
+        if c.widths is None:
+            return certify_graph(G, act, c, seed, attempts, deadline)
+    else:
+        c = classify(architecture, act, route, time_limit)  # a layered MLP: no graph is built
     results = []
     charts = {l: get_activation(c.activations.get(l, act.name)).chart for l in range(1, len(c.widths) - 1)}
     for b in c.branches:

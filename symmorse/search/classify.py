@@ -41,6 +41,8 @@ from ..model.architecture import (
     layers,
     mlp,
     output_node,
+    parse_widths,
+    plain_layered_widths,
     widths,
 )
 from .strata import KINDS, Stratum, death_strata, graph_context
@@ -50,6 +52,8 @@ __all__ = [
     "GraphAnalysis",
     "Classification",
     "classify",
+    "classify_graph",
+    "classify_widths",
     "widening_steps",
     "branches",
     "parameter_count",
@@ -326,11 +330,11 @@ def minimum_cut(G: nx.DiGraph) -> set:
     return set(minimum_st_node_cut(H, source, output_node(G)))
 
 
-def _monotonicity(G: nx.DiGraph, node_acts: dict[Hashable, Activation]) -> tuple[bool, str]:
-    """Whether sigma' > 0 is proved for every hidden unit, with the reason."""
+def _monotonicity(units: Iterable[tuple[int, Activation]]) -> tuple[bool, str]:
+    """Whether sigma' > 0 is proved for every hidden unit, with the reason (units: (layer, activation))."""
     layers_of: dict[Activation, set[int]] = {}
-    for v, act in node_acts.items():
-        layers_of.setdefault(act, set()).add(G.nodes[v]["layer"])
+    for layer, act in units:
+        layers_of.setdefault(act, set()).add(layer)
     failures = [
         f"{act.name} (layer {', '.join(map(str, sorted(ls)))}): {act.monotonicity[1]}"
         for act, ls in layers_of.items()
@@ -390,12 +394,28 @@ def classify(
     """
     if route not in ("auto", "layered", "graph"):
         raise ValueError(f"route must be 'auto', 'layered' or 'graph', not {route!r}")
-    G = architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture)
-    G = from_graph(G)
     default = get_activation(activation)
+    if route != "graph":
+        ws = plain_layered_widths(architecture)  # an annotated layered MLP: no copy of its graph
+        if ws is not None or not isinstance(architecture, nx.DiGraph):
+            return classify_widths(parse_widths(ws or architecture), default)
+    G = architecture if isinstance(architecture, nx.DiGraph) else mlp(architecture)
+    return classify_graph(from_graph(G), default, route, time_limit)
+
+
+def classify_graph(
+    G: nx.DiGraph, default: Activation, route: str = "auto", time_limit: float | None = None
+) -> Classification:
+    """:func:`classify` of a graph already annotated by :func:`~symmorse.model.architecture.from_graph`.
+
+    Examples
+    --------
+    >>> classify_graph(mlp("2,3,1"), get_activation("tanh")).kind
+    'augmented'
+    """
     node_acts = {v: get_activation(G.nodes[v].get("activation") or default) for v in hidden_nodes(G)}
     by_layer = {G.nodes[v]["layer"]: act for v, act in node_acts.items()}
-    monotone, hypothesis = _monotonicity(G, node_acts)
+    monotone, hypothesis = _monotonicity((G.nodes[v]["layer"], act) for v, act in node_acts.items())
     activations = {layer: act.name for layer, act in sorted(by_layer.items()) if act != default}
     ws = widths(G)
     mixed = len({(G.nodes[v]["layer"], act) for v, act in node_acts.items()}) > len(by_layer)
@@ -404,6 +424,24 @@ def classify(
         raise ArchitectureError(f"{describe(G)} is not a layered MLP with one activation per layer")
     if route == "graph" or not layered:
         return _classify_graph(G, default, monotone, hypothesis, activations, time_limit)
+    return _classify_layered(ws, default, monotone, hypothesis, activations)
+
+
+def classify_widths(ws: Sequence[int], default: Activation) -> Classification:
+    """:func:`classify` of the layered MLP with widths ``ws`` (validated) and one activation, no graph built.
+
+    Examples
+    --------
+    >>> classify_widths([3, 5, 2, 4, 1], get_activation("tanh")).kind
+    'bottleneck'
+    """
+    monotone, hypothesis = _monotonicity((l, default) for l in range(1, len(ws) - 1))
+    return _classify_layered(list(ws), default, monotone, hypothesis, {})
+
+
+def _classify_layered(
+    ws: list[int], default: Activation, monotone: bool, hypothesis: str, activations: dict
+) -> Classification:
     found = branches(ws)
     if not found:
         kind = "non-augmented"
@@ -419,7 +457,7 @@ def classify(
         kind = "augmented"
         reason = f"widening step(s) {widening_steps(ws)}, none starting below n_0 = {ws[0]}"
     return Classification(
-        describe(G),
+        ",".join(map(str, ws)),
         default.name,
         ws,
         kind,

@@ -153,7 +153,7 @@ def layered_witness(certificate: Mapping, step: int) -> LayeredWitness:
     >>> from symmorse.search.certify import certify
     >>> e = layered_witness(certify("2,3,1").to_json(), 1)
     >>> e.on_branch, e.backward[0], e.det_hessian, e.morse_index
-    (True, [0, 0], 264266145, 2)
+    (True, [0, 0], -53505282796875/128, 1)
     """
     branch = next((b for b in certificate.get("branches", []) if b.get("step") == step), None)
     if branch is None or branch.get("status") != "witness":
