@@ -301,9 +301,10 @@ class _Search:
                 reason = f"not examined: the search stopped at {max_unresolved} unresolved boxes"
                 self.leaves.update((b, ("unresolved", reason)) for b in stack)
                 return
-            box = stack.pop()
-            stack += self.step(box)
-            unresolved += self.leaves.get(box, ("",))[0] == "unresolved"
+            before = len(self.leaves)
+            stack += self.step(stack.pop())
+            if len(self.leaves) > before and next(reversed(self.leaves.values()))[0] == "unresolved":
+                unresolved += 1
 
 
 def validated_critical_points(
