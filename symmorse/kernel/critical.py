@@ -18,14 +18,17 @@ and accepts only if every claim follows:
 * each point: ``K(R)`` lies in the interior of its box R and
   ``sum_j |I - Y H(R)|_ij r_j < r_i`` (r the half-widths), so R holds exactly one
   critical point [Krawczyk 1969; Neumaier 1990, thm 5.1.7]; the same for its small
-  box V inside R, whose Hessian enclosure fixes the Morse index
-  (:func:`symmorse.exact.linalg.inertia`: Descartes' rule on ball enclosures of the
-  characteristic polynomial, nullity 0).  A point ``same_as`` j is identified with
+  box V inside R; the Hessian enclosure over ``K(V)`` (which holds the point) fixes
+  the Morse index (:func:`symmorse.exact.linalg.inertia`: Descartes' rule on ball
+  enclosures of the characteristic polynomial, nullity 0).  A point ``same_as`` j is identified with
   point j by ``V subset R_j`` or ``V_j subset R``; the other points' boxes V are
   pairwise disjoint, so they are distinct critical points;
 * ``complete: true`` only if no leaf is ``unresolved``.
 
-Then every critical point of Phi in the domain is one of the listed points.
+Then every critical point of Phi in the domain is one of the listed points (or
+lies in an unresolved leaf).  A malformed certificate (missing keys, bad widths)
+raises :class:`~symmorse.exact.errors.CertificateError`; a false claim gives
+``accepted=False`` with the first one as the reason.
 
 What is trusted: python-flint's ``arb``/``arb_mat`` ball arithmetic (every result
 contains the true value; tanh, exp, log1p, atan, erf), exact ``fmpq`` rationals,
@@ -287,6 +290,7 @@ def _points(net: _Network, data: list, n: int) -> list[tuple[Box, Box, int | Non
             checked.append((R, V, None))
             continue
         index = p.get("index")
+        require(type(index) is int, f"point {j}: the index must be an integer")
         found = inertia(net.over(K)[4])  # over K(V), which holds the point
         require(
             found is not None and found.zero == 0, f"point {j}: the Hessian enclosure does not fix the index"
@@ -366,6 +370,7 @@ def check(data: dict) -> CheckResult:
         and len(layers) == len(widths) - 1
         and isinstance(leaves, list)
         and isinstance(point_data, list)
+        and isinstance(complete, bool)
     ):
         raise CertificateError(
             f"{FORMAT}: widths must be 2 to 12 integers in 1..256 ending in 1, one layer each"
