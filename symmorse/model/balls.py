@@ -313,7 +313,7 @@ class BallNetwork:
         h = arb_mat(n, 1, list(x))
         shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, center)]) if center is not None else None
         J = None  # J_l = dz_l/dx, n_l x n
-        zs, D1s, d2s, Js = [], [], [], []
+        zs, d1s, d2s, Js = [], [], [], []
         for l, (W, b) in enumerate(zip(self.W[:-1], self.b[:-1])):
             if jacobians:
                 J = W if J is None else W * J
@@ -323,23 +323,23 @@ class BallNetwork:
                 z = arb_mat(len(centred), 1, [a.intersection(c) for a, c in zip(z.entries(), centred)])
             values = [self.act(zi) for zi in z.entries()]
             h = arb_mat(len(values), 1, [t[0] for t in values])
-            D1 = _diagonal([t[1] for t in values])
+            d1 = [t[1] for t in values]
             zs.append(z)
-            D1s.append(D1)
+            d1s.append(d1)
             if jacobians:
                 d2s.append([t[2] for t in values])
                 Js.append(J)
-                J = D1 * J  # D_l J_l, the Jacobian of h_l
+                J = _diagonal(d1) * J  # D_l J_l, the Jacobian of h_l
         v = self.Wt[-1]  # v_{L-1} = w
-        vs = [None] * len(D1s)
-        for l in reversed(range(len(D1s))):
-            vs[l] = v
-            v = self.Wt[l] * (D1s[l] * v)
+        vs = [None] * len(d1s)
+        for l in reversed(range(len(d1s))):
+            vs[l] = v.entries()
+            v = self.Wt[l] * arb_mat(len(vs[l]), 1, [a * b for a, b in zip(d1s[l], vs[l])])
         if not jacobians:
             return Enclosure(v.entries(), None, zs)
         hessian = None
         for J, d2, vl in zip(Js, d2s, vs):
-            term = J.transpose() * (_diagonal([a * b for a, b in zip(d2, vl.entries())]) * J)
+            term = J.transpose() * (_diagonal([a * b for a, b in zip(d2, vl)]) * J)
             hessian = term if hessian is None else hessian + term
         H = hessian.entries()
         return Enclosure(v.entries(), [H[i * n : (i + 1) * n] for i in range(n)], zs)
