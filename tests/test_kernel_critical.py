@@ -301,3 +301,25 @@ def test_malformed_numbers_and_activations(saddle):
     cert = copy.deepcopy(saddle)
     cert["leaves"][0]["kind"] = "fine"
     rejected(cert, r"leaf 0: unknown kind 'fine'")
+
+
+def test_cli_writes_a_certificate_that_check_accepts(tmp_path, capsys):
+    from symmorse.cli import main
+
+    weights = tmp_path / "w.json"
+    _, layers = random_net([2, 3, 1], "tanh", 5)
+    weights.write_text(json.dumps({"widths": [2, 3, 1], "activation": "tanh", "layers": layers}))
+    proof = tmp_path / "proof.json"
+    assert (
+        main(["critical-points", "--weights", str(weights), "--box=-3,3", "--certificate", str(proof)]) == 0
+    )
+    assert json.loads(proof.read_text())["format"] == "symmorse-critical/1"
+    capsys.readouterr()
+    assert main(["check", str(proof)]) == 0
+    assert "2 critical points in the domain (0 boundary), complete" in capsys.readouterr().out
+    data = json.loads(proof.read_text())
+    data["points"][0]["index"] = 1 - data["points"][0]["index"] if data["points"][0]["index"] < 2 else 0
+    proof.write_text(json.dumps(data))
+    assert main(["check", str(proof)]) != 0
+    missing = tmp_path / "no" / "proof.json"
+    assert main(["critical-points", "--weights", str(weights), "--certificate", str(missing)]) == 2
