@@ -1,23 +1,26 @@
-"""Certified enumeration of all critical points of a 2,16,16,1 tanh network against float Newton.
+"""Certified enumeration of all critical points (and its re-check) against float Newton from a grid.
 
-Network: widths 2,16,16,1, tanh, seeded random weights of a trained-like
-scale: every weight ``W_l[i][j] ~ N(0, 1.5^2 / n_{l-1})`` (1.5 times LeCun's
-initialisation), every bias ``~ N(0, 0.5^2)``, rounded to float32 like the
-weights of a trained PyTorch model (and then read exactly).  Box [-4, 4]^2.
+Networks: tanh MLPs ``2,16,16,1`` (seeds 0, 1, 2), ``2,32,32,1`` and ``3,8,8,1``
+with seeded random weights of a trained-like scale (``W_l[i][j] ~ N(0, 1.5^2 /
+n_{l-1})``, biases ``~ N(0, 0.5^2)``, rounded to float32 like a trained PyTorch
+model's and then read exactly), on the box ``[-3, 3]^n``.
 
-Certified: :func:`symmorse.search.critical.critical_points` (validated route: ball
-arithmetic branch-and-bound, Krawczyk, LDL^T inertia), median of ``--repeat``
-runs.  Baseline, in the same run: floating-point Newton's method (NumPy,
-vectorised over all starts) from a G x G grid of starts, roots deduplicated;
-its median time, and how many of the certified points it found, missed, or
-what it reported that is not in any certified box.
+For each network, in one run: the CPU time (``time.process_time``, median of
+``--repeat`` runs) of :func:`symmorse.search.critical.critical_points` (validated
+route), the CPU time of ``symmorse check`` on its ``symmorse-critical/1``
+certificate (:func:`symmorse.kernel.check_certificate`), and a floating-point
+Newton baseline (NumPy, vectorised over a ``G^n`` grid of starts, roots
+deduplicated) with how many certified points it found or missed.  With
+``PYTHONPATH`` pointing at an older checkout the script times that version's
+search (no certificate there: the check column is empty).
 
-Usage: python benchmarks/bench_critical.py [--seeds 0 1 2] [--repeat 5] [--grids 10 20 40] [--scale 1.5]
+Usage: python benchmarks/bench_critical.py [--repeat 3] [--grid 20] [--only 2,16,16,1]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 
@@ -26,14 +29,20 @@ import numpy as np
 from symmorse.model.network import Network
 from symmorse.search.critical import critical_points
 
-ARCH = [2, 16, 16, 1]
-BOX = (-4.0, 4.0)
+CASES = [
+    ([2, 16, 16, 1], 0),
+    ([2, 16, 16, 1], 1),
+    ([2, 16, 16, 1], 2),
+    ([2, 32, 32, 1], 0),
+    ([3, 8, 8, 1], 0),
+]
+HALF_WIDTH = 3.0
 
 
-def random_layers(seed: int, scale: float = 1.5) -> list[dict]:
+def random_layers(arch: list[int], seed: int, scale: float = 1.5) -> list[dict]:
     rng = np.random.default_rng(seed)
     layers = []
-    for fan_in, fan_out in zip(ARCH, ARCH[1:]):
+    for fan_in, fan_out in zip(arch, arch[1:]):
         W = rng.normal(0, scale / np.sqrt(fan_in), size=(fan_out, fan_in)).astype(np.float32)
         b = rng.normal(0, 0.5, size=fan_out).astype(np.float32)
         layers.append({"W": W.tolist(), "b": b.tolist()})
@@ -44,8 +53,7 @@ def derivatives(layers: list[dict], X: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """Gradients (m, n) and Hessians (m, n, n) of Phi at the rows of X, float64 (the baseline)."""
     Ws = [np.array(layer["W"], dtype=float) for layer in layers]
     bs = [np.array(layer["b"], dtype=float) for layer in layers]
-    h, d1s, d2s, Js = X, [], [], []
-    J = None
+    h, d1s, d2s, Js, J = X, [], [], [], None
     for W, b in zip(Ws[:-1], bs[:-1]):
         J = np.broadcast_to(W, (len(X), *W.shape)) if J is None else np.einsum("ij,mjk->mik", W, J)
         t = np.tanh(h @ W.T + b)
@@ -64,28 +72,21 @@ def derivatives(layers: list[dict], X: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return v, H
 
 
-def newton_baseline(layers: list[dict], grid: int) -> list[np.ndarray]:
-    """Critical points found by Newton from a grid x grid set of starts in the box."""
-    axis = np.linspace(*BOX, grid)
-    X = np.array(np.meshgrid(axis, axis)).reshape(2, -1).T
+def newton_baseline(layers: list[dict], n: int, grid: int) -> list[np.ndarray]:
+    """Critical points found by Newton from a grid^n set of starts in the box."""
+    axis = np.linspace(-HALF_WIDTH, HALF_WIDTH, grid)
+    X = np.array(np.meshgrid(*[axis] * n)).reshape(n, -1).T
     with np.errstate(all="ignore"):
         for _ in range(50):
             g, H = derivatives(layers, X)
-            det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] ** 2
-            step = (
-                np.stack(
-                    [
-                        (H[:, 1, 1] * g[:, 0] - H[:, 0, 1] * g[:, 1]),
-                        (H[:, 0, 0] * g[:, 1] - H[:, 0, 1] * g[:, 0]),
-                    ],
-                    1,
-                )
-                / det[:, None]
-            )
+            try:
+                step = np.linalg.solve(H, g[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                step = np.stack([np.linalg.lstsq(h, gi, rcond=None)[0] for h, gi in zip(H, g)])
             X = np.where(np.isfinite(step), X - step, np.nan)
         g, _ = derivatives(layers, X)
         ok = np.all(np.isfinite(X), 1) & (np.linalg.norm(g, axis=1) < 1e-10)
-        ok &= np.all((BOX[0] <= X) & (BOX[1] >= X), 1)
+        ok &= np.all(np.abs(X) <= HALF_WIDTH, 1)
     roots: list[np.ndarray] = []
     for x in X[ok]:
         if all(np.linalg.norm(x - r) > 1e-7 for r in roots):
@@ -93,51 +94,79 @@ def newton_baseline(layers: list[dict], grid: int) -> list[np.ndarray]:
     return roots
 
 
-def compare(result, roots: list[np.ndarray]) -> tuple[int, int, int]:
-    """(certified points found by the baseline, missed, baseline roots in no certified box)."""
+def compare(result, roots: list[np.ndarray]) -> tuple[int, int]:
+    """(certified points found by the baseline, certified points it missed)."""
     boxes = [[(float(lo), float(hi)) for lo, hi in p.box] for p in result.points]
 
     def inside(x, box):
         return all(lo - 1e-9 <= xi <= hi + 1e-9 for xi, (lo, hi) in zip(x, box))
 
     found = sum(1 for box in boxes if any(inside(x, box) for x in roots))
-    stray = sum(1 for x in roots if not any(inside(x, box) for box in boxes))
-    return found, len(boxes) - found, stray
+    return found, len(boxes) - found
+
+
+def validated(net: Network, box: list) -> object:
+    return critical_points(net, box, method="validated")
+
+
+def cpu(f, *args):
+    start = time.process_time()
+    value = f(*args)
+    return time.process_time() - start, value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--grids", type=int, nargs="+", default=[10, 20, 40])
-    parser.add_argument("--scale", type=float, default=1.5, help="weights ~ N(0, scale^2 / fan-in)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--grid", type=int, default=20, help="Newton starts per axis")
+    parser.add_argument("--only", help="only this architecture, e.g. 2,16,16,1")
+    parser.add_argument("--json", action="store_true", help="one JSON line per network")
     args = parser.parse_args()
-    print(f"2,16,16,1 tanh on [-4,4]^2, weight scale {args.scale}, medians of {args.repeat} runs")
-    for seed in args.seeds:
-        layers = random_layers(seed, args.scale)
-        net = Network(ARCH, "tanh", layers)
-        times, result = [], None
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            result = critical_points(net, [BOX])
-            times.append(time.perf_counter() - start)
-        certified = statistics.median(times)
-        counts = ", ".join(f"{n}x index {i}" for i, n in result.count_by_index().items())
-        print(
-            f"seed {seed}: certified {certified:.2f} s  {len(result.points)} points ({counts}), "
-            f"complete={result.complete}, {result.boxes_examined} boxes"
-        )
-        for grid in args.grids:
-            runs = []
-            for _ in range(args.repeat):
-                start = time.perf_counter()
-                roots = newton_baseline(layers, grid)
-                runs.append(time.perf_counter() - start)
-            found, missed, stray = compare(result, roots)
-            baseline = statistics.median(runs)
+    try:
+        from symmorse.kernel import check_certificate
+    except ImportError:  # pragma: no cover - an old checkout
+        check_certificate = None
+    for arch, seed in CASES:
+        name = ",".join(map(str, arch))
+        if args.only and args.only != name:
+            continue
+        layers = random_layers(arch, seed)
+        net = Network(arch, "tanh", layers)
+        n = arch[0]
+        box = [(-HALF_WIDTH, HALF_WIDTH)]
+        runs = [cpu(validated, net, box) for _ in range(args.repeat)]
+        search, result = statistics.median(t for t, _ in runs), runs[-1][1]
+        certificate = getattr(result, "certificate", None)
+        check = verdict = None
+        if certificate is not None and check_certificate is not None:
+            data = json.loads(json.dumps(certificate))
+            checks = [cpu(check_certificate, data) for _ in range(args.repeat)]
+            check, verdict = statistics.median(t for t, _ in checks), checks[-1][1]
+        newton = [cpu(newton_baseline, layers, n, args.grid) for _ in range(args.repeat)]
+        newton_time, roots = statistics.median(t for t, _ in newton), newton[-1][1]
+        found, missed = compare(result, roots)
+        row = {
+            "network": f"{name} seed {seed}",
+            "search_cpu": round(search, 2),
+            "check_cpu": None if check is None else round(check, 2),
+            "accepted": None if verdict is None else verdict.accepted,
+            "points": len(result.points),
+            "complete": result.complete,
+            "boxes": result.boxes_examined,
+            "newton_cpu": round(newton_time, 3),
+            "newton_found": found,
+            "newton_missed": missed,
+        }
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            ok = verdict is not None and verdict.accepted
+            checked = "" if check is None else f"check {check:6.2f} s ({'accepted' if ok else 'REJECTED'})"
             print(
-                f"    Newton {grid:>3}x{grid:<3} {baseline:7.3f} s  found {found}, missed {missed}, "
-                f"not in a certified box {stray}   (certified / Newton time {certified / baseline:.0f}x)"
+                f"{row['network']:<18} search {search:7.2f} s  {checked:<26} {len(result.points)} points, "
+                f"complete={result.complete}, {result.boxes_examined} boxes | Newton {args.grid}^{n} "
+                f"{newton_time:.3f} s found {found}, missed {missed}",
+                flush=True,
             )
 
 

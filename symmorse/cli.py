@@ -191,8 +191,9 @@ def _cmd_normal_form(args: argparse.Namespace) -> int:
 def _cmd_critical_points(args: argparse.Namespace) -> int:
     from .search.critical import critical_points
 
-    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
-        raise InputError(f"cannot write {args.out!r}: its directory does not exist")
+    for target in (args.out, args.certificate):
+        if target and not os.path.isdir(os.path.dirname(os.path.abspath(target))):
+            raise InputError(f"cannot write {target!r}: its directory does not exist")
     net = _load_network(args.arch, args.activation, args.weights, default_activation=None)
     if args.plot:
         from .present.plot import check_plot_target, plot_critical_points
@@ -204,6 +205,11 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
     if args.plot:
         plot_critical_points(result, net, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
+    if args.certificate:
+        if result.certificate is None:
+            raise InputError("--certificate needs the validated route on a layered MLP with one activation")
+        _write_atomic(args.certificate, json.dumps(result.certificate) + "\n")
+        print(f"wrote {args.certificate} (re-check: symmorse check {args.certificate})", file=sys.stderr)
     _emit(args, json.dumps(result.to_json(), indent=2) if args.json else result.summary())
     return 0
 
@@ -701,6 +707,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot", metavar="FILE", help="draw Phi and the critical points (input width 1 or 2)"
     )
     critical.add_argument("--out", "-o", metavar="FILE", help="write the table or JSON to FILE")
+    critical.add_argument(
+        "--certificate", metavar="FILE", help="write the proof (symmorse-critical/1) for symmorse check"
+    )
     critical.set_defaults(run=_cmd_critical_points)
 
     latex = commands.add_parser(

@@ -17,7 +17,8 @@ No SymPy heuristic (``simplify``, ``nsimplify``, ``solve``, ``real_roots``,
 * :mod:`~symmorse.kernel.layered` -- ``symmorse-certificate/1`` (layered MLPs);
 * :mod:`~symmorse.kernel.graph` -- ``symmorse-strata/1`` (death strata of any graph);
 * :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings);
-* :mod:`~symmorse.kernel.elimination` -- ``symmorse-elimination/1`` (degeneracy polynomials).
+* :mod:`~symmorse.kernel.elimination` -- ``symmorse-elimination/1`` (degeneracy polynomials);
+* :mod:`~symmorse.kernel.critical` -- ``symmorse-critical/1`` (every critical point of a concrete network).
 
 :func:`check_certificate` dispatches on the ``format`` field.
 """
@@ -27,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..exact.errors import CertificateError
-from . import elimination, graph, layered, node
+from . import critical, elimination, graph, layered, node
 from .base import CheckResult
 
 __all__ = ["CheckResult", "FORMATS", "check_certificate"]
@@ -38,6 +39,7 @@ FORMATS: dict[str, Callable[[dict], CheckResult]] = {
     graph.FORMAT: graph.check_strata_certificate,
     node.FORMAT: node.check,
     elimination.FORMAT: elimination.check,
+    critical.FORMAT: critical.check,
 }
 
 

@@ -120,9 +120,58 @@ class _ArbMath:
         raise ActivationError(f"no ball arithmetic for the function {name!r} in an activation")
 
 
+def _squares(t: arb) -> arb:
+    """``{s^2 : s in t}``: the ball product ``t * t`` would reach below 0."""
+    lo, hi = t.abs_lower(), t.abs_upper()
+    return (lo * lo).union(hi * hi)
+
+
+def _rising(f: Callable[[arb], arb], z: arb) -> arb:
+    """An increasing function over a ball; from its ends when it is wide (arb's own bound is poor there)."""
+    return f(z) if z.rad() < 0.5 else f(z.lower()).union(f(z.upper()))
+
+
+def _logistic(z: arb) -> arb:
+    return 1 / (1 + (-z).exp())
+
+
+def _tanh3(z: arb) -> tuple[arb, arb, arb]:
+    if z.rad() < 0.5:  # arb's own tanh is tight enough, and cheaper than two ends
+        t = z.tanh()
+        d1 = 1 - t * t
+    else:
+        t = z.lower().tanh().union(z.upper().tanh())
+        d1 = 1 - _squares(t)
+    return t, d1, -2 * t * d1
+
+
+def _sigmoid3(z: arb) -> tuple[arb, arb, arb]:
+    s = _rising(_logistic, z)
+    d1 = 0.25 - _squares(s - 0.5)
+    return s, d1, d1 * (1 - 2 * s)
+
+
+def _softplus3(z: arb) -> tuple[arb, arb, arb]:
+    s = _rising(_logistic, z)
+    return _rising(lambda t: t.exp().log1p(), z), s, 0.25 - _squares(s - 0.5)
+
+
+def _arctan3(z: arb) -> tuple[arb, arb, arb]:
+    d1 = 1 / (1 + _squares(z))
+    return _rising(arb.atan, z), d1, -2 * z * _squares(d1)
+
+
+#: Hand-written ball versions of the common activations: ends of monotone pieces, no compiled code.
+_DIRECT = {"tanh": _tanh3, "sigmoid": _sigmoid3, "softplus": _softplus3, "arctan": _arctan3}
+
+
 @cache
 def ball_activation(activation: Activation) -> Callable[[arb], tuple[arb, arb, arb]]:
     """``z -> (sigma(z), sigma'(z), sigma''(z))`` enclosed in balls, compiled once.
+
+    tanh, sigmoid, softplus and arctan are written out by hand (sigma from the
+    ends of the ball, sigma' from exact ranges of squares); the others are
+    compiled from their SymPy formulas.
 
     Examples
     --------
@@ -131,6 +180,8 @@ def ball_activation(activation: Activation) -> Callable[[arb], tuple[arb, arb, a
     >>> s, d1, d2
     (0.500000000000000, 0.250000000000000, 0)
     """
+    if activation.name in _DIRECT:
+        return _DIRECT[activation.name]
     exprs = (activation.sigma, activation.derivative(Z), activation.second_derivative(Z))
     compiled = sympy.lambdify(
         Z,
@@ -164,11 +215,6 @@ class Enclosure:
     gradient: list[arb]
     hessian: list[list[arb]] | None
     preactivations: list[arb_mat] | None = None
-
-
-def _meet(a: arb, b: arb) -> arb:
-    """Intersection of two balls that both contain the same true value."""
-    return a.intersection(b)
 
 
 class BallNetwork:
@@ -257,7 +303,12 @@ class BallNetwork:
     def _layered(
         self, x: Sequence[arb], center: Sequence[arb] | None, at_center: Enclosure | None, jacobians: bool
     ) -> Enclosure:
-        """The DESIGN section 1 formulas as arb_mat products (Jacobians J_l only if needed)."""
+        """The DESIGN section 1 formulas as arb_mat products per layer (Jacobians J_l only if needed).
+
+        Per unit only sigma, sigma', sigma'' and one intersection are evaluated;
+        row scalings ``diag(d) M``, the backward vectors and the Hessian terms
+        ``J_l^T diag(sigma''(z_l) v_l) J_l`` are products of whole matrices.
+        """
         n = self.n
         h = arb_mat(n, 1, list(x))
         shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, center)]) if center is not None else None
@@ -267,36 +318,36 @@ class BallNetwork:
             if jacobians:
                 J = W if J is None else W * J
             z = W * h + b
-            entries = z.entries()
             if at_center is not None:
                 centred = (at_center.preactivations[l] + J * shift).entries()
-                entries = [_meet(a, c) for a, c in zip(entries, centred)]
-            values = [self.act(zi) for zi in entries]
+                z = arb_mat(len(centred), 1, [a.intersection(c) for a, c in zip(z.entries(), centred)])
+            values = [self.act(zi) for zi in z.entries()]
             h = arb_mat(len(values), 1, [t[0] for t in values])
             d1 = [t[1] for t in values]
-            zs.append(arb_mat(len(entries), 1, entries))
+            zs.append(z)
             d1s.append(d1)
-            d2s.append([t[2] for t in values])
             if jacobians:
+                d2s.append([t[2] for t in values])
                 Js.append(J)
-                J = _scale_rows(J, d1)  # D_l J_l, the Jacobian of h_l
+                J = _diagonal(d1) * J  # D_l J_l, the Jacobian of h_l
         v = self.Wt[-1]  # v_{L-1} = w
         vs = [None] * len(d1s)
         for l in reversed(range(len(d1s))):
             vs[l] = v.entries()
-            v = self.Wt[l] * arb_mat(len(d1s[l]), 1, [a * b for a, b in zip(d1s[l], vs[l])])
+            v = self.Wt[l] * arb_mat(len(vs[l]), 1, [a * b for a, b in zip(d1s[l], vs[l])])
         if not jacobians:
             return Enclosure(v.entries(), None, zs)
         hessian = None
         for J, d2, vl in zip(Js, d2s, vs):
-            term = J.transpose() * _scale_rows(J, [a * b for a, b in zip(d2, vl)])
+            term = J.transpose() * (_diagonal([a * b for a, b in zip(d2, vl)]) * J)
             hessian = term if hessian is None else hessian + term
         H = hessian.entries()
         return Enclosure(v.entries(), [H[i * n : (i + 1) * n] for i in range(n)], zs)
 
 
-def _scale_rows(M: arb_mat, factors: list[arb]) -> arb_mat:
-    """``diag(factors) * M``."""
-    rows, cols = M.nrows(), M.ncols()
-    entries = M.entries()
-    return arb_mat(rows, cols, [entries[i * cols + j] * factors[i] for i in range(rows) for j in range(cols)])
+def _diagonal(entries: list[arb]) -> arb_mat:
+    """``diag(entries)`` as an arb_mat."""
+    D = arb_mat(len(entries), len(entries))
+    for i, a in enumerate(entries):
+        D[i, i] = a
+    return D

@@ -189,6 +189,8 @@ class CriticalPointsResult:
     note: str = ""
     boxes_examined: int = 0
     seconds: float = field(default=0.0, compare=False)
+    #: The ``symmorse-critical/1`` proof (validated route, layered MLPs), for ``symmorse check``.
+    certificate: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def complete(self) -> bool:

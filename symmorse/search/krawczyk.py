@@ -32,10 +32,11 @@ __all__ = ["Krawczyk", "krawczyk"]
 
 
 class Krawczyk(NamedTuple):
-    """The Krawczyk image ``K(X)`` of a box, and whether f is injective on the box."""
+    """The Krawczyk image ``K(X)`` of a box, whether f is injective on the box, and the matrix Y used."""
 
     image: list[arb]
     injective: bool
+    Y: arb_mat | None = None
 
     def inside(self, bounds: Sequence[tuple[fmpq, fmpq]]) -> bool:
         """Whether ``K(X)`` lies in the interior of the box ``bounds``: then it holds exactly one zero.
@@ -91,4 +92,4 @@ def krawczyk(
     image = (arb_mat(n, 1, list(centre)) - Y * arb_mat(n, 1, list(value)) + M * shift).entries()
     rows = M.entries()
     injective = all(sum((abs(e) for e in rows[i * n : (i + 1) * n]), arb(0)) < 1 for i in range(n))
-    return Krawczyk(image, injective)
+    return Krawczyk(image, injective, Y)
