@@ -81,7 +81,9 @@ def check_certificate(data: object) -> CheckResult:
         try:
             return FORMATS[fmt](data)
         except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            return CheckResult(False, f"not checked: the kernel failed on this input ({type(exc).__name__}: {exc})")
+            return CheckResult(
+                False, f"not checked: the kernel failed on this input ({type(exc).__name__}: {exc})"
+            )
 
 
 def check_text(text: str | bytes) -> CheckResult:
@@ -92,7 +94,7 @@ def check_text(text: str | bytes) -> CheckResult:
     >>> check_text('{"format": "symmorse-certificate/1", "format": "x"}')
     Traceback (most recent call last):
       ...
-    symmorse.exact.errors.CertificateError: the key 'format' appears twice in one object (the reading would be ambiguous)
+    symmorse.exact.errors.CertificateError: the key 'format' appears twice in one object (two readings)
     """
     return check_certificate(loads(text))
 

@@ -85,7 +85,7 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict:
     data: dict = {}
     for key, value in pairs:
         if key in data:
-            raise CertificateError(f"the key {key!r} appears twice in one object (the reading would be ambiguous)")
+            raise CertificateError(f"the key {key!r} appears twice in one object (two readings)")
         data[key] = value
     if len(data) > MAX_ITEMS:
         raise CertificateError(f"an object has more than {MAX_ITEMS} keys")
@@ -99,7 +99,9 @@ def _integer(text: str) -> int:
 
 
 def _constant(text: str) -> float:
-    raise CertificateError(f"{text} is not a JSON value (exact numbers are integers or strings such as '1/2')")
+    raise CertificateError(
+        f"{text} is not a JSON value (exact numbers are integers or strings such as '1/2')"
+    )
 
 
 def loads(text: str | bytes) -> object:
@@ -118,7 +120,7 @@ def loads(text: str | bytes) -> object:
     >>> loads('{"a": 1, "a": 2}')
     Traceback (most recent call last):
       ...
-    symmorse.exact.errors.CertificateError: the key 'a' appears twice in one object (the reading would be ambiguous)
+    symmorse.exact.errors.CertificateError: the key 'a' appears twice in one object (two readings)
     """
     if isinstance(text, bytes):
         try:
@@ -153,7 +155,7 @@ def read_certificate(path: str) -> object:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
             raise CertificateError(
-                f"certificate {path!r} has {size} bytes, more than the {MAX_BYTES // 2**20} MiB the kernels read"
+                f"certificate {path!r} has {size} bytes, more than the limit ({MAX_BYTES // 2**20} MiB)"
             )
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
@@ -182,15 +184,13 @@ def rational(value: object, where: str) -> flint.fmpq:
     >>> rational(True, "rank")
     Traceback (most recent call last):
       ...
-    symmorse.exact.errors.CertificateError: rank: expected an exact rational (an integer or a string such as '-3/5'), got true
+    symmorse.exact.errors.CertificateError: rank: expected an exact rational (e.g. 2 or '-3/5'), got true
     """
     if type(value) is int:
         return flint.fmpq(value)
     match = _RATIONAL.fullmatch(value) if isinstance(value, str) else None
     if match is None or len(value) > 2 * MAX_DIGITS + 2:
-        raise CertificateError(
-            f"{where}: expected an exact rational (an integer or a string such as '-3/5'), got {_shown(value)}"
-        )
+        raise CertificateError(f"{where}: expected an exact rational (e.g. 2 or '-3/5'), got {_shown(value)}")
     sign, num, den, dsign, whole, frac = match.groups()
     if num is None:
         sign, num, den = dsign, (whole or "0") + frac, "1" + "0" * len(frac)
@@ -255,7 +255,11 @@ class Int(Spec):
 
     def __init__(self, lo: int | None = None, hi: int | None = None) -> None:
         self.lo, self.hi = lo, hi
-        bounds = "" if lo is None and hi is None else f" in {lo if lo is not None else ''}..{hi if hi is not None else ''}"
+        bounds = (
+            ""
+            if lo is None and hi is None
+            else f" in {lo if lo is not None else ''}..{hi if hi is not None else ''}"
+        )
         self.expected = f"an integer{bounds}"
 
     def accepts(self, value: object) -> bool:
@@ -312,7 +316,9 @@ class List(Spec):
 
     def check(self, value: object, where: str) -> None:
         if not isinstance(value, list) or not self.lo <= len(value) <= self.hi:
-            raise CertificateError(f"{where}: expected a list of {self.lo} to {self.hi} entries, got {_shown(value)}")
+            raise CertificateError(
+                f"{where}: expected a list of {self.lo} to {self.hi} entries, got {_shown(value)}"
+            )
         for i, v in enumerate(value):
             self.item.check(v, f"{where}[{i}]")
 
@@ -325,7 +331,9 @@ class Tuple(Spec):
 
     def check(self, value: object, where: str) -> None:
         if not isinstance(value, list) or len(value) != len(self.items):
-            raise CertificateError(f"{where}: expected a list of {len(self.items)} entries, got {_shown(value)}")
+            raise CertificateError(
+                f"{where}: expected a list of {len(self.items)} entries, got {_shown(value)}"
+            )
         for i, (spec, v) in enumerate(zip(self.items, value)):
             spec.check(v, f"{where}[{i}]")
 
@@ -359,7 +367,9 @@ class Map(Spec):
 
     def check(self, value: object, where: str) -> None:
         if not isinstance(value, dict) or len(value) > self.hi:
-            raise CertificateError(f"{where}: expected an object of at most {self.hi} keys, got {_shown(value)}")
+            raise CertificateError(
+                f"{where}: expected an object of at most {self.hi} keys, got {_shown(value)}"
+            )
         for key, v in value.items():
             if not self.keys.fullmatch(key):
                 raise CertificateError(f"{where}.{_shown(key)}: not an allowed key here")
