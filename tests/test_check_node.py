@@ -27,7 +27,7 @@ def _certificates():
         "augmented-n2m4": classify_node(NeuralODE(2, "0, 0, h1*h2, h1**2 - h2**2")).certificate,
         "transcendental": classify_node(NeuralODE(1, "-h1, h1**2")).certificate,
         "degenerate": classify_node(NeuralODE(2, "0, 0, h1**2*h2"), W="1,1;1,1;0,0").certificate,
-        "non-augmented": classify_node(NeuralODE(2, "h2, -h1*h2**2")).certificate,
+        "non-augmented": classify_node(NeuralODE(2, "0, h1**2")).certificate,  # a closed-form global flow
         "affine": classify_node(NeuralODE(1, "h2, -h1")).certificate,
         "constant": classify_node(NeuralODE(1, "0, h1**3"), W_out="0, 0").certificate,
         "affine-fixed": classify_node(NeuralODE(1, "h2, 0"), W="0; 1", W_out="1, 2").certificate,
@@ -73,7 +73,11 @@ TAMPERED = [
         [(("claims", "free_weights"), ["W", "b", "W_out", "b_out"])],
         "the certificate claims free_weights",
     ),
-    ("non-augmented", [(("field",), ["h2", "-abs(h1)"])], "the field is not built from real-analytic"),
+    (
+        "non-augmented",
+        [(("field",), ["h2", "-abs(h1)"]), (("flow",), None)],
+        "the field is not built from real-analytic",
+    ),
     ("augmented", [(("T",), "0")], "T = 0 is not positive"),
     ("non-augmented", [(("m",), 3)], "field: expected 3 components, got 2"),
     # the flow must solve the field
