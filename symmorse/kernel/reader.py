@@ -92,10 +92,20 @@ def _pairs(pairs: list[tuple[str, object]]) -> dict:
     return data
 
 
-def _integer(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise CertificateError(f"an integer has more than {MAX_DIGITS} digits")
-    return int(flint.fmpz(text))
+class TooLong:
+    """An integer literal of more than :data:`MAX_DIGITS` digits, kept unconverted so that the
+    schema refuses it naming its field (no spec accepts it)."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"an integer of {self.digits} digits (more than {MAX_DIGITS})"
+
+
+def _integer(text: str) -> int | TooLong:
+    digits = len(text.lstrip("-"))
+    return TooLong(digits) if digits > MAX_DIGITS else int(flint.fmpz(text))
 
 
 def _constant(text: str) -> float:
@@ -110,8 +120,9 @@ def loads(text: str | bytes) -> object:
     Raises
     ------
     CertificateError
-        If the text is not JSON, or has a repeated key, a non-JSON constant or
-        an integer of more than :data:`MAX_DIGITS` digits.
+        If the text is not JSON, or has a repeated key or a non-JSON constant.  (An
+        integer of more than :data:`MAX_DIGITS` digits is read as :class:`TooLong`,
+        which every spec refuses, naming the field.)
 
     Examples
     --------
