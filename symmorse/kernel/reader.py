@@ -104,6 +104,8 @@ class TooLong:
 
 
 def _integer(text: str) -> int | TooLong:
+    if len(text) <= 4_000:  # below Python's int-string limit: the fast C conversion
+        return int(text)
     digits = len(text.lstrip("-"))
     return TooLong(digits) if digits > MAX_DIGITS else int(flint.fmpz(text))
 
