@@ -490,6 +490,9 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
 def check_file(path: str, seconds: float = 300.0) -> Verified:
     """Re-check one certificate file of any format, in a memory-limited process with ``seconds``.
 
+    The file is read there too, with the kernels' strict reader (a file above 64 MiB is refused
+    unread), so that neither reading nor checking can exceed the limits.
+
     Raises
     ------
     CertificateError

@@ -17,6 +17,7 @@ import os
 from collections.abc import Sequence
 
 from ..exact.errors import InputError
+from ..kernel.reader import read_certificate
 from ..model.architecture import from_json, parse_architecture
 from ..model.io import load_network, read_json
 from ..search.critical import critical_points
@@ -105,4 +106,4 @@ def document_for(
         return architecture_document(from_json(data), activation or "tanh", seed, source)
     if activation:
         raise InputError("--activation does not apply to a certificate (it names its own activation)")
-    return certificate_document(data, source)
+    return certificate_document(read_certificate(source), source)  # the kernels' strict reading
