@@ -24,6 +24,7 @@ FLINT arithmetic.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -34,7 +35,7 @@ import sympy
 from ..exact.errors import CertificateError, InputError
 from ..exact.expressions import parse_expression
 from ..exact.numbers import to_fmpq, to_sympy
-from .reader import rational
+from .reader import MAX_DIGITS, rational
 
 __all__ = [
     "CheckResult",
@@ -381,10 +382,13 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
 
 #: Longest bias text, and most terms the expansion of a bias may have (bounded before expanding).
 MAX_BIAS_LENGTH, MAX_EXPANDED_TERMS = 200_000, 10_000
+_DIGITS = re.compile(r"\d+")
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse_bias(text: str) -> sympy.Expr:
+    if max(map(len, _DIGITS.findall(text)), default=0) > MAX_DIGITS:  # linear: runs of digits
+        raise InputError(f"bias {text[:60]!r}...: a number with more than {MAX_DIGITS} digits")
     bias = parse_expression(
         text, [], functions=("atanh", "log", "atan"), what="bias", max_length=MAX_BIAS_LENGTH
     )
