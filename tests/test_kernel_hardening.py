@@ -267,3 +267,10 @@ def test_a_degenerate_claim_without_witness_needs_a_global_flow():
     cert["verdict"]["critical_points"] = "undecided"
     result = check_certificate(cert)
     assert not result.accepted and "the flow is not shown to exist" in result.reason
+
+
+def test_a_bias_with_a_number_above_the_digit_limit_is_rejected():
+    data = layered()
+    data["branches"][0]["witness"]["biases"]["1"][0] = "atanh(5/8) + " + "9" * 100_001
+    result = check_certificate(data)
+    assert not result.accepted and "a number with more than 100000 digits" in result.reason
