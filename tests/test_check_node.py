@@ -27,7 +27,7 @@ def _certificates():
         "augmented-n2m4": classify_node(NeuralODE(2, "0, 0, h1*h2, h1**2 - h2**2")).certificate,
         "transcendental": classify_node(NeuralODE(1, "-h1, h1**2")).certificate,
         "degenerate": classify_node(NeuralODE(2, "0, 0, h1**2*h2"), W="1,1;1,1;0,0").certificate,
-        "non-augmented": classify_node(NeuralODE(2, "h2, -h1*h2**2")).certificate,
+        "non-augmented": classify_node(NeuralODE(2, "0, h1**2")).certificate,  # a closed-form global flow
         "affine": classify_node(NeuralODE(1, "h2, -h1")).certificate,
         "constant": classify_node(NeuralODE(1, "0, h1**3"), W_out="0, 0").certificate,
         "affine-fixed": classify_node(NeuralODE(1, "h2, 0"), W="0; 1", W_out="1, 2").certificate,
@@ -64,11 +64,6 @@ TAMPERED = [
     ("augmented", [(("verdict", "morse"), "fails")], "class augmented implies critical_points/morse"),
     ("augmented", [(("verdict", "class"), "non-augmented")], "class non-augmented implies"),
     ("augmented", [(("claims", "rank_W"), 2)], "claimed rank W = 2, but rank W = 1"),
-    (
-        "augmented",
-        [(("claims", "rank_W"), True)],
-        "claimed rank W = True",
-    ),  # a bool is not a rank (True == 1)
     ("constant", [(("claims", "rank_W_out"), 1)], "claimed rank W_out = 1, but it is 0"),
     ("augmented", [(("W_out",), ["1", "1"])], "W_out must be free, not fixed to [1, 1]"),
     ("degenerate", [(("W_out",), ["0", "0", "1"])], "W_out must be free"),
@@ -78,7 +73,11 @@ TAMPERED = [
         [(("claims", "free_weights"), ["W", "b", "W_out", "b_out"])],
         "the certificate claims free_weights",
     ),
-    ("non-augmented", [(("field",), ["h2", "-abs(h1)"])], "the field is not built from real-analytic"),
+    (
+        "non-augmented",
+        [(("field",), ["h2", "-abs(h1)"]), (("flow",), None)],
+        "the field is not built from real-analytic",
+    ),
     ("augmented", [(("T",), "0")], "T = 0 is not positive"),
     ("non-augmented", [(("m",), 3)], "field: expected 3 components, got 2"),
     # the flow must solve the field
@@ -288,26 +287,47 @@ def test_random_witness_perturbations_are_rejected(entry, num, den):
 @pytest.mark.parametrize(
     "broken, message",
     [
-        ({"format": check_node.FORMAT}, "lacks 'n'"),
-        ({**CERTS["augmented"], "n": 0}, "'n' must be a positive integer"),
-        ({**CERTS["augmented"], "field": "h1"}, "field must be a list of expressions"),
+        ({"format": check_node.FORMAT}, "kind: expected one of classification, embedding"),
+        ({**CERTS["augmented"], "n": 0}, "n: expected an integer in 1..100, got 0"),
+        ({**CERTS["augmented"], "field": "h1"}, "field: expected a list"),
         ({**CERTS["augmented"], "field": ["0", "__import__('os')"]}, "field component 2"),
-        ({**CERTS["augmented"], "kind": "proof"}, "unknown certificate kind 'proof'"),
+        (
+            {**CERTS["augmented"], "kind": "proof"},
+            'kind: expected one of classification, embedding, got "proof"',
+        ),
         ({**CERTS["augmented"], "W": [["1"]]}, "W must be a 2 x 1 matrix"),
-        ({**CERTS["augmented"], "T": "one"}, "T: 'one' is not a number"),
-        ({**CERTS["augmented"], "verdict": ["augmented"]}, "'verdict' and 'claims' must be objects"),
-        ({**CERTS["augmented"], "verdict": {"class": "chaotic"}}, "unknown class 'chaotic'"),
-        (_tamper("augmented", *FIXED_W, (("witness",), ["x"])), "'witness' must be an object"),
+        ({**CERTS["augmented"], "T": "one"}, "T: expected an exact rational"),
+        ({**CERTS["augmented"], "verdict": ["augmented"]}, "verdict: expected an object"),
+        (
+            {
+                **CERTS["augmented"],
+                "verdict": {"class": "chaotic", "critical_points": "none", "morse": "generic"},
+            },
+            "unknown class 'chaotic'",
+        ),
+        ({**CERTS["augmented"], "verdict": {"class": "augmented"}}, "verdict.critical_points: missing"),
+        (
+            _tamper("augmented", (("claims", "rank_W"), True)),
+            "claims.rank_W: expected an integer in 0.., got true",
+        ),
+        (
+            _tamper("augmented", (("claims", "rank_W"), 1.0)),
+            "claims.rank_W: expected an integer in 0.., got 1.0",
+        ),
+        (_tamper("augmented", *FIXED_W, (("witness",), ["x"])), "witness: expected an object"),
         (
             _tamper("augmented", (("witness", "W_out"), ["sqrt(-1)", "3"])),
             "witness W_out[1] is not a real number",
         ),
         (_tamper("augmented", (("witness", "W_out"), ["1"])), "'W_out' must be a list of 2 numbers"),
-        (_tamper("embedding", (("claims",), {"phi_equals_target": 1})), 'claims {"phi_equals_target": true}'),
-        (_tamper("embedding", (("weights",), [])), "'weights' must be an object"),
+        (
+            _tamper("embedding", (("claims",), {"phi_equals_target": 1})),
+            "claims.phi_equals_target: expected true or false, got 1",
+        ),
+        (_tamper("embedding", (("weights",), [])), "weights: expected an object"),
         ({**CERTS["embedding"], "variables": ["x"]}, "'variables' must be a list of 2 names"),
         ({**CERTS["embedding"], "variables": ["x", "x"]}, "repeat a name"),
-        ({**CERTS["embedding"], "target": 3}, "target must be an expression string"),
+        ({**CERTS["embedding"], "target": 3}, "target: expected a string"),
     ],
 )
 def test_malformed_certificates_raise(broken, message):

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 
 import pytest
 from hypothesis import assume, given
@@ -97,10 +98,6 @@ def tamper_witness_shape(data):
     witness_branch(data, "morse")["witness"]["w"].append("1")
 
 
-def tamper_not_a_number(data):
-    witness_branch(data, "morse")["witness"]["x"][0] = "one half"
-
-
 TAMPERINGS = [f for name, f in sorted(globals().items()) if name.startswith("tamper_")]
 
 
@@ -159,11 +156,30 @@ def test_non_monotone_activation_cannot_claim_proofs():
     [
         ([], "JSON object"),
         ({"format": "nope"}, "unknown certificate format"),
-        ({"format": "symmorse-certificate/1"}, "lacks the key"),
+        ({"format": "symmorse-certificate/1"}, "architecture: missing"),
     ],
 )
 def test_unreadable_certificates_raise(data, message):
     with pytest.raises(CertificateError, match=message):
+        check_certificate(data)
+
+
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (("x", 0), "one half", "x[0]: expected an exact rational"),
+        (("x", 0), 0.5, "x[0]: expected an exact rational"),
+        (("x", 0), "NaN", "x[0]: expected an exact rational"),
+        (("u", "1"), "1/2", "witness.u.1: expected a list"),
+    ],
+)
+def test_malformed_numbers_are_unreadable_naming_the_field(path, value, message):
+    data = fresh()
+    target = witness_branch(data, "morse")["witness"]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(CertificateError, match=re.escape(message)):
         check_certificate(data)
 
 

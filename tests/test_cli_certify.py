@@ -109,7 +109,7 @@ def test_normal_form(capsys, tmp_path):
         (["check", "{bad}"], "not valid JSON"),
         (["check", "{list}"], "JSON object"),
         (["check", "{unknown}"], "unknown certificate format"),
-        (["check", "{incomplete}"], "lacks the key"),
+        (["check", "{incomplete}"], "architecture: missing"),
         (["sweep", "--max-input", "0", "--out", "{dir}"], "max_input must be at least 1"),
         (["sweep", "--activations", "relu", "--out", "{dir}"], "unknown activation"),
         (["sweep", "--workers", "-1", "--max-input", "1", "--out", "{dir}"], "--workers"),

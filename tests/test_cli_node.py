@@ -17,7 +17,7 @@ def run(capsys, *argv):
 @pytest.mark.parametrize(
     ("argv", "cls", "critical", "morse"),
     [
-        (["--inputs", "2", "--field", "h2, -h1*h2**2"], "non-augmented", "none", "generic"),  # m = n
+        (["--inputs", "2", "--field", "0, h1**2"], "non-augmented", "none", "generic"),  # m = n, global flow
         (["--inputs", "1", "--field", "0, h1**3"], "augmented", "generic", "generic"),  # m = n + 1
         (["--inputs", "2", "--field", "0, 0, h1*h2, h1**2 - h2**2"], "augmented", "generic", "generic"),
         (

@@ -207,8 +207,8 @@ def _check_witness_independently(node, c):
 @pytest.mark.parametrize(
     ("n", "field", "W", "expected"),
     [
-        (2, "h2, -h1*h2**2", None, ("non-augmented", "none", "generic")),  # m = n
-        (3, "h2, h1**2", None, ("non-augmented", "none", "generic")),  # m < n
+        (2, "0, h1**2", None, ("non-augmented", "none", "generic")),  # m = n, a closed-form global flow
+        (3, "h2, h1", None, ("non-augmented", "none", "generic")),  # m < n, an affine field
         (1, "0, h1**3", None, ("augmented", "generic", "generic")),  # m = n + 1
         (2, "0, 0, h1*h2, h1**2 - h2**2", None, ("augmented", "generic", "generic")),  # m = n + 2
         (1, "-h1, h1**2", None, ("augmented", "generic", "generic")),  # transcendental flow

@@ -58,6 +58,7 @@ def parse_expression(
     *,
     functions: Iterable[str] | None = None,
     what: str = "expression",
+    max_length: int = _MAX_LENGTH,
 ) -> sympy.Expr:
     """Parse ``text`` into a SymPy expression in the given variables only.
 
@@ -73,6 +74,8 @@ def parse_expression(
         them by default, none with ``functions=()`` (polynomials).
     what : str
         Names the expression in error messages.
+    max_length : int
+        The longest text read (default 10,000 characters).
 
     Raises
     ------
@@ -93,8 +96,8 @@ def parse_expression(
     """
     if not isinstance(text, str):
         raise ExpressionError(f"{what}: expected text, got {type(text).__name__}")
-    if len(text) > _MAX_LENGTH:
-        raise ExpressionError(f"{what} is too long ({len(text)} > {_MAX_LENGTH} characters)")
+    if len(text) > max_length:
+        raise ExpressionError(f"{what} is too long ({len(text)} > {max_length} characters)")
     symbols = {}
     for v in variables:
         sym = v if isinstance(v, sympy.Symbol) else sympy.Symbol(v)

@@ -20,7 +20,19 @@ No SymPy heuristic (``simplify``, ``nsimplify``, ``solve``, ``real_roots``,
 * :mod:`~symmorse.kernel.elimination` -- ``symmorse-elimination/1`` (degeneracy polynomials);
 * :mod:`~symmorse.kernel.critical` -- ``symmorse-critical/1`` (every critical point of a concrete network).
 
-:func:`check_certificate` dispatches on the ``format`` field.
+:func:`check_certificate` dispatches on the ``format`` field, after
+:mod:`~symmorse.kernel.schemas` has checked the format's shape (every key known,
+every value of its exact JSON type); :func:`check_text` and :func:`check_path`
+first read JSON text or a file with the strict reader of
+:mod:`~symmorse.kernel.reader` (no repeated keys, bounded sizes).  The contract
+(``docs/certificate-formats.md``): a file that is not a strict reading of a
+certificate of a known format raises
+:class:`~symmorse.exact.errors.CertificateError` naming the field (``symmorse
+check``: exit code 2); a well-formed certificate is answered with a
+:class:`CheckResult`, ``accepted=False`` naming the first claim that does not
+follow (exit code 1).  A kernel that fails on an input it did not foresee
+(a Python exception from SymPy or FLINT) answers ``accepted=False``, ``not
+checked``: an error never becomes an acceptance.
 """
 
 from __future__ import annotations
@@ -30,8 +42,10 @@ from collections.abc import Callable
 from ..exact.errors import CertificateError
 from . import critical, elimination, graph, layered, node
 from .base import CheckResult
+from .reader import loads, read_certificate, unlimited_digits
+from .schemas import check_shape
 
-__all__ = ["CheckResult", "FORMATS", "check_certificate"]
+__all__ = ["CheckResult", "FORMATS", "check_certificate", "check_text", "check_path"]
 
 #: Checkers by certificate format.
 FORMATS: dict[str, Callable[[dict], CheckResult]] = {
@@ -49,7 +63,8 @@ def check_certificate(data: object) -> CheckResult:
     Raises
     ------
     CertificateError
-        If ``data`` is not a certificate of a known format.
+        If ``data`` is not a certificate of a known format, or not of its format's shape
+        (the message names the field).
 
     Examples
     --------
@@ -63,4 +78,39 @@ def check_certificate(data: object) -> CheckResult:
     if not isinstance(fmt, str) or fmt not in FORMATS:
         known = ", ".join(sorted(FORMATS)) or "none"
         raise CertificateError(f"unknown certificate format {fmt!r} (known: {known})")
-    return FORMATS[fmt](data)
+    check_shape(data, fmt)
+    with unlimited_digits():
+        try:
+            return FORMATS[fmt](data)
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            return CheckResult(
+                False, f"not checked: the kernel failed on this input ({type(exc).__name__}: {exc})"
+            )
+
+
+def check_text(text: str | bytes) -> CheckResult:
+    """Check a certificate given as JSON text, read strictly (:func:`~symmorse.kernel.reader.loads`).
+
+    Examples
+    --------
+    >>> check_text('{"format": "symmorse-certificate/1", "format": "x"}')
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.CertificateError: the key 'format' appears twice in one object (two readings)
+    """
+    return check_certificate(loads(text))
+
+
+def check_path(path: str) -> tuple[dict, CheckResult]:
+    """Read a certificate file strictly (refusing one above 64 MiB unread) and check it; returns the
+    parsed certificate and the answer.
+
+    Examples
+    --------
+    >>> import os
+    >>> from symmorse.present.catalog import bundled_catalog
+    >>> check_path(os.path.join(bundled_catalog(), "mlp-2-3-1-tanh.json"))[1].accepted
+    True
+    """
+    data = read_certificate(path)
+    return data, check_certificate(data)

@@ -24,6 +24,7 @@ FLINT arithmetic.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -31,9 +32,10 @@ from typing import NamedTuple
 import flint
 import sympy
 
-from ..exact.errors import InputError
+from ..exact.errors import CertificateError, InputError
 from ..exact.expressions import parse_expression
-from ..exact.numbers import to_fmpq, to_rational, to_sympy
+from ..exact.numbers import to_fmpq, to_sympy
+from .reader import MAX_DIGITS, rational
 
 __all__ = [
     "CheckResult",
@@ -206,7 +208,9 @@ def real_roots_inside(p: flint.fmpq_poly, lo: object = None, hi: object = None) 
 
     Sturm's theorem, on the square-free part of ``p`` with the roots at the ends
     divided out (so that neither end is a root): the sign changes of the Sturm
-    chain at lo minus those at hi.
+    chain at lo minus those at hi.  Each member of the chain is kept as its
+    primitive integer multiple by a positive factor (which changes no sign), so
+    that the coefficients stay small.
 
     Examples
     --------
@@ -220,9 +224,9 @@ def real_roots_inside(p: flint.fmpq_poly, lo: object = None, hi: object = None) 
         while end is not None and p(end) == 0:
             p = p // flint.fmpq_poly([-end, 1])
     p = p // p.gcd(p.derivative())
-    chain = [p, p.derivative()]
+    chain = [_primitive(p), _primitive(p.derivative())]
     while chain[-1] != 0:
-        chain.append(-(chain[-2] % chain[-1]))
+        chain.append(_primitive(-(chain[-2] % chain[-1])))
     chain.pop()
 
     def changes(end: object, direction: int) -> int:
@@ -233,6 +237,18 @@ def real_roots_inside(p: flint.fmpq_poly, lo: object = None, hi: object = None) 
         return sum(a != b for a, b in zip(signs, signs[1:]))
 
     return changes(lo, -1) - changes(hi, 1)
+
+
+def _primitive(p: flint.fmpq_poly) -> flint.fmpq_poly:
+    """``c * p`` for the positive rational c that makes its coefficients coprime integers."""
+    z = p.numer()  # p = numer / denom with denom > 0
+    c = abs(z.content()) if z != 0 else 1
+    return flint.fmpq_poly(z) / c if c > 1 else flint.fmpq_poly(z)
+
+
+#: Largest degree^2 x coefficient bits of sigma' (as a primitive integer polynomial) whose
+#: positivity the kernel proves (Sturm); see docs/certificate-formats.md for the times.
+MAX_STURM_SIZE = 2_000_000
 
 
 def positive_derivative(entry: Chart | None) -> bool:
@@ -247,6 +263,13 @@ def positive_derivative(entry: Chart | None) -> bool:
     if entry is None:
         return False
     (lo, hi), (num, den) = entry.interval, entry.d1
+    for q in (num, den):
+        size = q.degree() ** 2 * max((abs(c).bit_length() for c in q.numer().coeffs()), default=0)
+        require(
+            size <= MAX_STURM_SIZE,
+            f"sigma' > 0 is not checked: sigma' is beyond the kernel's limit "
+            f"(degree^2 x coefficient bits = {size} > {MAX_STURM_SIZE})",
+        )
     if num == 0 or real_roots_inside(num, lo, hi) or real_roots_inside(den, lo, hi):
         return False
     return chart_at(entry.d1, flint.fmpq(lo + hi, 2) if lo is not None else flint.fmpq(0)) > 0
@@ -262,13 +285,12 @@ def number(text: object, where: str) -> flint.fmpq:
     >>> number("one", "x[0]")
     Traceback (most recent call last):
       ...
-    symmorse.kernel.base.Rejected: x[0]: 'one' is not a number (expected e.g. -3/5, 0.25 or 2)
+    symmorse.kernel.base.Rejected: x[0]: expected an exact rational (e.g. 2 or '-3/5'), got "one"
     """
     try:
-        q = to_rational(text, where)
-    except InputError as exc:
+        return rational(text, where)
+    except CertificateError as exc:
         raise Rejected(str(exc)) from None
-    return to_fmpq(q)
 
 
 def chart_at(quotient: tuple[flint.fmpq_poly, flint.fmpq_poly], u: flint.fmpq) -> flint.fmpq:
@@ -358,9 +380,53 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
         h[v] = _split(charts[v].value(u[v]))
 
 
+#: Longest bias text, and most terms the expansion of a bias may have (bounded before expanding).
+MAX_BIAS_LENGTH, MAX_EXPANDED_TERMS = 200_000, 10_000
+_DIGITS = re.compile(r"\d+")
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_bias(text: str) -> sympy.Expr:
-    return parse_expression(text, [], functions=("atanh", "log", "atan"), what="bias")
+    if max(map(len, _DIGITS.findall(text)), default=0) > MAX_DIGITS:  # linear: runs of digits
+        raise InputError(f"bias {text[:60]!r}...: a number with more than {MAX_DIGITS} digits")
+    bias = parse_expression(
+        text, [], functions=("atanh", "log", "atan"), what="bias", max_length=MAX_BIAS_LENGTH
+    )
+    terms = expanded_terms(bias)
+    if terms > MAX_EXPANDED_TERMS:
+        raise InputError(f"bias {text[:60]!r}: its expansion may have {terms} > {MAX_EXPANDED_TERMS} terms")
+    return bias
+
+
+def expanded_terms(e: sympy.Expr, cap: int = 10**9) -> int:
+    """An upper bound (capped at ``cap``) on the number of terms of ``sympy.expand(e)``, computed
+    without expanding: sums add, products multiply, a power ``b**n`` (integer n > 0) raises the bound
+    of b to the n-th power, and a function value counts as its largest argument.
+
+    Examples
+    --------
+    >>> a, b = sympy.symbols("a b")
+    >>> expanded_terms(a + 2 * b), expanded_terms((a + b) ** 3 * (a - 1)), expanded_terms(sympy.atan(a + b))
+    (2, 16, 2)
+    """
+    if e.is_Atom:
+        return 1
+    if e.is_Add:
+        return min(cap, sum(expanded_terms(a, cap) for a in e.args))
+    if e.is_Mul:
+        total = 1
+        for a in e.args:
+            total = min(cap, total * expanded_terms(a, cap))
+        return total
+    if e.is_Pow and e.exp.is_Integer and e.exp > 0:
+        base = expanded_terms(e.base, cap)
+        return (
+            cap
+            if base > 1 and int(e.exp) * (base.bit_length() - 1) > cap.bit_length()
+            else min(cap, base ** int(e.exp))
+        )
+    # a function value or a power with another exponent: its arguments are expanded inside it
+    return min(cap, max(expanded_terms(a, cap) for a in e.args))
 
 
 def claims_follow(data: dict, critical: str, morse: str) -> None:

@@ -34,6 +34,8 @@ __all__ = ["FORMAT", "check", "parameter_names"]
 FORMAT = "symmorse-elimination/1"
 _NUMBER = re.compile(r"^-?\d{1,4000}(/\d{1,4000})?$")
 _MAX_EXPONENT = 10_000
+#: Largest resultant a chain may ask for: product of the term counts, sum of the degrees in the variable.
+MAX_RESULTANT_TERMS, MAX_RESULTANT_DEGREE = 4_000, 16
 
 
 def _get(data: dict, key: str, kind: type | tuple[type, ...]):
@@ -118,13 +120,25 @@ def _point(data: object, names: list[str], where: str) -> list[flint.fmpq]:
 
 def _chain(node: object, ctx, equations: list, xs: list[str], depth: int = 0):
     """Value of a resultant chain ``["res", x, a, b]`` / ``["eq", k]``."""
-    if isinstance(node, list) and len(node) == 2 and node[0] == "eq" and node[1] in range(len(equations)):
+    if (
+        isinstance(node, list)
+        and len(node) == 2
+        and node[0] == "eq"
+        and type(node[1]) is int  # not a bool: True would read as equation 1
+        and node[1] in range(len(equations))
+    ):
         return equations[node[1]]
     if not (isinstance(node, list) and len(node) == 4 and node[0] == "res" and node[1] in xs and depth < 4):
         raise CertificateError(f"elimination certificate: malformed resultant chain {str(node)[:80]}")
     f, g = (_chain(a, ctx, equations, xs, depth + 1) for a in node[2:])
     i = ctx.variable_to_index(node[1])
     require(max(f.degrees()[i], g.degrees()[i]) >= 1, f"a resultant of two polynomials free of {node[1]}")
+    require(
+        len(f) * len(g) <= MAX_RESULTANT_TERMS and f.degrees()[i] + g.degrees()[i] <= MAX_RESULTANT_DEGREE,
+        f"the resultant in {node[1]} of polynomials of {len(f)} and {len(g)} terms and degrees "
+        f"{f.degrees()[i]}, {g.degrees()[i]} in {node[1]} is beyond the kernel's limit (terms product <= "
+        f"{MAX_RESULTANT_TERMS}, degree sum <= {MAX_RESULTANT_DEGREE}): not checked",
+    )
     return f.resultant(g, node[1])
 
 

@@ -78,10 +78,10 @@ def _widths(data: dict) -> list[int]:
 def _branches(ws: list[int]) -> list[dict]:
     """Widening steps, kinds and dimension counts, recomputed (DESIGN section 2)."""
     p, n0 = sum(b * (a + 1) for a, b in zip(ws, ws[1:])), ws[0]
-    found = []
+    found, m = [], n0  # m = min(ws[:k]), kept as a running minimum: linear in len(ws)
     for k in range(1, len(ws) - 1):
+        m = min(m, ws[k - 1])
         if ws[k] > ws[k - 1]:
-            m = min(ws[:k])
             kind = "null" if ws[k - 1] > m else "morse" if m == n0 else "degenerate"
             found.append(
                 {

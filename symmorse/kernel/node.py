@@ -148,18 +148,25 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
     if cls == "constant":
         if rank_out != 0 and rank_W != 0:
             raise Rejected("class constant needs W_out = 0 or W = 0")
+        flow_exists = _global_flow(cls, field, flow, h)
         return (
-            f"W_out = 0 or W = 0, so Phi is constant for every {over}: every point is a degenerate "
-            "critical point"
+            f"{flow_exists}; W_out = 0 or W = 0, so Phi is constant for every {over}: every point is a "
+            "degenerate critical point"
         )
     if rank_out != 1:
         raise Rejected(f"class {cls} needs W_out != 0")
     if cls == "non-augmented":
         if rank_W != m:
             raise Rejected(f"class non-augmented needs rank W = m = {m}, but rank W = {rank_W}")
+        flow_exists = _global_flow(cls, field, flow, h)
+        weights = (
+            f"generic W (every W of rank m, an open dense set), every {', '.join(free[1:])}"
+            if W is None
+            else f"this W and every {over}"
+        )
         return (
-            f"rank W = m = {m}: W^T is injective, Dphi_T is invertible and W_out != 0, "
-            f"so grad Phi = W^T Dphi_T^T W_out^T never vanishes, for every {over} (W_out != 0)"
+            f"{flow_exists}; rank W = m = {m}: W^T is injective, Dphi_T is invertible and W_out != 0, "
+            f"so grad Phi = W^T Dphi_T^T W_out^T never vanishes, for {weights} (W_out != 0)"
         )
     if cls == "affine":
         if rank_W == m or rank_W == 0:
@@ -184,7 +191,7 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
             f"an affine family of critical points of dimension >= {n - rank_W}"
         )
         if data.get("witness") is None:
-            return reason
+            return f"{_global_flow(cls, field, flow, h)}; {reason}"
         return reason + "; " + _check_witness(data["witness"], W, m, T, h, flow, over, reduced=True)
     # augmented
     if not m > n:
@@ -197,6 +204,22 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         if _rank(W) != n:
             raise Rejected(f"the witness W does not have rank n = {n}")
     return _check_witness(witness, W, m, T, h, flow, over)
+
+
+def _global_flow(cls, field, flow, h) -> str:
+    """How phi_T is shown to exist on all of R^m for all t in [0, T] -- the closed-form flow is
+    real-analytic on all of R^(m+1) (it was checked to solve the ODE), or the field is affine (its
+    first derivatives are free of h) -- or reject: a claim about Phi needs phi_T defined everywhere."""
+    if flow is not None and all(real_analytic(p) for p in flow):
+        return "the closed-form flow is real-analytic on all of R^(m+1), so phi_T is defined on all of R^m"
+    hs = set(h)
+    if all(not (sympy.diff(f, a).free_symbols & hs) for f in field for a in h):
+        return "the field is affine, so the flow is global"
+    raise Rejected(
+        f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
+        "points up to time T (give a closed-form flow, real-analytic on all of R^(m+1), or an affine "
+        "field): a field such as h^2 blows up in finite time"
+    )
 
 
 def _check_affine_slope(W, W_out, flow, h, T, got) -> str:

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..exact.words import plural
-from ..kernel import CheckResult, check_certificate
+from ..kernel import CheckResult, check_path
 from ..model.activations import get_activation
 from ..model.architecture import parse_architecture
-from ..model.io import read_json, write_atomic
+from ..model.io import write_atomic
 from ..search.certify import certify
 from .progress import progress
 
@@ -607,8 +607,7 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
     for name in names:
         entry = None
         try:
-            data = read_json(os.path.join(directory, name), "certificate")
-            result = check_certificate(data)
+            data, result = check_path(os.path.join(directory, name))
             entry = _entry(name, data, result)
         except (CertificateError, InputError) as exc:
             result = CheckResult(False, f"unreadable: {exc}")
@@ -618,6 +617,9 @@ def _verify_files(directory: str, names: Sequence[str]) -> list[Verified]:
 
 def check_file(path: str, seconds: float = 300.0) -> Verified:
     """Re-check one certificate file of any format, in a memory-limited process with ``seconds``.
+
+    The file is read there too, with the kernels' strict reader (a file above 64 MiB is refused
+    unread), so that neither reading nor checking can exceed the limits.
 
     Raises
     ------
@@ -631,11 +633,16 @@ def check_file(path: str, seconds: float = 300.0) -> Verified:
     >>> print(check_file(path).summary())  # doctest: +ELLIPSIS
     accepted: .../mlp-2-3-1-tanh.json: ...
     """
-    data = read_json(path, "certificate", CertificateError)
-    outcome = run_limited(check_certificate, (data,), seconds)
+    outcome = run_limited(_check_one, (path,), seconds)  # the file is read inside the limits too
     if not outcome.ok:
         raise CertificateError(f"{path} could not be checked: {outcome.value}")
-    return Verified(path, outcome.value, _entry(os.path.basename(path), data, outcome.value))
+    return outcome.value
+
+
+def _check_one(path: str) -> Verified:
+    """Read (strictly) and check one file, in the worker process of :func:`check_file`."""
+    data, result = check_path(path)
+    return Verified(path, result, _entry(os.path.basename(path), data, result))
 
 
 def summary_table(results: Sequence[Verified]) -> str:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Sequence
 
 from ..exact.errors import InputError
+from ..kernel.reader import read_certificate
 from ..model.architecture import from_json, parse_architecture
 from ..model.io import load_network, read_json
 from ..search.critical import critical_points
@@ -124,4 +125,5 @@ def document_for(
         return architecture_document(from_json(data), activation or "tanh", seed, source)
     if activation:
         raise InputError("--activation does not apply to a certificate (it names its own activation)")
+    data = read_certificate(source)  # the kernels' strict reading
     return certificate_fragment(data, source) if fragment else certificate_document(data, source)
