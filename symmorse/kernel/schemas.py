@@ -236,12 +236,43 @@ ELIMINATION = ByKey(
     },
 )
 
+_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
+
+CRITICAL = Obj(
+    {
+        "format": Str(choices=("symmorse-critical/1",)),
+        "architecture": Obj({"widths": _WIDTHS}),
+        "activation": _ACTIVATION,
+        "layers": List(Obj({"W": _MATRIX, "b": _VECTOR}), hi=MAX_WIDTHS),
+        "domain": _BOX,
+        "points": List(
+            Obj(
+                {"box": _BOX, "inner": _BOX, "Y": _MATRIX, "Y_inner": _MATRIX},
+                {"index": Either(Int(0), Null()), "same_as": Either(Int(0), Null())},
+            )
+        ),
+        "leaves": List(
+            Obj(
+                {"box": _BOX, "kind": _NAME},
+                {
+                    "coordinate": Int(0),
+                    "point": Int(0),
+                    "reason": _TEXT,
+                    "krawczyk": Obj({"box": _BOX, "Y": _MATRIX}),
+                },
+            )
+        ),
+        "complete": Bool(),
+    }
+)
+
 #: The schema of each format, by its ``format`` value.
 SCHEMAS: dict[str, Spec] = {
     "symmorse-certificate/1": LAYERED,
     "symmorse-strata/1": STRATA,
     "symmorse-node/1": NODE,
     "symmorse-elimination/1": ELIMINATION,
+    "symmorse-critical/1": CRITICAL,
 }
 
 
