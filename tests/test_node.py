@@ -476,3 +476,22 @@ def test_random_triangular_fields_witnesses_hold_independently(data):
         assert grad == [0] * node.n and det != 0
     elif c.node_class == "affine":
         assert all(sympy.Poly(f, *node.h).total_degree() <= 1 for f in node.field)
+
+
+@pytest.mark.parametrize(
+    "inputs, field, W, proved",
+    [
+        (2, "h2, h1**2", None, False),  # no closed-form flow: phi_T not shown global
+        (2, "h2, -h1*h2**2", None, False),
+        (1, "h1**2", "0", False),  # W = 0: constant, but the flow blows up for b >= 1/T
+        (2, "h2, -h1", None, True),  # linear: global
+        (1, "0, h1**3", "1; 0", True),  # rank W = 1 < m: not structural, exact witness
+    ],
+)
+def test_the_search_proves_only_what_the_kernel_accepts_about_global_flows(inputs, field, W, proved):
+    c = classify_node(NeuralODE(inputs, field), W=W)
+    assert (c.status == "proved") == proved
+    if proved:
+        assert check_certificate(c.certificate).accepted
+    else:
+        assert c.certificate is None and "not shown to exist" in c.reason

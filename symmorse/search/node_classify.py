@@ -369,6 +369,8 @@ class _Base:
         """Why the certificate of a structural class is not shown, or None."""
         try:
             field, flow = self.ode()
+            if cls in ("constant", "non-augmented", "degenerate"):
+                _global_phi(cls, field, flow, self.node.h)
             if cls == "affine":
                 h = self.node.h
                 for i, f in enumerate(field, 1):
@@ -419,6 +421,21 @@ def _global(flow):
     """A flow real-analytic on all of R^(m+1) exists for all time from every start point."""
     if not all(real_analytic(p) for p in flow):
         raise NotShown("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
+
+
+def _global_phi(cls, field, flow, h):
+    """phi_T exists on all of R^m up to time T: a closed-form flow real-analytic on all of R^(m+1),
+    or an affine field; else NotShown (the kernel asks the same of these classes)."""
+    if flow is not None and all(real_analytic(p) for p in flow):
+        return
+    hs = set(h)
+    if all(not (sympy.diff(f, a).free_symbols & hs) for f in field for a in h):
+        return
+    raise NotShown(
+        f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
+        "points up to time T (a closed-form flow real-analytic on all of R^(m+1), or an affine field, "
+        "is needed): a field such as h^2 blows up in finite time"
+    )
 
 
 def _undecidable(exc):
