@@ -20,6 +20,7 @@ from symmorse.model.network import Network
 from symmorse.present import pdf
 from symmorse.present.documents import (
     architecture_document,
+    architecture_fragment,
     certificate_document,
     compile_pdf,
     critical_points_latex,
@@ -454,7 +455,8 @@ def test_latex_fragment(capsys, tmp_path):
     assert code == 0 and "\\documentclass" not in out and out.count("\\begin{theorem}") == 1
     assert "\\begin{theorem}[2,3,1, $\\sigma = \\tanh$]" in out
     assert "Morse function for almost every weight" in out
-    assert f"x = ({x[0]},\\ {x[1]})" in out and f"{det} \\ne 0" in out
+    nums = Numbers("c")
+    assert f"x = {nums.vector(x, transposed=False)}" in out and f"{nums.q(det)} \\ne 0" in out
     assert f"symmorse check {escape_text(str(path))}".replace("/", "/\\allowbreak{}") in out
     code, out, _ = run(capsys, "latex", "3,2,1", "--fragment", "-o", str(tmp_path / "f.tex"))
     assert code == 0 and "no critical point" in (tmp_path / "f.tex").read_text()
@@ -468,6 +470,26 @@ def test_latex_fragment(capsys, tmp_path):
     for argv in (["--weights", str(weights)], ["3,2,1", "--pdf", "-o", str(tmp_path / "h.tex")]):
         code, _, err = run(capsys, "latex", *argv, "--fragment")
         assert code == 2 and "fragment" in err
+
+
+@needs_pdflatex
+def test_a_fragment_fits_one_column_of_a_two_column_paper(tmp_path):
+    (tmp_path / "f.tex").write_text(architecture_fragment("3,5,2,4,1"))
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass[twocolumn]{article}\\usepackage{amsmath,amssymb,amsthm}\\newtheorem{theorem}{Theorem}\n"
+        "\\newsavebox\\fragment\\begin{document}\n"
+        "\\savebox\\fragment{\\begin{minipage}{\\columnwidth}\\input{f.tex}\\end{minipage}}\n"
+        "\\typeout{FRAGMENT \\the\\dimexpr\\ht\\fragment+\\dp\\fragment\\relax\\space OF \\the\\textheight}\n"
+        "\\noindent\\usebox\\fragment\n\\end{document}\n"
+    )
+    done = subprocess.run(
+        [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path, capture_output=True
+    )
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert done.returncode == 0, log[-2000:]
+    height, page = map(float, re.search(r"FRAGMENT ([0-9.]+)pt OF ([0-9.]+)pt", log).groups())
+    assert height <= page  # one column of one page
+    assert "Overfull" not in log
 
 
 @needs_pdflatex

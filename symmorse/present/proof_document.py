@@ -34,7 +34,7 @@ from .sections import (
     network_section,
     title,
 )
-from .typeset import Document, align, fits, packed, table, texttt
+from .typeset import Document, Numbers, align, fits, packed, table, texttt
 
 __all__ = ["architecture_document", "certificate_document"]
 
@@ -414,6 +414,11 @@ def _prose(text: object) -> str:
     )
 
 
+def _breakable(name: str) -> str:
+    """An architecture's name as prose, with line breaks allowed after its commas."""
+    return _prose(name).replace(",", ",\\allowbreak{}")
+
+
 def certificate_fragment(data: object, source: str | None = None) -> str:
     """A short ``\\input``-able LaTeX block for a certificate: theorem, formulas, witness, proof sketch.
 
@@ -431,7 +436,7 @@ def certificate_fragment(data: object, source: str | None = None) -> str:
     >>> tex = certificate_fragment(certify("2,3,1").to_json(), "mlp-2-3-1-tanh.json")
     >>> print(next(line for line in tex.splitlines() if line.startswith("\\\\begin{theorem}")))
     \\begin{theorem}[2,3,1, $\\sigma = \\tanh$]
-    >>> "x = (-5/4,\\\\ 2)" in tex and "264266145 \\\\ne 0" in tex
+    >>> "\\\\nabla\\\\Phi(x) = 0$ and" in tex and "\\\\ne 0" in tex
     True
     >>> "symmorse check mlp-2-3-1-tanh.json" in tex and tex.count("\\\\begin{proof}") == 1
     True
@@ -446,12 +451,13 @@ def certificate_fragment(data: object, source: str | None = None) -> str:
     n0 = arch["widths"][0] if "widths" in arch else data.get("inputs", "n_0")
     if "widths" in arch:
         net = (
-            f"the MLP with widths {escape_text(name)}, $h^{{(0)}} = x$, "
+            f"the MLP with widths {_breakable(name)}, $h^{{(0)}} = x$, "
             "$h^{(l)} = \\sigma(W^{(l)} h^{(l-1)} + b^{(l)})$, $\\Phi(x) = w^{\\top} h^{(L-1)} + b^{(L)}$"
         )
-        formulas = (
-            "\\nabla\\Phi(x) = v^{(0)},\\quad v^{(L-1)} = w,\\quad v^{(l-1)} = W^{(l)\\top} D^{(l)} v^{(l)},"
-            "\\quad D^{(l)} = \\operatorname{diag}\\sigma'(z^{(l)}),\\\\\n"
+        formulas = (  # one short formula per line: the block fits a column of a two-column paper
+            "\\nabla\\Phi(x) = v^{(0)},\\quad v^{(L-1)} = w,\\\\\n"
+            "v^{(l-1)} = W^{(l)\\top} D^{(l)} v^{(l)},\\quad "
+            "D^{(l)} = \\operatorname{diag}\\sigma'(z^{(l)}),\\\\\n"
             "\\operatorname{Hess}\\Phi(x) = \\sum_{l} J_l^{\\top} \\operatorname{diag}"
             "\\bigl(\\sigma''(z^{(l)}) \\odot v^{(l)}\\bigr) J_l"
         )
@@ -488,16 +494,20 @@ def certificate_fragment(data: object, source: str | None = None) -> str:
         "and " + "; ".join(_prose(r) for r in data.get("reasons", [])) + ".",
     ]
     if witness is not None:
-        x = ",\\ ".join(escape_text(c) for c in witness["witness"]["x"])  # exact rationals
+        numbers = Numbers("the certificate")
+        x = numbers.vector(witness["witness"]["x"], transposed=False, width=30)  # exact rationals
         claims = [
-            f"{_CLAIM_TEXT.get(k, escape_text(k))} = {escape_text(v)}"
-            + (" \\ne 0" if k.startswith("det") else "")
+            f"{_CLAIM_TEXT.get(k, escape_text(k))} = "
+            + (numbers.q(v) + " \\ne 0" if k.startswith("det") else escape_text(v))
             for k, v in witness.get("claims", {}).items()
         ]
         where = f"branch $k = {witness['step']}$" if "step" in witness else "a stratum"
         lines.append(
-            f"A witness on {where}: at $x = ({x})$ (exact rational weights in the certificate) "
-            f"$\\nabla\\Phi(x) = 0$" + (f" and ${', '.join(claims)}$." if claims else ".")
+            f"A witness on {where}: at $x = {x}$ (exact rational weights in the certificate) "
+            "$\\nabla\\Phi(x) = 0$"
+            + (" and\n\\begin{gather*}\n" + ",\\\\\n".join(claims) + "\n\\end{gather*}" if claims else ".")
+            + ("(long integers shown by their first and last digits; the certificate has them all)."
+               if numbers.shortened else "")
         )
     cite = f"symmorse check {source}" if source else "symmorse check"
     lines += [

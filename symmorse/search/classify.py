@@ -344,6 +344,8 @@ def _monotonicity(units: Iterable[tuple[int, Activation]]) -> tuple[bool, str]:
         return False, "sigma' > 0 fails or is not proved, so the theorems do not apply: " + "; ".join(
             failures
         )
+    if not layers_of:
+        return True, "no hidden unit: Phi is affine, so no hypothesis on sigma is needed"
     names = ", ".join(sorted(act.name for act in layers_of))
     return True, f"sigma' > 0 on R proved for {names} (exact root counting in the chart)"
 
