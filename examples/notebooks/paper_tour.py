@@ -138,6 +138,37 @@ e = embed("x**3 + y**2", "x,y")
 print(embedding_text(e))
 
 # %% [markdown]
+# ## 8. A lower bound on approximation (beyond embedding)
+# A class without critical points cannot approximate a target with a strict interior minimum
+# well: if sup |f − g| < (min over the boundary of f − f(c))/2 on a box, g would have an interior
+# minimum, i.e. a critical point. For f = x² on [−1, 1] the bound is 1/2, proved exactly:
+
+# %%
+import numpy as np  # noqa: E402
+
+approximation = embed("x**2", "x").to_json()["approximation"]
+print(approximation["statement"], "; classes:", ", ".join(approximation["classes"]))
+assert approximation["bound"] == "1/2"
+
+# %% [markdown]
+# A non-augmented network (widths 1, 1, 1: g(x) = a tanh(w x + b) + c) trained by gradient descent
+# on x² stays above the bound, as it must:
+
+# %%
+rng = np.random.default_rng(0)
+xs = np.linspace(-1, 1, 201)
+a, w, b, c = rng.normal(size=4)
+for _ in range(4000):
+    t = np.tanh(w * xs + b)
+    r = a * t + c - xs**2  # residual
+    s = a * (1 - t**2)
+    grads = np.array([r @ t, r @ (s * xs), r @ s, r.sum()]) * 2 / xs.size
+    a, w, b, c = np.array([a, w, b, c]) - 0.5 * grads
+error = np.max(np.abs(a * np.tanh(w * xs + b) + c - xs**2))
+print(f"trained: sup |f - g| = {error:.4f} on the grid, bound 1/2")
+assert error >= 0.5
+
+# %% [markdown]
 # ## Beyond the paper: any DAG
 # Skip connections from the inputs to the output: the graph route proves the verdicts by death
 # strata, with its own kernel.
