@@ -381,10 +381,25 @@ def _random_weights(widths, seed):
         "2,2,1 --skip 0:out",
         "weights 2,8,1",
         "weights 2,8,8,1",
+        "node",
+        "embedding",
     ],
 )
 def test_every_document_kind_compiles_without_overfull_boxes(kind, tmp_path):
-    if kind.startswith("certificate"):
+    if kind == "node":
+        from symmorse.model.node import NeuralODE
+        from symmorse.present.node_document import node_certificate_document
+        from symmorse.search.node_classify import classify_node
+
+        certificate = classify_node(NeuralODE(1, "0, h1**3"), W="1; 0").certificate
+        tex = node_certificate_document(certificate, "n.json")
+    elif kind == "embedding":
+        from symmorse.present.node_document import node_certificate_document
+        from symmorse.search.embedding import embed
+
+        certificate = embed("x**3 + y**2", "x,y").construction.certificate
+        tex = node_certificate_document(certificate, "e.json")
+    elif kind.startswith("certificate"):
         tex = certificate_document(certify(kind.split()[1]).to_json(), "cert.json")
     elif kind == "weights 2,8,1":
         tex = document_for(None, weights=os.path.join(EXAMPLES_DATA, "trained_2_8_1_tanh.json"))
@@ -401,6 +416,15 @@ def test_every_document_kind_compiles_without_overfull_boxes(kind, tmp_path):
     assert run_.returncode == 0, log[-2000:]
     overfull = [float(w) for w in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
     assert all(w <= 1.0 for w in overfull), overfull
+
+
+def test_latex_of_a_certificate_without_a_document_is_refused(tmp_path, capsys):
+    from symmorse.search.elimination import eliminate
+
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(eliminate("1,1,1", "poly:z**3+z").to_json()))
+    code, _, err = run(capsys, "latex", str(path), "-o", str(tmp_path / "e.tex"))
+    assert code == 2 and "symmorse-elimination/1 certificate" in err and not (tmp_path / "e.tex").exists()
 
 
 @needs_pdflatex

@@ -22,6 +22,7 @@ from ..model.architecture import from_json, parse_architecture
 from ..model.io import load_network, read_json
 from ..search.critical import critical_points
 from .network_document import critical_points_latex, weights_document
+from .node_document import node_certificate_document
 from .pdf import compile_pdf
 from .proof_document import (
     architecture_document,
@@ -126,4 +127,14 @@ def document_for(
     if activation:
         raise InputError("--activation does not apply to a certificate (it names its own activation)")
     data = read_certificate(source)  # the kernels' strict reading
+    fmt = data.get("format")
+    if fmt == "symmorse-node/1":
+        if fragment:
+            raise InputError("--fragment is for MLP and graph certificates; give a neural-ODE one without it")
+        return node_certificate_document(data, source)
+    if fmt not in ("symmorse-certificate/1", "symmorse-strata/1"):
+        raise InputError(
+            f"{source} is a {fmt} certificate: symmorse latex writes documents for architectures, MLP, graph "
+            "and neural-ODE certificates and weights files; re-check this one with symmorse check"
+        )
     return certificate_fragment(data, source) if fragment else certificate_document(data, source)
