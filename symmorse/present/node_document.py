@@ -54,7 +54,7 @@ def node_certificate_document(data: object, source: str | None = None) -> str:
     >>> from symmorse.search.node_classify import classify_node
     >>> c = classify_node(NeuralODE(1, "0, h1**3"), W="1; 0")
     >>> tex = node_certificate_document(c.certificate, "node.json")
-    >>> "\\\\dot h_{2} = h_{1}^{3}" in tex and tex.endswith("\\\\end{document}\\n")
+    >>> "\\\\dot h_{2} &= h_{1}^{3}" in tex and tex.endswith("\\\\end{document}\\n")
     True
     """
     result = check_certificate(data)
