@@ -17,7 +17,7 @@ from symmorse.exact.errors import CertificateError
 from symmorse.kernel import check_certificate, check_text
 from symmorse.kernel.reader import MAX_BYTES
 from symmorse.kernel.schemas import MAX_WIDTHS
-from symmorse.model.node import NeuralODE
+from symmorse.model.node import NeuralODE, layer_field
 from symmorse.search.certify import certify
 from symmorse.search.node_classify import classify_node
 
@@ -249,10 +249,23 @@ def test_a_constant_claim_needs_a_global_flow():
 
 
 def test_a_non_augmented_claim_without_global_flow_is_rejected():
-    """h1' = h2, h2' = h1^2 blows up; the search classifies it non-augmented, the kernel says not shown."""
-    cert = classify_node(NeuralODE(3, "h2, h1**2")).certificate
-    result = check_certificate(copy.deepcopy(cert))
+    """h1' = h2, h2' = h1^2 blows up: the search leaves it undecided, and a hand-made claim is rejected."""
+    c = classify_node(NeuralODE(3, "h2, h1**2"))
+    assert c.status == "undecided" and c.certificate is None
+    cert = copy.deepcopy(classify_node(NeuralODE(3, "h2, h1")).certificate)  # linear: proved
+    cert["field"], cert["flow"] = ["h2", "h1**2"], None
+    result = check_certificate(cert)
     assert not result.accepted and "the flow is not shown to exist" in result.reason
+
+
+def test_a_layer_field_of_tanh_or_sigmoid_has_a_global_flow():
+    """V sigma(A h + c) with tanh, arctan or sigmoid is globally Lipschitz: non-augmented is proved."""
+    for activation in ("tanh", "arctan", "sigmoid"):
+        layers = {"A": [[3, 1], [0, 1]], "V": [[-1, 2], [1, 0]], "c": ["1/2", 0], "activation": activation}
+        field = layer_field(layers)
+        c = classify_node(NeuralODE(2, field))
+        assert (c.node_class, c.status) == ("non-augmented", "proved")
+        assert check_certificate(c.certificate).accepted
 
 
 def test_non_augmented_says_generic_w():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 from numbers import Integral
 
@@ -31,6 +32,7 @@ __all__ = [
     "rational_ball",
     "enclose",
     "real_analytic",
+    "globally_lipschitz",
 ]
 
 _RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
@@ -275,3 +277,57 @@ def real_analytic(e: sympy.Expr) -> bool:
     if isinstance(e, sympy.log):
         return e.args[0].is_positive is True and real_analytic(e.args[0])
     return isinstance(e, _ENTIRE) and real_analytic(e.args[0])
+
+
+_BOUNDED_SLOPE = (sympy.tanh, sympy.atan, sympy.sin, sympy.cos)  # |g'| <= 1 on R
+
+
+def _affine(e: sympy.Expr, hs: set) -> bool:
+    return all(not (sympy.diff(e, a).free_symbols & hs) for a in hs)
+
+
+def _bounded_slope(e: sympy.Expr, hs: set) -> bool:
+    """Whether e is, by construction, a real constant plus a Lipschitz function of the symbols ``hs``."""
+    if not (e.free_symbols & hs):
+        return real_analytic(e)  # a finite real constant
+    if e in hs:
+        return True
+    if e.is_Add:
+        return all(_bounded_slope(a, hs) for a in e.args)
+    if e.is_Mul:
+        varying = [a for a in e.args if a.free_symbols & hs]
+        constant = sympy.Mul(*[a for a in e.args if not (a.free_symbols & hs)])
+        return len(varying) == 1 and real_analytic(constant) and _bounded_slope(varying[0], hs)
+    if isinstance(e, _BOUNDED_SLOPE):
+        return _affine(e.args[0], hs)
+    if e.is_Pow and e.exp == -1 and e.base.is_Add:  # 1 / (s + exp(u)), s > 0: slope <= 1 / (4 s)
+        varying = [a for a in e.base.args if a.free_symbols & hs]
+        s = sympy.Add(*[a for a in e.base.args if not (a.free_symbols & hs)])
+        return (
+            len(varying) == 1
+            and isinstance(varying[0], sympy.exp)
+            and _affine(varying[0].args[0], hs)
+            and s.is_positive is True
+        )
+    return False
+
+
+def globally_lipschitz(field: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]) -> bool:
+    """Whether the vector field is, by construction, globally Lipschitz in the real symbols ``h``.
+
+    Each component must be affine in ``h`` plus constant multiples of tanh, atan, sin,
+    cos (slopes at most 1) or ``1/(s + exp(u))`` with s > 0 (slope at most 1/(4s)) of
+    affine forms u of ``h``: the layer fields ``V sigma(A h + c)`` of tanh, arctan and
+    sigmoid.  Then its flow exists for all time from every start point (Picard--Lindelof
+    with linear growth).  False means "not shown".
+
+    Examples
+    --------
+    >>> h1, h2 = sympy.symbols("h1 h2", real=True)
+    >>> globally_lipschitz([-2 * sympy.tanh(h1 + h2), 3 / (1 + sympy.exp(-h1)) + h2], [h1, h2])
+    True
+    >>> globally_lipschitz([h2, h1**2], [h1, h2]), globally_lipschitz([sympy.tanh(h1**2)], [h1])
+    (False, False)
+    """
+    hs = set(h)
+    return all(_bounded_slope(f, hs) for f in field)

@@ -33,7 +33,7 @@ from flint import fmpq_mat
 
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
-from ..exact.numbers import enclose, real_analytic, to_fmpq, to_rational
+from ..exact.numbers import enclose, globally_lipschitz, real_analytic, to_fmpq, to_rational
 from .base import CheckResult, Rejected
 from .constants import decide, identity
 
@@ -215,10 +215,15 @@ def _global_flow(cls, field, flow, h) -> str:
     hs = set(h)
     if all(not (sympy.diff(f, a).free_symbols & hs) for f in field for a in h):
         return "the field is affine, so the flow is global"
+    if globally_lipschitz(field, h):
+        return (
+            "the field is affine plus bounded-slope functions (tanh, atan, sin, cos, 1/(s + exp)) of affine "
+            "forms, so it is globally Lipschitz and the flow is global"
+        )
     raise Rejected(
         f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
-        "points up to time T (give a closed-form flow, real-analytic on all of R^(m+1), or an affine "
-        "field): a field such as h^2 blows up in finite time"
+        "points up to time T (give a closed-form flow, real-analytic on all of R^(m+1), an affine "
+        "field or a globally Lipschitz layer field): a field such as h^2 blows up in finite time"
     )
 
 

@@ -39,7 +39,7 @@ import sympy
 from flint import fmpq_mat
 
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.numbers import rational_string, real_analytic, to_fmpq
+from ..exact.numbers import globally_lipschitz, rational_string, real_analytic, to_fmpq
 from ..model.flows import TIME
 from ..model.node import NeuralODE, expression_text, parse_matrix
 from .node_certificate import (
@@ -429,12 +429,13 @@ def _global_phi(cls, field, flow, h):
     if flow is not None and all(real_analytic(p) for p in flow):
         return
     hs = set(h)
-    if all(not (sympy.diff(f, a).free_symbols & hs) for f in field for a in h):
+    affine = all(not (sympy.diff(f, a).free_symbols & hs) for f in field for a in h)
+    if affine or globally_lipschitz(field, h):
         return
     raise NotShown(
         f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
-        "points up to time T (a closed-form flow real-analytic on all of R^(m+1), or an affine field, "
-        "is needed): a field such as h^2 blows up in finite time"
+        "points up to time T (a closed-form flow real-analytic on all of R^(m+1), an affine field or a "
+        "globally Lipschitz layer field is needed): a field such as h^2 blows up in finite time"
     )
 
 
