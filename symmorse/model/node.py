@@ -54,6 +54,8 @@ __all__ = [
     "NodeWeights",
     "NodeEvaluation",
     "NeuralODE",
+    "exact_value",
+    "mp_value",
 ]
 
 #: Largest phase-space dimension accepted.
@@ -504,7 +506,7 @@ class NeuralODE:
         """
         if self.flow is None:
             raise InputError(f"no closed-form flow is known for {self.describe()}")
-        at = {hi: _exact(v, f"y[{i}]") for i, (hi, v) in enumerate(zip(self.h, y), 1)}
+        at = {hi: exact_value(v, f"y[{i}]") for i, (hi, v) in enumerate(zip(self.h, y), 1)}
         phi, D, D2 = self._flow_derivatives
         return phi.xreplace(at), D.xreplace(at), [H.xreplace(at) for H in D2]
 
@@ -554,7 +556,7 @@ class NeuralODE:
         if integrate or self.flow is None:
             return flow_with_variations(self.field, self.h, y, self.T, digits)
         with mpmath.workdps(digits + 10):
-            point = [_mpf(v) for v in y]
+            point = [mp_value(v) for v in y]
             phi, D, D2 = self._numeric_flow(point)
             return FlowVariations(phi, mpmath.matrix(D), [mpmath.matrix(H) for H in D2], digits)
 
@@ -575,9 +577,9 @@ class NeuralODE:
         with mpmath.workdps(digits + 10):
             W, b = _mp_matrix(weights.W), _mp_matrix(weights.b)
             w_out = _mp_matrix(weights.W_out)
-            y = W * mpmath.matrix([_mpf(v) for v in x]) + b
+            y = W * mpmath.matrix([mp_value(v) for v in x]) + b
             var = self.variations(list(y), digits, integrate)
-            value = (w_out * mpmath.matrix(var.value))[0] + _mpf(weights.b_out)
+            value = (w_out * mpmath.matrix(var.value))[0] + mp_value(weights.b_out)
             gradient = W.T * var.jacobian.T * w_out.T
             curvature = mpmath.matrix(self.m, self.m)
             for i in range(self.m):
@@ -602,13 +604,27 @@ def _time(value: object) -> sympy.Rational:
         raise InputError(str(exc).replace("T:", "the final time T:", 1)) from None
 
 
-def _exact(value: object, where: str) -> sympy.Expr:
+def exact_value(value: object, where: str) -> sympy.Expr:
+    """A SymPy number as given, or the exact rational of a user number (``where`` names it in errors).
+
+    Examples
+    --------
+    >>> exact_value("3/4", "x"), exact_value(sympy.pi, "x")
+    (3/4, pi)
+    """
     if isinstance(value, sympy.Expr) and value.is_number:
         return value
     return to_rational(value, where)
 
 
-def _mpf(value: object) -> mpmath.mpf:
+def mp_value(value: object) -> mpmath.mpf:
+    """An mpmath number at the working precision from an exact, SymPy or mpmath number.
+
+    Examples
+    --------
+    >>> mp_value("1/4")
+    mpf('0.25')
+    """
     if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         return value
     if isinstance(value, sympy.Expr) and not value.is_Rational:
@@ -618,4 +634,4 @@ def _mpf(value: object) -> mpmath.mpf:
 
 
 def _mp_matrix(M: sympy.Matrix) -> mpmath.matrix:
-    return mpmath.matrix([[_mpf(v) for v in M.row(i)] for i in range(M.rows)])
+    return mpmath.matrix([[mp_value(v) for v in M.row(i)] for i in range(M.rows)])

@@ -27,8 +27,7 @@ import mpmath
 import sympy
 
 from ..exact.errors import WeightsError
-from ..exact.numbers import to_rational
-from ..model.node import NeuralODE, NodeWeights
+from ..model.node import NeuralODE, NodeWeights, exact_value, mp_value
 from .newton import newton
 
 __all__ = ["NumericalCriticalPoint", "node_critical_points"]
@@ -138,7 +137,7 @@ def node_critical_points(
     ``10**(-digits/3)``.
     """
     rng = random.Random(seed)
-    bound = _exact(box, "box")
+    bound = exact_value(box, "box")
     if starts is None:
         starts = [
             [sympy.Rational(rng.randint(-1000, 1000), 1000) * bound for _ in range(node.n)]
@@ -150,7 +149,7 @@ def node_critical_points(
         for start in starts:
             if not isinstance(start, Sequence) or len(start) != node.n:
                 raise WeightsError(f"a start point must have {node.n} entries, got {start!r}")
-            point = _critical_point(node, weights, [_mpf(v) for v in start], digits, tol, integrate)
+            point = _critical_point(node, weights, [mp_value(v) for v in start], digits, tol, integrate)
             if point is None or any(
                 mpmath.norm(mpmath.matrix(point) - mpmath.matrix(p.point)) < mpmath.sqrt(tol) for p in found
             ):
@@ -183,19 +182,3 @@ def _critical_point(node, weights, x, digits, tol, integrate):
         return None
     e = node.evaluate(point, weights, digits, integrate)
     return point if mpmath.norm(mpmath.matrix(e.gradient)) < tol ** (mpmath.mpf(1) / 3) else None
-
-
-def _exact(value: object, where: str) -> sympy.Expr:
-    if isinstance(value, sympy.Expr) and value.is_number:
-        return value
-    return to_rational(value, where)
-
-
-def _mpf(value: object) -> mpmath.mpf:
-    """An mpmath number at the working precision from an exact or mpmath number."""
-    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
-        return value
-    if isinstance(value, sympy.Expr) and not value.is_Rational:
-        return mpmath.mpf(sympy.N(value, mpmath.mp.dps))
-    q = to_rational(value)
-    return mpmath.mpf(q.p) / q.q
