@@ -321,16 +321,7 @@ def embedding_latex(e: Embedding) -> str:
     lines.append(f"\\text{{critical points ({done}):}}")
     for p in a.points:
         j = p.to_json(e.digits)
-        kind = (
-            f"{p.dimension}-dimensional family, degenerate"
-            if p.dimension
-            else "degenerate"
-            if p.degenerate
-            else "type undecided"
-            if p.degenerate is None
-            else f"non-degenerate, index {p.index}"
-        )
-        lines.append(f"\\quad\\text{{({_plain(', '.join(j['point']))}): {kind} ({_plain(p.status)})}}")
+        lines.append(f"\\quad\\text{{({_plain(', '.join(j['point']))}): {p.kind} ({_plain(p.status)})}}")
     if not a.points:
         lines.append("\\quad\\text{none}")
     rows = " \\\\ ".join(f"\\text{{{cls}}} & \\text{{{v.status}}}" for cls, v in e.classes.items())

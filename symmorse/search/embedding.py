@@ -166,16 +166,7 @@ def embedding_text(e: Embedding) -> str:
         lines.append("  none")
     for p in e.analysis.points:
         j = p.to_json(e.digits)
-        kind = (
-            f"{p.dimension}-dimensional family, degenerate"
-            if p.dimension
-            else "degenerate"
-            if p.degenerate
-            else "type undecided"
-            if p.degenerate is None
-            else f"non-degenerate, index {p.index}"
-        )
-        lines.append(f"  ({', '.join(j['point'])}): {kind} [{p.status}]")
+        lines.append(f"  ({', '.join(j['point'])}): {p.kind} [{p.status}]")
     lines.append("classes (by the critical-point argument):")
     for cls, v in e.classes.items():
         lines.append(f"  {cls:20} {v.status:14} {v.reason}")

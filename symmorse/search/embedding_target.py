@@ -66,6 +66,21 @@ class TargetCriticalPoint:
         """Whether this is a single point (dimension 0)."""
         return self.dimension == 0
 
+    @property
+    def kind(self) -> str:
+        """What the point is, in words: a degenerate family, degenerate, undecided, or its index.
+
+        Examples
+        --------
+        >>> TargetCriticalPoint([0, 0], 0, False, 1, "proved").kind
+        'non-degenerate, index 1'
+        """
+        if self.dimension:
+            return f"{self.dimension}-dimensional family, degenerate"
+        if self.degenerate:
+            return "degenerate"
+        return "type undecided" if self.degenerate is None else f"non-degenerate, index {self.index}"
+
     def to_json(self, digits: int = 20) -> dict:
         """JSON-ready form."""
         exact = self.status == "proved"
