@@ -16,7 +16,6 @@ mathematics: the highlights are the classification's.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from ..model.architecture import layers, parse_architecture
 from ..model.io import write_atomic
 from ..search.classify import Classification, classify, minimum_cut
 from .latex import escape_text
-from .plot import _pyplot, _save
+from .plot import _pyplot, _save, picture_suffix
 
 __all__ = ["Drawing", "architecture_drawing", "check_drawing_target", "draw", "tikz", "FORMATS"]
 
@@ -290,12 +289,7 @@ def check_drawing_target(path: str) -> str:
       ...
     symmorse.exact.errors.InputError: picture 'net.gif': the file name must end in .png, .pdf, .svg or .tex
     """
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in FORMATS:
-        raise InputError(f"picture {path!r}: the file name must end in {', '.join(FORMATS[:-1])} or .tex")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise InputError(f"picture {path!r}: directory {directory!r} does not exist")
+    suffix = picture_suffix(path, FORMATS)
     if suffix != ".tex":
         _pyplot()
     return suffix

@@ -20,7 +20,7 @@ from ..model.architecture import input_nodes, layers, output_node
 from ..model.network import Network
 from ..search.critical import CriticalPointsResult
 
-__all__ = ["check_plot_target", "plot_critical_points", "FORMATS"]
+__all__ = ["check_plot_target", "picture_suffix", "plot_critical_points", "FORMATS"]
 
 #: File types the pictures can be written as.
 FORMATS = (".png", ".pdf", ".svg")
@@ -55,12 +55,31 @@ def check_plot_target(path: str, n_inputs: int) -> None:
     """
     if n_inputs not in (1, 2):
         raise InputError(f"pictures need a network with 1 or 2 inputs, this one has {n_inputs}")
-    if os.path.splitext(path)[1].lower() not in FORMATS:
-        raise InputError(f"picture {path!r}: the file name must end in .png, .pdf or .svg")
+    picture_suffix(path, FORMATS)
+    _pyplot()
+
+
+def picture_suffix(path: str, formats: tuple[str, ...]) -> str:
+    """The file type of ``path`` (lower case) if it is one of ``formats`` and its directory exists.
+
+    Raises
+    ------
+    InputError
+        For another file type or a missing directory.
+
+    Examples
+    --------
+    >>> picture_suffix("phi.PNG", FORMATS)
+    '.png'
+    """
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in formats:
+        names = f"{', '.join(formats[:-1])} or {formats[-1]}"
+        raise InputError(f"picture {path!r}: the file name must end in {names}")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise InputError(f"picture {path!r}: directory {directory!r} does not exist")
-    _pyplot()
+    return suffix
 
 
 def _phi(net: Network, points: list) -> object:
