@@ -93,6 +93,7 @@ def architecture_drawing(
     activation: str = "tanh",
     route: str = "auto",
     stratum: int | None = None,
+    classification: Classification | None = None,
 ) -> Drawing:
     """Lay out an architecture and mark its widening steps, a minimum cut and one death stratum.
 
@@ -103,6 +104,8 @@ def architecture_drawing(
     route : as for :func:`~symmorse.search.classify.classify` (``"graph"`` lists strata of MLPs too).
     stratum : the row of the strata table to show (1-based); by default the first complete
         stratum of kind morse or degenerate, else the first null one with dead nodes.
+    classification : the architecture's classification, if the caller has it (by ``route``);
+        otherwise it is computed.
 
     Examples
     --------
@@ -114,7 +117,7 @@ def architecture_drawing(
     ([('s0_1', 's1_1', '1'), ('s0_2', 's1_2', '1')], ('x1', 'x2'))
     """
     G = parse_architecture(architecture) if isinstance(architecture, str) else architecture
-    c = classify(G, activation, route=route)
+    c = classification or classify(G, activation, route=route)
     groups = layers(G)
     depth = {v: k for k, group in enumerate(groups) for v in group}
     positions = {

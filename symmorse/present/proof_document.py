@@ -106,7 +106,7 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
         "non-degenerate (Morse) when $\\det \\Hess \\Phi(x) \\ne 0$."
     )
     network_section(doc, net, c)
-    _picture(doc, net, "strata" in data)
+    _picture(doc, net, c)
     forward_section(doc, net)
     derivative_sections(doc, net)
     chart_section(doc, net)
@@ -133,12 +133,12 @@ def _certificate_document(data: object, source: str | None, where: str | None) -
     return doc.render()
 
 
-def _picture(doc: Document, net: Network, strata: bool) -> None:
+def _picture(doc: Document, net: Network, c: Classification) -> None:
     """The architecture drawn (symmorse draw), when it is small enough to read on a page."""
     groups = layers(net.graph)
     if net.graph.number_of_nodes() > 40 or max(map(len, groups)) > 12:
         return
-    d = architecture_drawing(net.graph, net.activation, route="graph" if strata else "auto")
+    d = architecture_drawing(net.graph, net.activation, classification=c)
     legend = "; ".join(d.notes)
     doc.add(
         "\\begin{center}\n" + tikz(d, width=13.0, legend=False) + "\\end{center}",
