@@ -9,12 +9,20 @@ and accepts only if every claim follows:
 * the leaves tile the domain exactly (:func:`_tiles`: a guillotine recursion over
   rational endpoints; a gap, an overlap or a leaf outside the domain is rejected);
 * ``excluded`` with a ``coordinate`` i: the enclosure of dPhi/dx_i over the leaf
-  (naive, or the mean-value form ``grad Phi(c) + H(X)(X - c)``) excludes 0;
+  (naive, or the mean-value form ``grad Phi(c) + H(X)(X - c)``) excludes 0, so Phi
+  is strictly monotone in x_i on the leaf; with a ``hessian_box`` Q (a box holding
+  the leaf, e.g. the box the leaf was split from) the mean-value form takes H
+  enclosed over Q, which contains every Hessian on the leaf;
 * ``excluded`` with ``krawczyk`` (a box P containing the leaf and a rational
-  matrix Y): the i-th component of ``K(P) = c - Y grad Phi(c) + (I - Y H(P))(P - c)``
-  misses the leaf's i-th side.  Every zero of grad Phi in P lies in K(P), for any Y
+  matrix Y, optionally a ``hessian_box`` Q holding P): the i-th component of
+  ``K(P) = c - Y grad Phi(c) + (I - Y H(Q))(P - c)`` (Q = P by default) misses the
+  leaf's i-th side.  Every zero of grad Phi in P lies in K(P), for any Y
   (mean-value theorem), so the leaf holds none;
 * ``unique``: the leaf lies in the box of point j;
+* ``single``: the leaf holds the inner box of point j and the Hessian enclosure
+  over the leaf is definite (inertia ``(0, 0, n)`` or ``(n, 0, 0)``): then grad Phi
+  is injective on the convex leaf (a strictly monotone map), so point j is its only
+  critical point;
 * each point: ``K(R)`` lies in the interior of its box R and
   ``sum_j |I - Y H(R)|_ij r_j < r_i`` (r the half-widths), so R holds exactly one
   critical point [Krawczyk 1969; Neumaier 1990, thm 5.1.7]; the same for its small
@@ -32,11 +40,12 @@ raises :class:`~symmorse.exact.errors.CertificateError`; a false claim gives
 
 What is trusted: python-flint's ``arb``/``arb_mat`` ball arithmetic (every result
 contains the true value; tanh, exp, log1p, atan, erf), exact ``fmpq`` rationals,
-:func:`symmorse.exact.linalg.inertia`, and the formulas below for sigma', sigma''
-of each activation.  Nothing from the search or the model is imported; the
-forward and backward passes (DESIGN section 1: backward vectors and
-``Hess Phi = sum_l J_l^T diag(sigma''(z_l) v_l) J_l``) are written out here.
-No SymPy, no floats.
+:func:`symmorse.exact.linalg.inertia`, and the ball evaluation of the network in
+:mod:`symmorse.exact.balls` (sigma, sigma', sigma'' of each activation, the forward
+and backward passes of DESIGN section 1, the mean-value and Krawczyk forms), which
+the search uses too: the kernel shares the exact domain layer, never the search
+or the model.  The kernel works at 64 bits against the search's 53.  No SymPy, no
+floats.
 """
 
 from __future__ import annotations
@@ -46,11 +55,12 @@ from collections.abc import Callable
 
 from flint import arb, arb_mat, ctx, fmpq
 
+from ..exact.balls import ACTIVATIONS, LayeredBalls, krawczyk_image, mean_value
 from ..exact.errors import CertificateError
 from ..exact.linalg import inertia
 from .base import CheckResult, Rejected, require
 
-__all__ = ["FORMAT", "check"]
+__all__ = ["FORMAT", "ACTIVATIONS", "check"]
 
 FORMAT = "symmorse-critical/1"
 #: Working precision (bits) of the kernel's balls: above the search's 53, so its enclosures are no wider.
@@ -58,66 +68,6 @@ PRECISION = 64
 
 Box = tuple[tuple[fmpq, fmpq], ...]
 
-
-def _square(t: arb) -> arb:
-    """``{t^2 : t in the ball}`` (not the ball product, which would go below 0)."""
-    lo, hi = t.abs_lower(), t.abs_upper()
-    return (lo * lo).union(hi * hi)
-
-
-def _increasing(f: Callable[[arb], arb], z: arb) -> arb:
-    """``f`` over the ball z, for an increasing f: the union of its values at the two ends."""
-    return f(z.lower()).union(f(z.upper()))
-
-
-def _logistic(z: arb) -> arb:
-    return 1 / (1 + (-z).exp())
-
-
-def _tanh(z: arb) -> tuple[arb, arb, arb]:
-    t = _increasing(arb.tanh, z)
-    d1 = 1 - _square(t)
-    return t, d1, -2 * t * d1
-
-
-def _sigmoid(z: arb) -> tuple[arb, arb, arb]:
-    s = _increasing(_logistic, z)
-    d1 = arb(1) / 4 - _square(s - arb(1) / 2)  # s (1 - s)
-    return s, d1, d1 * (1 - 2 * s)
-
-
-def _softplus(z: arb) -> tuple[arb, arb, arb]:
-    s = _increasing(_logistic, z)
-    return _increasing(lambda t: t.exp().log1p(), z), s, arb(1) / 4 - _square(s - arb(1) / 2)
-
-
-def _arctan(z: arb) -> tuple[arb, arb, arb]:
-    d1 = 1 / (1 + _square(z))
-    return _increasing(arb.atan, z), d1, -2 * z * _square(d1)
-
-
-def _silu(z: arb) -> tuple[arb, arb, arb]:
-    s = _logistic(z)
-    ds = s * (1 - s)
-    return z * s, s + z * ds, ds * (2 + z * (1 - 2 * s))
-
-
-def _gelu(z: arb) -> tuple[arb, arb, arb]:
-    cdf = (1 + (z / arb(2).sqrt()).erf()) / 2
-    pdf = (-_square(z) / 2).exp() / (2 * arb.pi()).sqrt()
-    return z * cdf, cdf + z * pdf, pdf * (2 - _square(z))
-
-
-#: sigma, sigma', sigma'' as ball functions.
-ACTIVATIONS: dict[str, Callable[[arb], tuple[arb, arb, arb]]] = {
-    "tanh": _tanh,
-    "sigmoid": _sigmoid,
-    "softplus": _softplus,
-    "arctan": _arctan,
-    "silu": _silu,
-    "gelu": _gelu,
-    "identity": lambda z: (z, arb(1), arb(0)),
-}
 
 _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")
 
@@ -151,81 +101,53 @@ def _inside(a: Box, b: Box) -> bool:
 
 
 class _Network:
-    """The layered network in balls: weights W_l, biases b_l, one activation."""
+    """The layered network in balls (:class:`symmorse.exact.balls.LayeredBalls`), with the kernel's checks."""
 
-    def __init__(self, widths: list[int], sigma: Callable, layers: list) -> None:
-        self.n, self.sigma = widths[0], sigma
-        self.W, self.b = [], []
+    def __init__(self, widths: list[int], sigma: Callable | str, layers: list) -> None:
+        self.n = widths[0]
+        pairs = []
         for l, (m, k) in enumerate(zip(widths, widths[1:])):
             layer = layers[l]
             require(isinstance(layer, dict), f"layer {l + 1} is not an object")
-            self.W.append(arb_mat(_matrix(layer.get("W"), k, m, f"layer {l + 1} W")))
-            self.b.append(arb_mat([[v] for v in _matrix([layer.get("b")], 1, k, f"layer {l + 1} b")[0]]))
+            W = _matrix(layer.get("W"), k, m, f"layer {l + 1} W")
+            pairs.append((W, _matrix([layer.get("b")], 1, k, f"layer {l + 1} b")[0]))
+        self.balls = LayeredBalls(pairs, sigma)
+        self._hessians: dict[Box, arb_mat] = {}
 
-    def enclose(self, x: list[arb], at_centre: tuple | None = None, shift: arb_mat | None = None):
-        """``(grad, H, zs)`` over the balls x; H only given ``at_centre = (grad(c), zs(c))`` and ``x - c``.
-
-        With ``at_centre``, each pre-activation is also enclosed in the centred
-        form ``z_l(c) + J_l (x - c)`` and the intersection is used.
-        """
-        second = at_centre is not None
-        h, J, zs, d1s, d2s, Js = arb_mat(self.n, 1, x), None, [], [], [], []
-        for l in range(len(self.W) - 1):
-            W = self.W[l]
-            z = (W * h + self.b[l]).entries()
-            if second:
-                J = W if J is None else W * J
-                centred = (at_centre[1][l] + J * shift).entries()
-                z = [a.intersection(c) for a, c in zip(z, centred)]
-                Js.append(J)
-            values = [self.sigma(zi) for zi in z]
-            zs.append(arb_mat(len(z), 1, z))
-            h = arb_mat(len(z), 1, [t[0] for t in values])
-            d1s.append([t[1] for t in values])
-            d2s.append([t[2] for t in values])
-            if second:
-                J = _diagonal(d1s[-1]) * J
-        v, vs = self.W[-1].transpose(), []
-        for l in reversed(range(len(d1s))):
-            vs.insert(0, v.entries())
-            v = self.W[l].transpose() * arb_mat(len(d1s[l]), 1, [a * b for a, b in zip(d1s[l], vs[0])])
-        if not second:
-            return v.entries(), None, zs
-        H = arb_mat(self.n, self.n)
-        for J, d2, vl in zip(Js, d2s, vs):
-            H += J.transpose() * _diagonal([a * b for a, b in zip(d2, vl)]) * J
-        return v.entries(), H, zs
+    @staticmethod
+    def balls_of(box: Box) -> tuple[list[arb], list[arb]]:
+        """The exact midpoint c and the balls x of a box."""
+        return [arb((lo + hi) / 2) for lo, hi in box], [arb(lo).union(arb(hi)) for lo, hi in box]
 
     def over(self, box: Box | list[arb]):
         """Centre c, the balls of the box, ``grad(c)`` and ``(grad, H)`` over the box (rational or balls)."""
         if isinstance(box, list):
             c, x = [arb(a.mid()) for a in box], box
         else:
-            c, x = [arb((lo + hi) / 2) for lo, hi in box], [arb(lo).union(arb(hi)) for lo, hi in box]
-        grad_c, _, zs_c = self.enclose(c)
-        grad, H, _ = self.enclose(x, (grad_c, zs_c), arb_mat(self.n, 1, [a - b for a, b in zip(x, c)]))
-        return c, x, grad_c, grad, H
+            c, x = self.balls_of(box)
+        at_c = self.balls.at_point(c)
+        over = self.balls.over_box(x, at_c, self.balls.shift(x, c))
+        return c, x, at_c.gradient.entries(), over.gradient.entries(), over.hessian
 
-    def krawczyk(self, box: Box, Y: list[list[fmpq]]) -> tuple[list[arb], bool]:
-        """``K(box)`` and whether ``sum_j |I - Y H|_ij r_j < r_i`` for every i."""
+    def hessian(self, box: Box) -> arb_mat:
+        """The Hessian enclosure over a box (kept: many leaves name the same box)."""
+        if box not in self._hessians:
+            self._hessians[box] = self.over(box)[4]
+        return self._hessians[box]
+
+    def krawczyk(self, box: Box, Y: list[list[fmpq]], hessian_box: Box | None = None):
+        """``K(box)`` (the Hessian enclosed over ``hessian_box``, default the box) and whether
+        ``sum_j |I - Y H|_ij r_j < r_i`` for every i."""
         n = self.n
-        c, x, grad_c, _, H = self.over(box)
-        Ym = arb_mat(Y)
-        M = arb_mat([[int(i == j) for j in range(n)] for i in range(n)]) - Ym * H
-        shift = arb_mat(n, 1, [a - b for a, b in zip(x, c)])
-        image = (arb_mat(n, 1, c) - Ym * arb_mat(n, 1, grad_c) + M * shift).entries()
+        c, x = self.balls_of(box)
+        H = self.over(box)[4] if hessian_box is None else self.hessian(hessian_box)
+        grad_c = self.balls.at_point(c).gradient
+        image, M = krawczyk_image(arb_mat(n, 1, c), grad_c, H, self.balls.shift(x, c), arb_mat(Y))
         r = [(hi - lo) / 2 for lo, hi in box]
         contracts = all(
             sum((arb(M[i, j].abs_upper()) * r[j] for j in range(n)), arb(0)) < r[i] for i in range(n)
         )
         return image, contracts
-
-
-def _diagonal(d: list[arb]) -> arb_mat:
-    D = arb_mat(len(d), len(d))
-    for i, a in enumerate(d):
-        D[i, i] = a
-    return D
 
 
 def _tiles(domain: Box, leaves: list[Box]) -> None:
@@ -303,34 +225,66 @@ def _points(net: _Network, data: list, n: int) -> list[tuple[Box, Box, int | Non
     return checked
 
 
+def _hessian_box(net: _Network, k: int, data: object, inner: Box) -> Box | None:
+    """The optional ``hessian_box`` Q of a claim: a box holding ``inner`` over which H is enclosed."""
+    if data is None:
+        return None
+    Q = _box(data, net.n, f"leaf {k} hessian_box")
+    require(_inside(inner, Q), f"leaf {k} is not inside its hessian_box")
+    return Q
+
+
+def _excludes(a: arb) -> bool:
+    return a > 0 or a < 0
+
+
 def _leaf(net: _Network, k: int, leaf: dict, box: Box, points: list, cache: dict) -> bool:
     """Check one leaf's claim; True if it is unresolved."""
     kind, n = leaf.get("kind"), net.n
     if kind == "unresolved":
         return True
-    if kind == "unique":
+    if kind in ("unique", "single"):
         j = leaf.get("point")
         require(type(j) is int and 0 <= j < len(points), f"leaf {k}: no point {j!r}")
-        require(_inside(box, points[j][0]), f"leaf {k} is not inside the box of point {j}")
+        if kind == "unique":
+            require(_inside(box, points[j][0]), f"leaf {k} is not inside the box of point {j}")
+            return False
+        # a definite Hessian on the (convex) leaf: grad Phi is injective there, one critical point at most
+        require(_inside(points[j][1], box), f"leaf {k} does not hold the inner box of point {j}")
+        found = inertia(net.hessian(box))
+        require(
+            found is not None and found.zero == 0 and found.negative in (0, n),
+            f"leaf {k}: the Hessian enclosure is not definite",
+        )
         return False
     require(kind == "excluded", f"leaf {k}: unknown kind {kind!r}")
     i = leaf.get("coordinate")
     require(type(i) is int and 0 <= i < n, f"leaf {k}: no coordinate {i!r}")
     proof = leaf.get("krawczyk")
     if proof is None:
-        c, x, grad_c, grad, H = net.over(box)
-        mean_value = grad_c[i] + sum((H[i, j] * (x[j] - c[j]) for j in range(n)), arb(0))
+        Q = _hessian_box(net, k, leaf.get("hessian_box"), box)
+        c, x = net.balls_of(box)
+        if Q is None:
+            if _excludes(net.balls.over_box(x).gradient[i, 0]):  # the naive enclosure
+                return False
+            _, _, grad_c, grad, H = net.over(box)
+            if _excludes(grad[i]):  # the naive enclosure with centred pre-activations
+                return False
+            grad_c = arb_mat(n, 1, grad_c)
+        else:
+            grad_c, H = net.balls.at_point(c).gradient, net.hessian(Q)
         require(
-            any(g > 0 or g < 0 for g in (grad[i], mean_value)),
+            _excludes(mean_value(grad_c, H, net.balls.shift(x, c))[i]),
             f"leaf {k}: the gradient enclosure does not exclude 0 in coordinate {i}",
         )
         return False
     require(isinstance(proof, dict), f"leaf {k}: malformed krawczyk")
     P = _box(proof.get("box"), n, f"leaf {k} krawczyk box")
     require(_inside(box, P), f"leaf {k} is not inside its Krawczyk box")
-    key = (P, str(proof.get("Y")))
+    Q = _hessian_box(net, k, proof.get("hessian_box"), P)
+    key = (P, str(proof.get("Y")), Q)
     if key not in cache:
-        cache[key] = net.krawczyk(P, _matrix(proof.get("Y"), n, n, f"leaf {k} Y"))[0]
+        cache[key] = net.krawczyk(P, _matrix(proof.get("Y"), n, n, f"leaf {k} Y"), Q)[0]
     Ki, (lo, hi) = cache[key][i], box[i]
     require(Ki < lo or Ki > hi, f"leaf {k}: the Krawczyk image does not miss the leaf in coordinate {i}")
     return False

@@ -4,14 +4,17 @@ A :class:`BallNetwork` turns a network with exact weights into python-flint
 ``arb`` balls once (a ball contains its rational weight, so nothing is rounded
 away) and encloses the gradient and the structured Hessian (DESIGN section 1)
 over a box of inputs: every value the true gradient or Hessian takes on the box
-lies in the returned balls.  Activations are compiled from their exact SymPy
-formulas into ``arb`` code (constants become balls, never floats).
+lies in the returned balls.  The named activations are the hand-written ball
+functions of :data:`symmorse.exact.balls.ACTIVATIONS`; others (polynomials) are
+compiled from their exact SymPy formulas into ``arb`` code (constants become
+balls, never floats).
 
-For layered MLPs the forward pass, backward vectors ``v_{l-1} = W_l^T D_l v_l``
-and ``Hess Phi = sum_l J_l^T diag(sigma''(z_l) v_l) J_l`` are ``arb_mat``
-products, and over a box each pre-activation is the intersection of its naive
-enclosure with the centred form ``z_l(c) + J_l(X) (X - c)``, which shrinks
-quadratically with the box.  Other graphs go through
+Layered MLPs are evaluated by :class:`symmorse.exact.balls.LayeredBalls`, the
+one ball routine that the certificate kernel uses too: whole-layer ``arb_mat``
+products (forward pass, Jacobians, backward vectors ``v_{l-1} = W_l^T D_l v_l``
+and ``Hess Phi = sum_l J_l^T diag(sigma''(z_l) v_l) J_l``), each pre-activation
+over a box intersected with its centred form ``z_l(c) + J_l(X) (X - c)``.
+Other graphs go through
 :func:`~symmorse.model.network.structured_derivatives` over ``arb``; tests check
 that the two agree.
 """
@@ -26,8 +29,9 @@ import sympy
 from flint import arb, arb_mat, fmpq
 from sympy.printing.pycode import PythonCodePrinter
 
+from ..exact.balls import ACTIVATIONS, LayeredBalls, PointValues
 from ..exact.errors import ActivationError
-from ..exact.numbers import rational_ball
+from ..exact.numbers import rational_ball, to_fmpq
 from .activations import Activation, Z
 from .architecture import input_nodes, layers, output_node
 from .network import Network, structured_derivatives
@@ -120,58 +124,15 @@ class _ArbMath:
         raise ActivationError(f"no ball arithmetic for the function {name!r} in an activation")
 
 
-def _squares(t: arb) -> arb:
-    """``{s^2 : s in t}``: the ball product ``t * t`` would reach below 0."""
-    lo, hi = t.abs_lower(), t.abs_upper()
-    return (lo * lo).union(hi * hi)
-
-
-def _rising(f: Callable[[arb], arb], z: arb) -> arb:
-    """An increasing function over a ball; from its ends when it is wide (arb's own bound is poor there)."""
-    return f(z) if z.rad() < 0.5 else f(z.lower()).union(f(z.upper()))
-
-
-def _logistic(z: arb) -> arb:
-    return 1 / (1 + (-z).exp())
-
-
-def _tanh3(z: arb) -> tuple[arb, arb, arb]:
-    if z.rad() < 0.5:  # arb's own tanh is tight enough, and cheaper than two ends
-        t = z.tanh()
-        d1 = 1 - t * t
-    else:
-        t = z.lower().tanh().union(z.upper().tanh())
-        d1 = 1 - _squares(t)
-    return t, d1, -2 * t * d1
-
-
-def _sigmoid3(z: arb) -> tuple[arb, arb, arb]:
-    s = _rising(_logistic, z)
-    d1 = 0.25 - _squares(s - 0.5)
-    return s, d1, d1 * (1 - 2 * s)
-
-
-def _softplus3(z: arb) -> tuple[arb, arb, arb]:
-    s = _rising(_logistic, z)
-    return _rising(lambda t: t.exp().log1p(), z), s, 0.25 - _squares(s - 0.5)
-
-
-def _arctan3(z: arb) -> tuple[arb, arb, arb]:
-    d1 = 1 / (1 + _squares(z))
-    return _rising(arb.atan, z), d1, -2 * z * _squares(d1)
-
-
-#: Hand-written ball versions of the common activations: ends of monotone pieces, no compiled code.
-_DIRECT = {"tanh": _tanh3, "sigmoid": _sigmoid3, "softplus": _softplus3, "arctan": _arctan3}
-
-
 @cache
 def ball_activation(activation: Activation) -> Callable[[arb], tuple[arb, arb, arb]]:
     """``z -> (sigma(z), sigma'(z), sigma''(z))`` enclosed in balls, compiled once.
 
-    tanh, sigmoid, softplus and arctan are written out by hand (sigma from the
-    ends of the ball, sigma' from exact ranges of squares); the others are
-    compiled from their SymPy formulas.
+    The named activations (tanh, sigmoid, softplus, arctan, SiLU, GELU,
+    identity) are the hand-written ball functions of
+    :data:`symmorse.exact.balls.ACTIVATIONS` (sigma from the ends of the ball,
+    sigma' from exact ranges of squares), shared with the kernel; the others
+    (polynomials, ...) are compiled from their SymPy formulas.
 
     Examples
     --------
@@ -180,8 +141,8 @@ def ball_activation(activation: Activation) -> Callable[[arb], tuple[arb, arb, a
     >>> s, d1, d2
     (0.500000000000000, 0.250000000000000, 0)
     """
-    if activation.name in _DIRECT:
-        return _DIRECT[activation.name]
+    if activation.name in ACTIVATIONS:
+        return ACTIVATIONS[activation.name]
     exprs = (activation.sigma, activation.derivative(Z), activation.second_derivative(Z))
     compiled = sympy.lambdify(
         Z,
@@ -249,13 +210,18 @@ class BallNetwork:
         if self.layered and not (net.widths is not None and uniform):
             raise ValueError("the layered path needs a layered MLP with one activation")
         if self.layered:
-            self.act = next(iter(self.functions.values()))
-            self.W = [
-                arb_mat([[rational_ball(net.weight(u, v)) for u in prev] for v in cur])
-                for prev, cur in zip(groups, groups[1:])
-            ]
-            self.Wt = [W.transpose() for W in self.W]
-            self.b = [arb_mat([[rational_ball(net.bias(v))] for v in cur]) for cur in groups[1:]]
+            activation = next(iter(net.activations.values()))
+            self.balls = LayeredBalls(
+                [
+                    (
+                        [[to_fmpq(net.weight(u, v)) for u in prev] for v in cur],
+                        [to_fmpq(net.bias(v)) for v in cur],
+                    )
+                    for prev, cur in zip(groups, groups[1:])
+                ],
+                next(iter(self.functions.values())),
+            )
+            self.activation_name = activation.name
         else:
             self.weights = {(u, v): rational_ball(net.weight(u, v)) for u, v in G.edges}
             self.biases = {v: rational_ball(net.bias(v)) for v in G if G.in_degree(v)}
@@ -303,51 +269,15 @@ class BallNetwork:
     def _layered(
         self, x: Sequence[arb], center: Sequence[arb] | None, at_center: Enclosure | None, jacobians: bool
     ) -> Enclosure:
-        """The DESIGN section 1 formulas as arb_mat products per layer (Jacobians J_l only if needed).
-
-        Per unit only sigma, sigma', sigma'' and one intersection are evaluated;
-        row scalings ``diag(d) M``, the backward vectors and the Hessian terms
-        ``J_l^T diag(sigma''(z_l) v_l) J_l`` are products of whole matrices.
-        """
+        """:class:`symmorse.exact.balls.LayeredBalls`: whole-layer ``arb_mat`` products (DESIGN section 1)."""
         n = self.n
-        h = arb_mat(n, 1, list(x))
-        shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, center)]) if center is not None else None
-        J = None  # J_l = dz_l/dx, n_l x n
-        zs, d1s, d2s, Js = [], [], [], []
-        for l, (W, b) in enumerate(zip(self.W[:-1], self.b[:-1])):
-            if jacobians:
-                J = W if J is None else W * J
-            z = W * h + b
-            if at_center is not None:
-                centred = (at_center.preactivations[l] + J * shift).entries()
-                z = arb_mat(len(centred), 1, [a.intersection(c) for a, c in zip(z.entries(), centred)])
-            values = [self.act(zi) for zi in z.entries()]
-            h = arb_mat(len(values), 1, [t[0] for t in values])
-            d1 = [t[1] for t in values]
-            zs.append(z)
-            d1s.append(d1)
-            if jacobians:
-                d2s.append([t[2] for t in values])
-                Js.append(J)
-                J = _diagonal(d1) * J  # D_l J_l, the Jacobian of h_l
-        v = self.Wt[-1]  # v_{L-1} = w
-        vs = [None] * len(d1s)
-        for l in reversed(range(len(d1s))):
-            vs[l] = v.entries()
-            v = self.Wt[l] * arb_mat(len(vs[l]), 1, [a * b for a, b in zip(d1s[l], vs[l])])
         if not jacobians:
-            return Enclosure(v.entries(), None, zs)
-        hessian = None
-        for J, d2, vl in zip(Js, d2s, vs):
-            term = J.transpose() * (_diagonal([a * b for a, b in zip(d2, vl)]) * J)
-            hessian = term if hessian is None else hessian + term
-        H = hessian.entries()
-        return Enclosure(v.entries(), [H[i * n : (i + 1) * n] for i in range(n)], zs)
-
-
-def _diagonal(entries: list[arb]) -> arb_mat:
-    """``diag(entries)`` as an arb_mat."""
-    D = arb_mat(len(entries), len(entries))
-    for i, a in enumerate(entries):
-        D[i, i] = a
-    return D
+            point = self.balls.at_point(x)
+            return Enclosure(point.gradient.entries(), None, point.preactivations)
+        if at_center is None:
+            over = self.balls.over_box(x, hessian=True)
+        else:
+            centre = PointValues(arb_mat(n, 1, at_center.gradient), at_center.preactivations)
+            over = self.balls.over_box(x, centre, self.balls.shift(x, center))
+        H = over.hessian.entries()
+        return Enclosure(over.gradient.entries(), [H[i * n : (i + 1) * n] for i in range(n)], None)
