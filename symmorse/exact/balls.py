@@ -50,9 +50,9 @@ def _square(t: arb) -> arb:
     return (lo * lo).union(hi * hi)
 
 
-#: Balls narrower than this radius go to arb's own functions (a point, in effect); wider ones are
-#: evaluated at their two ends, which is tighter for a monotone function.
-NARROW = 2.0**-24
+#: Balls narrower than this radius go to arb's own functions (cheaper); wider ones are evaluated at
+#: their two ends, which is tighter for a monotone function.
+NARROW = 0.5
 
 
 def _increasing(f: Callable[[arb], arb], z: arb) -> arb:
@@ -65,7 +65,7 @@ def _logistic(z: arb) -> arb:
 
 
 def _tanh(z: arb) -> tuple[arb, arb, arb]:
-    if z.rad() < NARROW:  # a point: arb's own tanh, cheaper than two ends
+    if z.rad() < NARROW:  # arb's own tanh is tight here, and cheaper than two ends
         t = z.tanh()
         d1 = 1 - t * t
     else:

@@ -237,6 +237,8 @@ ELIMINATION = ByKey(
 )
 
 _BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
+#: Most leaves of a ``symmorse-critical/1`` certificate (a 4-input search may need millions of boxes).
+MAX_LEAVES = 5_000_000
 
 CRITICAL = Obj(
     {
@@ -258,9 +260,11 @@ CRITICAL = Obj(
                     "coordinate": Int(0),
                     "point": Int(0),
                     "reason": _TEXT,
-                    "krawczyk": Obj({"box": _BOX, "Y": _MATRIX}),
+                    "hessian_box": _BOX,
+                    "krawczyk": Obj({"box": _BOX, "Y": _MATRIX}, {"hessian_box": _BOX}),
                 },
-            )
+            ),
+            hi=MAX_LEAVES,
         ),
         "complete": Bool(),
     }

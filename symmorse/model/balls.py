@@ -29,7 +29,7 @@ import sympy
 from flint import arb, arb_mat, fmpq
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..exact.balls import ACTIVATIONS, LayeredBalls, PointValues
+from ..exact.balls import ACTIVATIONS, BoxValues, LayeredBalls, PointValues
 from ..exact.errors import ActivationError
 from ..exact.numbers import rational_ball, to_fmpq
 from .activations import Activation, Z
@@ -253,6 +253,37 @@ class BallNetwork:
         if not self.layered:
             return self._generic(x)
         return self._layered(x, center, at_center, hessian or at_center is not None)
+
+    def point(self, x: Sequence[arb]) -> PointValues:
+        """The gradient (an n x 1 ``arb_mat``) and pre-activations at the balls ``x``, no Hessian.
+
+        Examples
+        --------
+        >>> net = Network("1,1,1", "tanh", [{"W": [[2]], "b": [0]}, {"W": [[1]], "b": [0]}])
+        >>> BallNetwork(net).point([arb(0)]).gradient
+        [2.00000000000000]
+        """
+        if self.layered:
+            return self.balls.at_point(x)
+        return PointValues(arb_mat(self.n, 1, self._generic(x).gradient), [])
+
+    def over(self, x: Sequence[arb], at_centre: PointValues, shift: arb_mat) -> BoxValues:
+        """Gradient (n x 1) and Hessian (n x n) ``arb_mat`` enclosures over the box ``x``.
+
+        ``at_centre = point(c)`` and ``shift = x - c`` for a point c of the box
+        (layered networks centre their pre-activations there).
+
+        Examples
+        --------
+        >>> net = Network("1,1,1", "tanh", [{"W": [[1]], "b": [0]}, {"W": [[1]], "b": [0]}])
+        >>> bn, x, c = BallNetwork(net), [arb(0, 1)], [arb(0)]
+        >>> bn.over(x, bn.point(c), arb_mat([[x[0] - c[0]]])).hessian[0, 0].contains(arb(-0.7698))
+        True
+        """
+        if self.layered:
+            return self.balls.over_box(x, at_centre, shift)
+        e = self._generic(x)
+        return BoxValues(arb_mat(self.n, 1, e.gradient), arb_mat(e.hessian))
 
     def _generic(self, x: Sequence[arb]) -> Enclosure:
         """Forward pass node by node, then :func:`structured_derivatives` over arb."""

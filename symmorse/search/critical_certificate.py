@@ -85,10 +85,15 @@ def critical_certificate(net: Network, domain: Box, regions: list, leaves: dict)
     for box, claim in leaves.items():
         entry: dict = {"box": _box(box), "kind": claim[0]}
         if claim[0] == "excluded":
-            entry["coordinate"] = claim[1]
-            if claim[2] is not None:
-                entry["krawczyk"] = {"box": _box(claim[2][0]), "Y": _matrix(claim[2][1])}
-        elif claim[0] == "unique":
+            _, entry["coordinate"], krawczyk, hessian_box = claim
+            if hessian_box is not None:
+                entry["hessian_box"] = _box(hessian_box)
+            if krawczyk is not None:
+                P, Y, Q = krawczyk
+                entry["krawczyk"] = {"box": _box(P), "Y": _matrix(Y)}
+                if Q is not None:
+                    entry["krawczyk"]["hessian_box"] = _box(Q)
+        elif claim[0] in ("unique", "single"):
             entry["point"] = claim[1]
         else:
             entry["reason"] = claim[1]

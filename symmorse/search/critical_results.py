@@ -189,6 +189,8 @@ class CriticalPointsResult:
     note: str = ""
     boxes_examined: int = 0
     seconds: float = field(default=0.0, compare=False)
+    #: The fraction of the box's volume outside the unresolved boxes (validated route; None otherwise).
+    resolved: float | None = field(default=None, compare=False)
     #: The ``symmorse-critical/1`` proof (validated route, layered MLPs), for ``symmorse check``.
     certificate: dict | None = field(default=None, compare=False, repr=False)
 
@@ -218,6 +220,7 @@ class CriticalPointsResult:
             "note": self.note,
             "boxes_examined": self.boxes_examined,
             "seconds": round(self.seconds, 3),
+            "resolved": self.resolved,
         }
 
     @classmethod
@@ -236,6 +239,7 @@ class CriticalPointsResult:
                 str(data.get("note", "")),
                 int(data.get("boxes_examined", 0)),
                 float(data.get("seconds", 0.0)),
+                None if data.get("resolved") is None else float(data["resolved"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed {FORMAT} document: {exc}") from None
@@ -286,7 +290,9 @@ class CriticalPointsResult:
             how = "exact" if self.method == "exact" else f"{self.boxes_examined} boxes examined"
             lines.append(f"complete: every critical point in the box is listed ({how})")
         else:
+            share = "" if self.resolved is None else f" ({100 * self.resolved:.4g}% of the volume resolved)"
             lines.append(
                 f"NOT complete: {len(self.unresolved)} unresolved box(es) may hold further critical points"
+                + share
             )
         return "\n".join(lines)

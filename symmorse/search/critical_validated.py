@@ -31,16 +31,20 @@ References
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flint import arb, arb_mat, ctx, fmpq
 
+from ..exact.balls import krawczyk_image, mean_value
 from ..exact.errors import InputError
 from ..exact.limits import Deadline, TimeLimitReached
 from ..exact.linalg import inertia
 from ..exact.numbers import to_fmpq, to_rational
-from ..model.balls import BallNetwork, ball_bounds, interval_ball
+from ..model.balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from ..model.network import Network
 from .critical_boxes import (
     Box,
@@ -91,18 +95,34 @@ class Region:
     same_as: int | None = None
 
 
+#: A box to examine with what its parent proved: ``(P, H(P), Y)`` -- the parent box, the Hessian
+#: enclosure over it (which contains every Hessian on the box) and its Krawczyk matrix -- or None.
+Parent = tuple[Box, arb_mat, arb_mat | None] | None
+
+
+def _volume(box: Box) -> float:
+    v = 1.0
+    for lo, hi in box:
+        v *= float(hi - lo)
+    return v
+
+
 class _Search:
     """Branch-and-bound state of :func:`validated_critical_points`.
 
     Every box the search finishes with is a *leaf*; ``leaves`` maps it to what
     it proves (the claims of a ``symmorse-critical/1`` certificate):
-    ``("excluded", i, None)`` (the gradient enclosure excludes 0 in coordinate
-    i), ``("excluded", i, (P, Y))`` (the i-th component of the Krawczyk image of
-    a box P containing the leaf misses it), ``("unique", r)`` (the leaf lies in
-    region r) or ``("unresolved", reason)``.  The leaves tile the search box.
+    ``("excluded", i, None, Q)`` (the gradient enclosure excludes 0 in
+    coordinate i: naive, or the mean-value form with the Hessian enclosed over
+    the box, or over a box Q holding it), ``("excluded", i, (P, Y, Q))`` (the
+    i-th component of the Krawczyk image of a box P containing the leaf, with
+    the Hessian over Q or P, misses it), ``("unique", r)`` (the leaf lies in
+    region r), ``("single", r)`` (the leaf holds region r's point and its
+    Hessian enclosure is definite) or ``("unresolved", reason)``.  The leaves
+    tile the search box.
     """
 
-    def __init__(self, net: Network, n: int, deadline: Deadline) -> None:
+    def __init__(self, net: Network, n: int, deadline: Deadline, volume: float) -> None:
         self.bn = BallNetwork(net)
         self.n = n
         self.min_width = fmpq(0)
@@ -113,27 +133,38 @@ class _Search:
             tuple[Box, str]
         ] = []  # certified regions of epsilon-inflation whose point was not listed
         self.examined = 0
+        self.volume, self.resolved = volume, 0.0  # of the search box, and of its decided leaves
 
     @property
     def unresolved(self) -> list[tuple[Box, str]]:
         """The unresolved leaves with their reasons."""
         return [(box, claim[1]) for box, claim in self.leaves.items() if claim[0] == "unresolved"]
 
+    def record(self, box: Box, claim: tuple) -> None:
+        """Make ``box`` a leaf with its claim."""
+        self.leaves[box] = claim
+        if claim[0] != "unresolved":
+            self.resolved += _volume(box)
+
+    def forget(self, box: Box) -> tuple:
+        """Remove a leaf (to refine or restore it); its claim."""
+        claim = self.leaves.pop(box)
+        if claim[0] != "unresolved":
+            self.resolved -= _volume(box)
+        return claim
+
     def enclose(self, box: Box):
-        """Centre c, enclosures at c and over the box, and the box's balls."""
+        """Centre c, the box's balls, ``x - c``, the values at c and the enclosures over the box."""
         c = [arb(ci) for ci in centre(box)]
         x = [interval_ball(lo, hi) for lo, hi in box]
-        at_c = self.bn.enclose(c, hessian=False)
-        return c, x, at_c, self.bn.enclose(x, c, at_c)
-
-    def operator(self, box: Box, enclosures: tuple | None = None) -> Krawczyk | None:
-        """The Krawczyk operator of grad Phi on the box (see :mod:`symmorse.search.krawczyk`)."""
-        c, x, at_c, over = enclosures or self.enclose(box)
-        return krawczyk(c, x, at_c.gradient, over.hessian)
+        shift = arb_mat(self.n, 1, [xi - ci for xi, ci in zip(x, c)])
+        at_c = self.bn.point(c)
+        return c, x, shift, at_c, self.bn.over(x, at_c, shift)
 
     def unique(self, box: Box) -> Krawczyk | None:
         """The Krawczyk operator on ``box`` if K(box) lies in its interior (exactly one critical point)."""
-        result = self.operator(box)
+        c, x, _, at_c, over = self.enclose(box)
+        result = krawczyk(c, x, at_c.gradient, over.hessian)
         return result if result is not None and result.inside(box) else None
 
     def contract(self, box: Box, K: Krawczyk) -> tuple[Box, Krawczyk]:
@@ -159,7 +190,7 @@ class _Search:
             box, K = image, smaller
         return box, K
 
-    def newton_point(self, box: Box) -> list[fmpq] | None:
+    def newton_point(self, box: Box, start: list[fmpq] | None = None) -> list[fmpq] | None:
         """A Newton approximation to a critical point near ``box``, an exact rational point (a guess only)."""
         reach = [(lo - (hi - lo), hi + (hi - lo)) for lo, hi in box]
 
@@ -170,7 +201,7 @@ class _Search:
         def within_reach(x: list[fmpq]) -> bool:
             return all(lo <= xi <= hi for xi, (lo, hi) in zip(x, reach))
 
-        return newton(evaluate, centre(box), fmpq(1, 2**40), 12, within_reach, BALL_MIDPOINTS)
+        return newton(evaluate, start or centre(box), fmpq(1, 2**40), 12, within_reach, BALL_MIDPOINTS)
 
     def certify(self, region: Box, K: Krawczyk) -> str | None:
         """Record the critical point that Krawczyk's test proved alone in ``region``; None, or why not.
@@ -186,7 +217,7 @@ class _Search:
             if not disjoint(verified, old.verified):
                 return "certified box not separated from another critical point"
         tight = tuple(ball_bounds(k) for k in Kv.image)
-        index = inertia(arb_mat(self.enclose(tight)[3].hessian))
+        index = inertia(self.enclose(tight)[4].hessian)
         if index is None or index.zero:
             return "one critical point, but its Morse index was not decided"
         self.regions.append(Region(region, K.Y, verified, Kv.Y, tight, index.negative))
@@ -196,9 +227,9 @@ class _Search:
         """The number of a region containing ``box``, if any."""
         return next((r for r, R in enumerate(self.regions) if inside(box, R.box)), None)
 
-    def inflate(self, box: Box) -> None:
+    def inflate(self, box: Box, start: list[fmpq] | None = None) -> None:
         """Try to certify a critical point near ``box`` from a Newton point (epsilon-inflation)."""
-        x = self.newton_point(box)
+        x = self.newton_point(box, start)
         if x is None or any(all(lo <= xi <= hi for xi, (lo, hi) in zip(x, R.box)) for R in self.regions):
             return
         w = width(box)
@@ -211,55 +242,96 @@ class _Search:
                     self.failed.append((candidate, why))
                 return
 
-    def step(self, box: Box) -> list[Box]:
-        """Decide one box: discard it, certify a point in it, shrink it or split it."""
+    def step(self, box: Box, parent: Parent) -> list[tuple[Box, Parent, float]]:
+        """Decide one box: discard it, certify a point in it, shrink it or split it.
+
+        Returns the boxes to examine next, each with what this box proved (for
+        its tests) and a priority (smaller first).
+        """
         self.examined += 1
         r = self.covering(box)
         if r is not None:
-            self.leaves[box] = ("unique", r)
+            self.record(box, ("unique", r))
             return []
-        enclosures = c, x, at_c, over = self.enclose(box)
         n = self.n
-        for i in range(n):
-            mean_value = at_c.gradient[i] + sum(
-                (over.hessian[i][j] * (x[j] - c[j]) for j in range(n)), arb(0)
-            )
-            if _excludes_zero(over.gradient[i]) or _excludes_zero(mean_value):
-                self.leaves[box] = ("excluded", i, None)
+        c = [arb(ci) for ci in centre(box)]
+        x = [interval_ball(lo, hi) for lo, hi in box]
+        shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(x, c)])
+        at_c = self.bn.point(c)
+        if parent is not None:  # the parent's Hessian encloses this box's: only grad(c) is new
+            P, HP, YP = parent
+            for i, g in enumerate(mean_value(at_c.gradient, HP, shift)):
+                if _excludes_zero(g):
+                    self.record(box, ("excluded", i, None, P))
+                    return []
+            if YP is not None:
+                image, _ = krawczyk_image(arb_mat(n, 1, c), at_c.gradient, HP, shift, YP)
+                for i, (k, (lo, hi)) in enumerate(zip(image, box)):
+                    if k < lo or k > hi:
+                        self.record(box, ("excluded", i, (box, YP, P), None))
+                        return []
+        over = self.bn.over(x, at_c, shift)
+        H = over.hessian
+        for i, (g, m) in enumerate(zip(over.gradient.entries(), mean_value(at_c.gradient, H, shift))):
+            if _excludes_zero(g) or _excludes_zero(m):
+                self.record(box, ("excluded", i, None, None))
                 return []
-        K = self.operator(box, enclosures)
+        K = krawczyk(c, x, at_c.gradient, H)
         if K is not None:
             if K.inside(box):
                 why = self.certify(box, K)
-                self.leaves[box] = ("unique", len(self.regions) - 1) if why is None else ("unresolved", why)
+                self.record(box, ("unique", len(self.regions) - 1) if why is None else ("unresolved", why))
                 return []
             for i, (k, (lo, hi)) in enumerate(zip(K.image, box)):
                 if k < lo or k > hi:
-                    self.leaves[box] = ("excluded", i, (box, K.Y))  # no critical point in the box
+                    self.record(box, ("excluded", i, (box, K.Y, None), None))  # no critical point in the box
                     return []
-            if K.injective:
-                self.inflate(box)
+            definite = False
+            if not K.injective and (all(H[i, i] > 0 for i in range(n)) or all(H[i, i] < 0 for i in range(n))):
+                index = inertia(H)  # a definite matrix has a diagonal of one sign: test that first
+                definite = index is not None and index.zero == 0 and index.negative in (0, n)
+            if K.injective or definite:
+                # at most one critical point: look for it from the Newton step c - Y grad(c)
+                step = (K.Y * at_c.gradient).entries()
+                start = [ci - dyadic(si) for ci, si in zip(centre(box), step)]
+                if definite and not all(lo <= xi <= hi for xi, (lo, hi) in zip(start, box)):
+                    start = None  # the Newton step leaves the box: not worth Newton's iterations
+                if K.injective or start is not None:
+                    self.inflate(box, start)
                 r = self.covering(box)
                 if r is not None:
-                    self.leaves[box] = ("unique", r)
+                    self.record(box, ("unique", r))
                     return []
+                if definite:
+                    r = next((r for r, R in enumerate(self.regions) if inside(R.verified, box)), None)
+                    if r is not None:
+                        self.record(box, ("single", r))
+                        return []
             shrunk = self.shrink(box, K)
             if width(shrunk) <= width(box) * 3 / 4:
-                return [shrunk]
+                return [(shrunk, (box, H, K.Y), 0.0)]
         widths = [hi - lo for lo, hi in box]
-        k = max(range(n), key=lambda i: widths[i])
+        # split where the gradient enclosure spreads most: w_j max_i |H_ij| (the "smear")
+        smear = [float(widths[j]) * max(H[i, j].abs_upper() for i in range(n)) for j in range(n)]
+        k = max(range(n), key=lambda j: (smear[j], widths[j]))
+        if widths[k] < self.min_width:
+            k = max(range(n), key=lambda j: widths[j])
         if widths[k] < self.min_width:
             # a nearby point whose index was not decided explains the box better than its width
             why = [reason for region, reason in self.failed if not disjoint(region, box)]
             reason = (
                 why[0] if why else "minimum width reached: a degenerate critical point or a curve of them?"
             )
-            self.leaves[box] = ("unresolved", reason)
+            self.record(box, ("unresolved", reason))
             return []
         mid = centre(box)[k]
         left, right = list(box), list(box)
         left[k], right[k] = (box[k][0], mid), (mid, box[k][1])
-        return [tuple(right), tuple(left)]
+        # children whose parent's gradient came nearer to excluding 0 are examined first
+        grad = over.gradient.entries()
+        priority = min(float(g.rad()) / (1e-300 + float(abs(g.mid()))) for g in grad)
+        inherited = (box, H, K.Y if K is not None else None)
+        return [(tuple(left), inherited, priority), (tuple(right), inherited, priority)]
 
     def shrink(self, box: Box, K: Krawczyk) -> Box:
         """``K ∩ box`` widened by a margin; if it is small enough, the slabs of ``box`` outside it are leaves.
@@ -282,29 +354,68 @@ class _Search:
             for i, ((lo, hi), (slo, shi)) in enumerate(zip(box, shrunk)):
                 for piece in ((lo, slo), (shi, hi)):
                     if piece[0] < piece[1]:
-                        self.leaves[tuple(rest[:i] + [piece] + rest[i + 1 :])] = ("excluded", i, (box, K.Y))
+                        slab = tuple(rest[:i] + [piece] + rest[i + 1 :])
+                        self.record(slab, ("excluded", i, (box, K.Y, None), None))
                 rest[i] = (slo, shi)
         return shrunk
 
-    def run(self, boxes: list[Box], min_width: fmpq, max_unresolved: int) -> None:
-        """Depth-first search; on timeout or too many unresolved boxes the rest is unresolved."""
+    def run(
+        self,
+        boxes: list[Box],
+        min_width: fmpq,
+        max_unresolved: int,
+        progress: Callable[[float], None] | None = None,
+    ) -> int:
+        """Best-first search; on timeout or after ``max_unresolved`` new unresolved boxes the rest is
+        unresolved.  Returns the number of unresolved leaves it made.
+
+        Boxes whose parent's gradient enclosure came nearest to excluding 0
+        go first, so that a time limit leaves the hardest regions undecided.
+        """
         self.min_width = min_width
-        stack = list(boxes)
-        unresolved = len(self.unresolved)
-        while stack:
+        order = itertools.count()
+        heap = [(0.0, next(order), b, None) for b in boxes]
+        made, due = 0, time.monotonic() + 0.25
+        while heap:
             try:
                 self.deadline.check("critical-point search")
             except TimeLimitReached as exc:
-                self.leaves.update((b, ("unresolved", f"not examined: {exc}")) for b in stack)
-                return
-            if unresolved >= max_unresolved:
+                for _, _, b, _ in heap:
+                    self.record(b, ("unresolved", f"not examined: {exc}"))
+                return made + len(heap)
+            if made >= max_unresolved:
                 reason = f"not examined: the search stopped at {max_unresolved} unresolved boxes"
-                self.leaves.update((b, ("unresolved", reason)) for b in stack)
-                return
+                for _, _, b, _ in heap:
+                    self.record(b, ("unresolved", reason))
+                return made + len(heap)
+            _, _, box, parent = heapq.heappop(heap)
             before = len(self.leaves)
-            stack += self.step(stack.pop())
+            for child, inherited, priority in self.step(box, parent):
+                heapq.heappush(heap, (priority, next(order), child, inherited))
             if len(self.leaves) > before and next(reversed(self.leaves.values()))[0] == "unresolved":
-                unresolved += 1
+                made += 1
+            if progress is not None and time.monotonic() >= due:
+                progress(self.resolved / self.volume)
+                due = time.monotonic() + 0.25
+        return made
+
+    def refine(self, group: list[Box], min_width: fmpq, allowed: int) -> bool:
+        """Search the unresolved boxes of ``group`` again down to ``min_width``; keep the result only if
+        it leaves at most ``allowed`` unresolved boxes and did not time out (else restore the group)."""
+        saved = {b: self.forget(b) for b in group}
+        mark = len(self.leaves)
+        made = self.run(group, min_width, allowed + 1)
+        new = list(self.leaves)[mark:]
+        stopped = any(
+            self.leaves[b][0] == "unresolved" and self.leaves[b][1].startswith("not examined") for b in new
+        )
+        if made <= allowed and not stopped:
+            return True
+        for b in new:
+            self.forget(b)
+        for b, claim in saved.items():
+            self.record(b, claim)
+        return False
 
 
 def validated_critical_points(
@@ -314,6 +425,7 @@ def validated_critical_points(
     min_width: object = None,
     time_limit: float | None = None,
     max_unresolved: int = 1000,
+    progress: Callable[[float], None] | None = None,
 ) -> CriticalPointsResult:
     """All critical points of ``net`` in a box, certified in ball arithmetic.
 
@@ -327,15 +439,20 @@ def validated_critical_points(
     min_width : number, optional
         Boxes narrower than this that are still undecided become unresolved.
         By default a first pass stops at 1/1024 of the widest side of the
-        box; then every group of at most 256 touching unresolved boxes (an
-        isolated degenerate or nearly degenerate point, not a curve of
-        critical points) is refined down to 2^-24 of it.
+        box; then, in rounds each 8 times finer down to 2^-24 of it, every
+        group of touching unresolved boxes is searched again if it has at
+        most 256 boxes (an isolated, nearly degenerate point) or if the finer
+        search does not leave more unresolved boxes than the group had (a
+        thin valley); otherwise (a curve of critical points) it is kept.
     time_limit : float, optional
-        Seconds; when they run out the remaining boxes are unresolved.
+        CPU seconds; when they run out the remaining boxes are unresolved
+        (``resolved`` of the result says which fraction of the volume was decided).
     max_unresolved : int
         Stop (leaving the remaining boxes unresolved) once this many boxes
         are unresolved: a curve of critical points would otherwise be covered
         by ever more minimum-width boxes.
+    progress : callable, optional
+        Called now and then with the fraction of the box's volume decided so far.
 
     Returns
     -------
@@ -364,15 +481,25 @@ def validated_critical_points(
         raise InputError("min_width must be positive")
     coarse = max(fine, width(search) * COARSE_MIN_WIDTH)
     with ctx.workprec(53):
-        run = _Search(net, n, Deadline(time_limit))
-        run.run([search], coarse, max_unresolved)
-        timed_out = any(reason.startswith("not examined") for _, reason in run.unresolved)
-        if fine < coarse and not timed_out:
-            groups = touching_groups([b for b, _ in run.unresolved])
-            refine = sorted(b for group in groups if len(group) <= REFINE_LIMIT for b in group)
-            for b in refine:
-                del run.leaves[b]
-            run.run(refine, fine, max_unresolved)
+        run = _Search(net, n, Deadline(time_limit), _volume(search))
+        run.run([search], coarse, max_unresolved, progress)
+        current = coarse
+        while fine < current and not run.deadline.expired():
+            # rounds of refinement, each 8 times finer: a group of touching unresolved boxes is refined
+            # if it stays small (an isolated, nearly degenerate point) or does not grow (a thin valley);
+            # a growing large group is a curve of critical points, or a valley too long to resolve
+            current = max(fine, current / 8)
+            pending = [b for b, reason in run.unresolved if not reason.startswith("not examined")]
+            total, changed = len(run.unresolved), False
+            for group in touching_groups(pending):
+                allowed = max_unresolved - (total - len(group)) if len(group) <= REFINE_LIMIT else len(group)
+                if allowed > 0 and run.refine(sorted(group), current, allowed):
+                    changed = True
+                    total = len(run.unresolved)
+                if progress is not None:
+                    progress(run.resolved / run.volume)
+            if not changed:
+                break
     points = []
     for R in sorted((R for R in run.regions if R.same_as is None), key=lambda R: [lo for lo, _ in R.tight]):
         if disjoint(R.tight, search):
@@ -390,5 +517,6 @@ def validated_critical_points(
         tuple(unresolved),
         boxes_examined=run.examined,
         seconds=time.perf_counter() - start,
+        resolved=1.0 if not unresolved else min(1.0, max(0.0, run.resolved / run.volume)),
         certificate=critical_certificate(net, search, run.regions, run.leaves),
     )

@@ -12,7 +12,9 @@ with every matrix in ``J(X)`` invertible [1]_.  If ``|I - Y J(X)|_inf < 1``, f i
 injective on X (at most one zero), even when K is not inside X.  Both the
 critical-point search of concrete networks and the certification of a
 target's Newton points (universal embedding) call :func:`krawczyk`; each
-supplies its own enclosures.
+supplies its own enclosures.  The operator itself is
+:func:`symmorse.exact.balls.krawczyk_image`, the one formula the certificate
+kernel also evaluates (with the Y written in the certificate).
 
 References
 ----------
@@ -27,6 +29,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from flint import arb, arb_mat, fmpq
+
+from ..exact.balls import krawczyk_image
 
 __all__ = ["Krawczyk", "krawczyk"]
 
@@ -60,9 +64,9 @@ def krawczyk(
         The point c in the box (balls, usually exact).
     box : sequence of arb
         The box X, one ball per coordinate.
-    value : sequence of arb
+    value : sequence of arb, or an n x 1 arb_mat
         An enclosure of ``f(c)``.
-    jacobian : sequence of sequences of arb
+    jacobian : sequence of sequences of arb, or an arb_mat
         An enclosure ``J(X)`` of the Jacobian of f over X (rows).
 
     Returns
@@ -82,14 +86,14 @@ def krawczyk(
     (True, True, True)
     """
     n = len(centre)
-    J = arb_mat([list(row) for row in jacobian])
+    J = jacobian if isinstance(jacobian, arb_mat) else arb_mat([list(row) for row in jacobian])
     try:
         Y = J.mid().inv().mid()
     except ZeroDivisionError:
         return None
-    M = arb_mat([[int(i == j) for j in range(n)] for i in range(n)]) - Y * J
+    f = value if isinstance(value, arb_mat) else arb_mat(n, 1, list(value))
     shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(box, centre)])
-    image = (arb_mat(n, 1, list(centre)) - Y * arb_mat(n, 1, list(value)) + M * shift).entries()
+    image, M = krawczyk_image(arb_mat(n, 1, list(centre)), f, J, shift, Y)
     rows = M.entries()
     injective = all(sum((abs(e) for e in rows[i * n : (i + 1) * n]), arb(0)) < 1 for i in range(n))
     return Krawczyk(image, injective, Y)
