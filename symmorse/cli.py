@@ -199,9 +199,24 @@ def _cmd_critical_points(args: argparse.Namespace) -> int:
         from .present.plot import check_plot_target, plot_critical_points
 
         check_plot_target(args.plot, len(net.inputs))
-    result = critical_points(
-        net, args.box, method=args.method, min_width=args.min_width, time_limit=args.time_limit
-    )
+    from .present.progress import share, working
+
+    validated = args.method == "validated" or not all(a.is_polynomial for a in net.activations.values())
+    if validated:  # a bar of the volume decided; the exact route can only say that it is working
+        with share("critical-points", args.progress) as update:
+            result = critical_points(
+                net,
+                args.box,
+                method=args.method,
+                min_width=args.min_width,
+                time_limit=args.time_limit,
+                progress=update,
+            )
+    else:
+        with working("critical-points", args.progress):
+            result = critical_points(
+                net, args.box, method=args.method, min_width=args.min_width, time_limit=args.time_limit
+            )
     if args.plot:
         plot_critical_points(result, net, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
@@ -700,7 +715,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="undecided boxes narrower than W are unresolved (default 2^-24 of the box; see docs)",
     )
     critical.add_argument(
-        "--time-limit", type=float, metavar="S", help="stop after S seconds (rest: unresolved)"
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="stop after S CPU seconds (the rest is unresolved; the answer says what fraction is resolved)",
     )
     critical.add_argument("--json", action="store_true", help="print JSON instead of a table")
     critical.add_argument(
@@ -710,7 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
     critical.add_argument(
         "--certificate", metavar="FILE", help="write the proof (symmorse-critical/1) for symmorse check"
     )
-    critical.set_defaults(run=_cmd_critical_points)
+    critical.set_defaults(run=_cmd_critical_points, own_progress=True)
 
     latex = commands.add_parser(
         "latex",

@@ -193,3 +193,16 @@ def test_the_table_bounds_each_box_width_from_above(tmp_path, capsys):
     for bounds, box in zip(shown, boxes):
         for bound, (lo, hi) in zip(bounds, box):
             assert Fraction(bound) >= Fraction(hi) - Fraction(lo) > 0
+
+
+def test_progress_shows_the_volume_resolved_on_standard_error(tmp_path, capsys, monkeypatch):
+    from symmorse.present import progress
+
+    monkeypatch.setattr(progress, "FIRST", 0.0)
+    monkeypatch.setattr(progress, "EVERY", 0.0)
+    weights = write(tmp_path, "w.json", BOTTLENECK)
+    code, out, err = run(capsys, "--weights", weights, "--box=-2,2", "--time-limit", "1", "--json")
+    assert code == 0 and json.loads(out)["resolved"] < 1  # standard output stays JSON
+    assert "symmorse: critical-points: " in err and "% of the volume resolved" in err
+    code, _, err = run(capsys, "--weights", weights, "--time-limit", "0", "--no-progress")
+    assert code == 0 and "volume resolved" not in err

@@ -549,3 +549,31 @@ def test_inertia_of_ball_matrices_counts_eigenvalues(entries):
 
 def test_rational_ball_contains_non_dyadic_rationals():
     assert rational_ball(R(1, 3)).contains(fmpq(1, 3)) and rational_ball(R(-7, 4)) == arb(-1.75)
+
+
+# -- valleys, partial answers ---------------------------------------------------------------------
+
+
+def test_a_near_critical_valley_is_resolved_completely():
+    # |grad Phi| ~ 0.015 along a thin curved valley where Hess Phi has eigenvalues ~ -0.02 and ~ 500:
+    # the first pass leaves ~700 touching boxes; the next, finer round excludes them all
+    from symmorse.kernel import check_certificate
+
+    net = random_network("2,3,3,1", "tanh", 2, scale=4)
+    start = time.process_time()
+    result = validated_critical_points(net, ["-2,2"])
+    assert time.process_time() - start < 30
+    assert result.complete and not result.points and result.resolved == 1.0
+    assert check_certificate(result.certificate).accepted
+
+
+def test_a_time_limit_answers_with_the_fraction_resolved():
+    seen = []
+    result = validated_critical_points(double_bumps(2), ["-4,4"], progress=seen.append)
+    assert result.complete and result.resolved == 1.0 and all(0 <= f <= 1 for f in seen)
+    net = random_network("3,6,6,1", "tanh", 1)
+    partial = validated_critical_points(net, ["-3,3"], time_limit=1.0)
+    assert not partial.complete and 0 < partial.resolved < 1
+    assert "% of the volume resolved" in partial.summary()
+    lost = sum(float(np.prod([float(hi - lo) for lo, hi in u.box])) for u in partial.unresolved)
+    assert abs(partial.resolved - (1 - lost / 6**3)) < 1e-9

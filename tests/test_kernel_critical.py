@@ -323,3 +323,38 @@ def test_cli_writes_a_certificate_that_check_accepts(tmp_path, capsys):
     assert main(["check", str(proof)]) != 0
     missing = tmp_path / "no" / "proof.json"
     assert main(["critical-points", "--weights", str(weights), "--certificate", str(missing)]) == 2
+
+
+# -- the claims of the stronger search: the parent's Hessian, definite Hessians --------------------
+
+
+def test_exclusions_with_the_parents_hessian_are_checked(certificates):
+    cert = copy.deepcopy(certificates[(2, 4, 4, 1), "tanh", 7][3])
+    k = next(k for k, leaf in enumerate(cert["leaves"]) if "hessian_box" in leaf)
+    leaf = cert["leaves"][k]
+    leaf["hessian_box"] = [[hi, str(kc._q(hi, "") + 1)] for _, hi in leaf["box"]]  # not around the leaf
+    rejected(cert, rf"leaf {k} is not inside its hessian_box")
+    cert = copy.deepcopy(certificates[(2, 4, 4, 1), "tanh", 7][3])
+    k = next(k for k, leaf in enumerate(cert["leaves"]) if "hessian_box" in leaf.get("krawczyk", {}))
+    cert["leaves"][k]["krawczyk"]["Y"] = [["0", "0"], ["0", "0"]]
+    rejected(cert, rf"leaf {k}: the Krawczyk image does not miss the leaf in coordinate \d")
+    cert = copy.deepcopy(certificates[(2, 4, 4, 1), "tanh", 7][3])
+    k = next(k for k, leaf in enumerate(cert["leaves"]) if leaf["kind"] == "unique")
+    cert["leaves"][k].update(kind="excluded", coordinate=0, hessian_box=cert["domain"])
+    del cert["leaves"][k]["point"]
+    rejected(cert, rf"leaf {k}: the gradient enclosure does not exclude 0 in coordinate 0")
+
+
+def test_a_single_leaf_needs_a_definite_hessian_and_the_point():
+    # Phi = tanh(x + 1/2) - tanh(x - 1/2): one maximum, at 0, and Phi'' < 0 on [-1/4, 1/4]
+    net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": ["1/2", "-1/2"]}, {"W": [[1, -1]], "b": [0]}])
+    cert = validated_critical_points(net, ["-1/4,1/4"]).certificate
+    assert [p["index"] for p in cert["points"]] == [1]
+    cert["leaves"] = [{"box": cert["domain"], "kind": "single", "point": 0}]  # the whole domain at once
+    assert kc.check(cert).accepted
+    wide = copy.deepcopy(cert)
+    wide["domain"] = wide["leaves"][0]["box"] = [["-3", "3"]]  # Phi'' changes sign on [-3, 3]
+    rejected(wide, r"leaf 0: the Hessian enclosure is not definite")
+    moved = copy.deepcopy(cert)
+    moved["domain"] = moved["leaves"][0]["box"] = [["1/8", "1/4"]]  # the maximum is not in the leaf
+    rejected(moved, r"leaf 0 does not hold the inner box of point 0")

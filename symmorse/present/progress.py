@@ -1,9 +1,10 @@
 """Progress on standard error for long runs: a bar (or spinner) on a terminal, plain lines otherwise.
 
 :func:`progress` wraps the items of a run whose size is known (the batches of
-``symmorse verify``, the certificates of ``symmorse sweep``); :func:`working`
-wraps one long call (``certify``, ``critical-points``, ...) and shows that it is
-still running.  On a terminal both use ``rich`` (a core dependency); when
+``symmorse verify``, the certificates of ``symmorse sweep``); :func:`share`
+shows a fraction that a long call reports (the volume ``critical-points`` has
+decided); :func:`working` wraps one long call (``certify``, ...) and shows that
+it is still running.  On a terminal both use ``rich`` (a core dependency); when
 standard error is redirected (CI logs, pipes) or rich is missing they print
 plain lines instead -- the first after :data:`FIRST` seconds, then one every
 :data:`EVERY` seconds, so runs shorter than that print nothing.  Progress never
@@ -17,10 +18,10 @@ import contextlib
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-__all__ = ["progress", "working", "FIRST", "EVERY"]
+__all__ = ["progress", "working", "share", "FIRST", "EVERY"]
 
 T = TypeVar("T")
 
@@ -105,6 +106,48 @@ def _plain(items: Iterable[T], total: int | None, description: str, stream: Text
             due, printed = now + EVERY, True
     if printed:
         print(f"symmorse: {description}: done, {done} in {time.monotonic() - start:.0f} s", file=stream)
+
+
+@contextlib.contextmanager
+def share(
+    description: str, enabled: bool = True, stream: TextIO | None = None
+) -> Iterator[Callable[[float], None]]:
+    """A bar for a fraction in [0, 1] that the call reports through the function it is given.
+
+    On a terminal a rich bar; otherwise a plain line after :data:`FIRST`
+    seconds and then every :data:`EVERY` seconds.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with _every(0.0), share("critical-points", stream=out) as update:
+    ...     update(0.25)
+    >>> out.getvalue()
+    'symmorse: critical-points: 25.0% of the volume resolved\\n'
+    """
+    stream = stream or sys.stderr
+    console = _rich_console(stream) if enabled else None
+    if console is not None:
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=console, **_redirect()) as bar:
+            task = bar.add_task(description, total=1.0)
+            yield lambda fraction: bar.update(task, completed=fraction)
+        return
+    due = [time.monotonic() + FIRST]
+
+    def update(fraction: float) -> None:
+        now = time.monotonic()
+        if enabled and now >= due[0]:
+            print(
+                f"symmorse: {description}: {100 * fraction:.1f}% of the volume resolved",
+                file=stream,
+                flush=True,
+            )
+            due[0] = now + EVERY
+
+    yield update
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ the names of those modules are importable from here too.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ..exact.errors import ActivationError, InputError
 from ..exact.limits import Deadline, TimeLimitReached
@@ -116,6 +117,7 @@ def critical_points(
     method: str = "auto",
     min_width: object = None,
     time_limit: float | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> CriticalPointsResult:
     """Every critical point of a concrete network in a box, with Morse index and completeness.
 
@@ -129,8 +131,8 @@ def critical_points(
     method : {"auto", "exact", "validated"}
         ``auto`` takes the exact route for polynomial activations with input
         width <= 2 and the validated route otherwise.
-    min_width, time_limit
-        See :func:`validated_critical_points`.
+    min_width, time_limit, progress
+        See :func:`validated_critical_points` (``progress``: validated route only).
 
     Examples
     --------
@@ -143,4 +145,4 @@ def critical_points(
     polynomial = all(a.is_polynomial for a in net.activations.values())
     if method == "exact" or (method == "auto" and polynomial and len(net.inputs) <= 2):
         return exact_critical_points(net, box, time_limit=time_limit)
-    return validated_critical_points(net, box, min_width=min_width, time_limit=time_limit)
+    return validated_critical_points(net, box, min_width=min_width, time_limit=time_limit, progress=progress)
