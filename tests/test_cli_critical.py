@@ -200,8 +200,13 @@ def test_progress_shows_the_volume_resolved_on_standard_error(tmp_path, capsys, 
 
     monkeypatch.setattr(progress, "FIRST", 0.0)
     monkeypatch.setattr(progress, "EVERY", 0.0)
-    weights = write(tmp_path, "w.json", BOTTLENECK)
-    code, out, err = run(capsys, "--weights", weights, "--box=-2,2", "--time-limit", "1", "--json")
+    rng = __import__("random").Random(1)
+    layers = [
+        {"W": [[f"{rng.randint(-24, 24)}/8" for _ in range(a)] for _ in range(b)], "b": ["1/4"] * b}
+        for a, b in ((3, 6), (6, 6), (6, 1))
+    ]
+    weights = write(tmp_path, "w.json", {"widths": [3, 6, 6, 1], "activation": "tanh", "layers": layers})
+    code, out, err = run(capsys, "--weights", weights, "--box=-3,3", "--time-limit", "1", "--json")
     assert code == 0 and json.loads(out)["resolved"] < 1  # standard output stays JSON
     assert "symmorse: critical-points: " in err and "% of the volume resolved" in err
     code, _, err = run(capsys, "--weights", weights, "--time-limit", "0", "--no-progress")

@@ -409,23 +409,27 @@ def test_auto_method_picks_the_route():
 # -- what the method cannot decide ---------------------------------------------------------
 
 
-def test_bottleneck_network_gives_unresolved_critical_curves():
+def test_bottleneck_network_gives_certified_critical_curves():
     # 2,1,2,1: Phi(x) = f(x1 + 2 x2 + 3/10), critical exactly on the lines x1 + 2 x2 + 3/10 = t, f'(t) = 0
+    from symmorse.kernel import check_certificate
+
     layers = [
         {"W": [[1, 2]], "b": ["3/10"]},
         {"W": [[1], [-2]], "b": ["1/10", "1/2"]},
         {"W": [[1, 1]], "b": [0]},
     ]
     net = Network("2,1,2,1", "tanh", layers)
-    result = validated_critical_points(net, ["-2,2"], min_width="1/32", max_unresolved=10_000)
-    assert not result.points and not result.complete
+    result = validated_critical_points(net, ["-2,2"])
+    assert not result.points and result.complete and result.resolved == 1.0
     f = lambda t: mpmath.tanh(mpmath.tanh(t) + 0.1) + mpmath.tanh(-2 * mpmath.tanh(t) + 0.5)  # noqa: E731
     t_star = mpmath.findroot(lambda t: mpmath.diff(f, t), 0)
-    assert abs(t_star) < 2
-    for x1 in np.linspace(-2, 2, 41):
-        x2 = (float(t_star) - 0.3 - x1) / 2
-        if -2 <= x2 <= 2:
-            assert covered(result, [x1, x2])
+    [curve] = result.curves
+    assert curve.normal == (1, 2) and curve.offset == R(3, 10) and curve.nullity == 1
+    assert curve.level[0] <= t_star <= curve.level[1] and curve.level[1] - curve.level[0] < 1e-12
+    assert curve.index == int(mpmath.diff(f, t_star, 2) < 0)
+    assert "curve of critical points x1 + 2*x2 + 3/10 = t" in result.summary()
+    assert CriticalPointsResult.from_json(result.to_json()) == result
+    assert check_certificate(result.certificate).accepted
 
 
 def test_time_limit_returns_the_undecided_box():

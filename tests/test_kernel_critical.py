@@ -358,3 +358,36 @@ def test_a_single_leaf_needs_a_definite_hessian_and_the_point():
     moved = copy.deepcopy(cert)
     moved["domain"] = moved["leaves"][0]["box"] = [["1/8", "1/4"]]  # the maximum is not in the leaf
     rejected(moved, r"leaf 0 does not hold the inner box of point 0")
+
+
+def test_curves_of_a_bottleneck_are_checked_through_the_nested_certificate():
+    layers = [
+        {"W": [[1, 2]], "b": ["3/10"]},
+        {"W": [[1], [-2]], "b": ["1/10", "1/2"]},
+        {"W": [[1, 1]], "b": [0]},
+    ]
+    cert = json.loads(
+        json.dumps(validated_critical_points(Network("2,1,2,1", "tanh", layers), ["-2,2"]).certificate)
+    )
+    assert kc.check(cert).reason.endswith(
+        "1 level sets of critical points a . x + beta = t, complete; 1 leaves"
+    )
+    tampered = copy.deepcopy(cert)
+    tampered["bottleneck"]["layers"][1]["b"][0] = "1/5"  # g is not the rest of Phi
+    rejected(tampered, r"bottleneck: its layer 2 is not layer 2 of Phi")
+    tampered = copy.deepcopy(cert)
+    unique = [leaf for leaf in tampered["bottleneck"]["leaves"] if leaf["kind"] == "unique"]
+    for leaf in unique:
+        leaf.update(kind="excluded", coordinate=0)
+        del leaf["point"]
+    rejected(tampered, r"bottleneck: leaf \d+: the gradient enclosure does not exclude 0 in coordinate 0")
+    tampered = copy.deepcopy(cert)
+    tampered["domain"] = tampered["leaves"][0]["box"] = [["-3", "2"], ["-2", "2"]]  # a . x + beta leaves T
+    rejected(tampered, r"leaf 0: a \. x \+ beta leaves the domain of the bottleneck")
+    tampered = copy.deepcopy(cert)
+    del tampered["bottleneck"]
+    rejected(tampered, r"leaf 0: curves need a bottleneck certificate")
+    tampered = copy.deepcopy(cert)
+    tampered["layers"][0]["W"] = [["0", "0"]]
+    tampered["bottleneck"]["complete"] = False
+    rejected(tampered, r"bottleneck: .*")

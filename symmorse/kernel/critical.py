@@ -59,6 +59,7 @@ from ..exact.balls import ACTIVATIONS, LayeredBalls, krawczyk_image, mean_value
 from ..exact.errors import CertificateError
 from ..exact.linalg import inertia
 from .base import CheckResult, Rejected, require
+from .schemas import check_shape
 
 __all__ = ["FORMAT", "ACTIVATIONS", "check"]
 
@@ -238,11 +239,57 @@ def _excludes(a: arb) -> bool:
     return a > 0 or a < 0
 
 
+def _bottleneck(data: dict, widths: list, activation: str, layers: list) -> tuple[list, fmpq, int, Box]:
+    """Check the ``bottleneck`` of a network whose first hidden layer has one unit: ``(a, beta, m, T)``.
+
+    Then ``Phi(x) = g(a . x + beta)`` with g the network whose first layer is the
+    identity (``W = [[1]]``, ``b = [0]``) followed by the layers of Phi after the
+    first, and ``grad Phi(x) = g'(a . x + beta) a``.  With ``a != 0``, x is critical
+    exactly when ``t = a . x + beta`` is a critical point of g.  The nested
+    certificate (checked by :func:`check`, and required complete) proves that
+    the critical points of g in its domain T are exactly its m listed points.
+    """
+    nested = data["bottleneck"]
+    require(len(widths) > 2 and widths[1] == 1, "bottleneck: the first hidden layer must have one unit")
+    require(isinstance(nested, dict), "bottleneck: not an object")
+    check_shape(nested, FORMAT)
+    require(nested["architecture"]["widths"] == [1, *widths[1:]], "bottleneck: widths must be 1, then Phi's")
+    require(nested["activation"] == activation, "bottleneck: another activation")
+    inner = nested["layers"]
+    require(
+        _matrix(inner[0].get("W"), 1, 1, "bottleneck W") == [[1]]
+        and _matrix([inner[0].get("b")], 1, 1, "bottleneck b") == [[0]],
+        "bottleneck: its first layer must be the identity",
+    )
+    for l in range(1, len(layers)):
+        m, k = widths[l], widths[l + 1]
+        same = _matrix(inner[l].get("W"), k, m, "bottleneck W") == _matrix(layers[l].get("W"), k, m, "W")
+        same = same and _matrix([inner[l].get("b")], 1, k, "bottleneck b") == _matrix(
+            [layers[l].get("b")], 1, k, "b"
+        )
+        require(same, f"bottleneck: its layer {l + 1} is not layer {l + 1} of Phi")
+    verdict = check(nested)
+    require(verdict.accepted, f"bottleneck: {verdict.reason}")
+    require(nested["complete"] is True, "bottleneck: the certificate of g is not complete")
+    a = _matrix(layers[0].get("W"), 1, widths[0], "layer 1 W")[0]
+    beta = _matrix([layers[0].get("b")], 1, 1, "layer 1 b")[0][0]
+    require(any(ai != 0 for ai in a), "bottleneck: the first layer is zero")
+    found = sum(1 for p in nested["points"] if p.get("same_as") is None)
+    return a, beta, found, _box(nested["domain"], 1, "bottleneck domain")
+
+
 def _leaf(net: _Network, k: int, leaf: dict, box: Box, points: list, cache: dict) -> bool:
     """Check one leaf's claim; True if it is unresolved."""
     kind, n = leaf.get("kind"), net.n
     if kind == "unresolved":
         return True
+    if kind == "curves":
+        require(cache["curves"] is not None, f"leaf {k}: curves need a bottleneck certificate")
+        a, beta, _, ((tlo, thi),) = cache["curves"]
+        lo = beta + sum(min(ai * l, ai * h) for ai, (l, h) in zip(a, box))
+        hi = beta + sum(max(ai * l, ai * h) for ai, (l, h) in zip(a, box))
+        require(tlo <= lo and hi <= thi, f"leaf {k}: a . x + beta leaves the domain of the bottleneck")
+        return False
     if kind in ("unique", "single"):
         j = leaf.get("point")
         require(type(j) is int and 0 <= j < len(points), f"leaf {k}: no point {j!r}")
@@ -341,7 +388,9 @@ def check(data: dict) -> CheckResult:
                 require(isinstance(leaf, dict), f"leaf {k} is not an object")
                 boxes.append(_box(leaf.get("box"), n, f"leaf {k} box"))
             _tiles(domain, boxes)
-            cache: dict = {}
+            cache: dict = {"curves": None}
+            if "bottleneck" in data:
+                cache["curves"] = _bottleneck(data, widths, activation, layers)
             unresolved = [
                 k
                 for k, (leaf, box) in enumerate(zip(leaves, boxes))
@@ -359,7 +408,11 @@ def check(data: dict) -> CheckResult:
     ]
     boundary = sum(not _inside(V, domain) for V in meets)
     status = "complete" if not unresolved else f"NOT complete ({len(unresolved)} unresolved leaves)"
+    curves = ""
+    if cache["curves"] is not None:
+        curves = f", {cache['curves'][2]} level sets of critical points a . x + beta = t"
     return CheckResult(
         True,
-        f"{len(meets)} critical points in the domain ({boundary} boundary), {status}; {len(leaves)} leaves",
+        f"{len(meets)} critical points in the domain ({boundary} boundary){curves}, {status}; "
+        f"{len(leaves)} leaves",
     )

@@ -267,7 +267,8 @@ CRITICAL = Obj(
             hi=MAX_LEAVES,
         ),
         "complete": Bool(),
-    }
+    },
+    {"bottleneck": Json()},  # a nested symmorse-critical/1 certificate, checked by the kernel itself
 )
 
 #: The schema of each format, by its ``format`` value.

@@ -93,6 +93,8 @@ def critical_certificate(net: Network, domain: Box, regions: list, leaves: dict)
                 entry["krawczyk"] = {"box": _box(P), "Y": _matrix(Y)}
                 if Q is not None:
                     entry["krawczyk"]["hessian_box"] = _box(Q)
+        elif claim[0] == "curves":
+            pass  # the critical set is read from the certificate's "bottleneck"
         elif claim[0] in ("unique", "single"):
             entry["point"] = claim[1]
         else:

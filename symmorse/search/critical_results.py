@@ -21,7 +21,14 @@ from flint import fmpq
 from ..exact.errors import InputError
 from ..exact.numbers import rational_string, to_rational, to_sympy
 
-__all__ = ["FORMAT", "CriticalPoint", "UnresolvedBox", "CriticalPointsResult", "decimal_string"]
+__all__ = [
+    "FORMAT",
+    "CriticalPoint",
+    "CriticalCurve",
+    "UnresolvedBox",
+    "CriticalPointsResult",
+    "decimal_string",
+]
 
 FORMAT = "symmorse-critical-points/1"
 
@@ -136,6 +143,66 @@ class CriticalPoint:
 
 
 @dataclass(frozen=True)
+class CriticalCurve:
+    """A level set ``a . x + beta = t`` of critical points (a line for two inputs), t in ``level``.
+
+    A network whose first hidden layer has one unit is ``Phi(x) = g(a . x + beta)``;
+    where ``g'(t) = 0`` the whole level set is critical, with Hessian
+    ``g''(t) a a^T``: rank 1, Morse index 1 if ``g''(t) < 0`` and 0 if ``g''(t) > 0``,
+    nullity n - 1.
+
+    Examples
+    --------
+    >>> R = sympy.Rational
+    >>> c = CriticalCurve((R(1), R(2)), R(3, 10), (R(1, 4), R(1, 2)), 0, 1, "unique")
+    >>> c.equation
+    'x1 + 2*x2 + 3/10 = t'
+    >>> CriticalCurve.from_json(c.to_json()) == c
+    True
+    """
+
+    normal: tuple[sympy.Rational, ...]
+    offset: sympy.Rational
+    level: tuple[sympy.Rational, sympy.Rational]
+    index: int
+    nullity: int
+    status: str
+
+    @property
+    def equation(self) -> str:
+        """The level set's equation, e.g. ``x1 + 2*x2 + 3/10 = t``."""
+        x = sympy.symbols(f"x1:{len(self.normal) + 1}")
+        return f"{sympy.sstr(sum(a * xi for a, xi in zip(self.normal, x)) + self.offset)} = t"
+
+    def to_json(self) -> dict:
+        """JSON-ready form (exact rational strings)."""
+        return {
+            "equation": self.equation,
+            "normal": [rational_string(a) for a in self.normal],
+            "offset": rational_string(self.offset),
+            "level": _box_json([self.level])[0],
+            "index": self.index,
+            "nullity": self.nullity,
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> CriticalCurve:
+        """Read :meth:`to_json` back; :class:`~symmorse.exact.errors.InputError` if malformed."""
+        try:
+            return cls(
+                tuple(to_rational(a, "curve") for a in data["normal"]),
+                to_rational(data["offset"], "curve"),
+                _box_from_json([data["level"]], "curve level")[0],
+                int(data["index"]),
+                int(data["nullity"]),
+                str(data["status"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"malformed critical curve {data!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
 class UnresolvedBox:
     """A box (None: all of R^n) that may contain critical points the method could not decide."""
 
@@ -191,6 +258,8 @@ class CriticalPointsResult:
     seconds: float = field(default=0.0, compare=False)
     #: The fraction of the box's volume outside the unresolved boxes (validated route; None otherwise).
     resolved: float | None = field(default=None, compare=False)
+    #: Level sets of critical points (networks whose first hidden layer has one unit).
+    curves: tuple[CriticalCurve, ...] = ()
     #: The ``symmorse-critical/1`` proof (validated route, layered MLPs), for ``symmorse check``.
     certificate: dict | None = field(default=None, compare=False, repr=False)
 
@@ -221,6 +290,7 @@ class CriticalPointsResult:
             "boxes_examined": self.boxes_examined,
             "seconds": round(self.seconds, 3),
             "resolved": self.resolved,
+            "curves": [c.to_json() for c in self.curves],
         }
 
     @classmethod
@@ -240,6 +310,7 @@ class CriticalPointsResult:
                 int(data.get("boxes_examined", 0)),
                 float(data.get("seconds", 0.0)),
                 None if data.get("resolved") is None else float(data["resolved"]),
+                tuple(CriticalCurve.from_json(c) for c in data.get("curves", [])),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed {FORMAT} document: {exc}") from None
@@ -271,8 +342,14 @@ class CriticalPointsResult:
             ]
             counts = ", ".join(f"{n} of index {i}" for i, n in self.count_by_index().items())
             lines.append(f"{len(self.points)} critical point{'s' * (len(self.points) != 1)}: {counts}")
-        else:
+        elif not self.curves:
             lines.append("none")
+        for c in self.curves:
+            lo, hi = c.level
+            lines.append(
+                f"curve of critical points {c.equation}, t in [{decimal_string(lo)}, {decimal_string(hi)}] "
+                f"(index {c.index}, nullity {c.nullity}, {c.status})"
+            )
         for u in self.unresolved[:max_unresolved]:
             box_text = (
                 "R^n"

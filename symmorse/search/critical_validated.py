@@ -43,7 +43,8 @@ from ..exact.balls import krawczyk_image, mean_value
 from ..exact.errors import InputError
 from ..exact.limits import Deadline, TimeLimitReached
 from ..exact.linalg import inertia
-from ..exact.numbers import to_fmpq, to_rational
+from ..exact.numbers import to_fmpq, to_rational, to_sympy
+from ..model.architecture import layers
 from ..model.balls import BallNetwork, ball_bounds, dyadic, interval_ball
 from ..model.network import Network
 from .critical_boxes import (
@@ -58,7 +59,13 @@ from .critical_boxes import (
     width,
 )
 from .critical_certificate import critical_certificate
-from .critical_results import CriticalPoint, CriticalPointsResult, UnresolvedBox, decimal_string
+from .critical_results import (
+    CriticalCurve,
+    CriticalPoint,
+    CriticalPointsResult,
+    UnresolvedBox,
+    decimal_string,
+)
 from .krawczyk import Krawczyk, krawczyk
 from .newton import BALL_MIDPOINTS, newton
 
@@ -474,6 +481,10 @@ def validated_critical_points(
     require_weights(net)
     n = len(net.inputs)
     search = parse_box(box, n)
+    if n >= 2 and net.widths is not None and len(net.widths) > 2 and net.widths[1] == 1:
+        reduced = _through_bottleneck(net, search, min_width, time_limit, max_unresolved, progress, start)
+        if reduced is not None:
+            return reduced
     fine = (
         width(search) * FINE_MIN_WIDTH if min_width is None else to_fmpq(to_rational(min_width, "min_width"))
     )
@@ -519,4 +530,69 @@ def validated_critical_points(
         seconds=time.perf_counter() - start,
         resolved=1.0 if not unresolved else min(1.0, max(0.0, run.resolved / run.volume)),
         certificate=critical_certificate(net, search, run.regions, run.leaves),
+    )
+
+
+def _through_bottleneck(
+    net: Network,
+    search: Box,
+    min_width: object,
+    time_limit: float | None,
+    max_unresolved: int,
+    progress: Callable[[float], None] | None,
+    start: float,
+) -> CriticalPointsResult | None:
+    """A first hidden layer of one unit: ``Phi(x) = g(a . x + beta)``, so the critical set in the box
+    is the union of the level sets ``a . x + beta = t`` over the critical points t of g on the
+    interval ``a . box + beta`` (``grad Phi = g'(a . x + beta) a`` with ``a != 0``).
+
+    g (the network with the first layer replaced by the identity) is searched in one dimension;
+    None (search the box instead) if ``a = 0``, if the network is not a layered MLP with one
+    activation, or if the one-dimensional search is not complete.
+    """
+    groups = layers(net.graph)
+    unit = groups[1][0]
+    a = [to_fmpq(net.weight(u, unit)) for u in groups[0]]
+    beta = to_fmpq(net.bias(unit))
+    if all(ai == 0 for ai in a) or len(set(net.activations.values())) > 1:
+        return None
+    level = (
+        beta + sum(min(ai * lo, ai * hi) for ai, (lo, hi) in zip(a, search)),
+        beta + sum(max(ai * lo, ai * hi) for ai, (lo, hi) in zip(a, search)),
+    )
+    tail = [{"W": [[1]], "b": [0]}] + [
+        {"W": [[net.weight(u, v) for u in prev] for v in cur], "b": [net.bias(v) for v in cur]}
+        for prev, cur in zip(groups[1:], groups[2:])
+    ]
+    g = Network([1, *net.widths[1:]], net.activation.name, tail)
+    inner = validated_critical_points(
+        g,
+        [level],
+        min_width=min_width,
+        time_limit=time_limit,
+        max_unresolved=max_unresolved,
+        progress=progress,
+    )
+    if not inner.complete or inner.certificate is None:
+        return None
+    n = len(a)
+    curves = tuple(
+        CriticalCurve(tuple(to_sympy(ai) for ai in a), to_sympy(beta), p.box[0], p.index, n - 1, p.status)
+        for p in inner.points
+    )
+    certificate = critical_certificate(net, search, [], {search: ("curves",)})
+    certificate["bottleneck"] = inner.certificate
+    return CriticalPointsResult(
+        net.describe(),
+        net.activation.name,
+        "validated",
+        sympy_box(search),
+        (),
+        (),
+        note="the first hidden layer has one unit: every critical point lies on a level set of it",
+        boxes_examined=inner.boxes_examined,
+        seconds=time.perf_counter() - start,
+        resolved=1.0,
+        certificate=certificate,
+        curves=curves,
     )
