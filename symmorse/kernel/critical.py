@@ -31,6 +31,10 @@ and accepts only if every claim follows:
   enclosures of the characteristic polynomial, nullity 0).  A point ``same_as`` j is identified with
   point j by ``V subset R_j`` or ``V_j subset R``; the other points' boxes V are
   pairwise disjoint, so they are distinct critical points;
+* ``curves``: the first hidden layer has one unit, ``Phi = g(a . x + beta)``; the
+  nested ``bottleneck`` certificate of g (checked by this kernel, complete) lists g's
+  critical points in its domain, which holds ``a . leaf + beta``; so the critical
+  points in the leaf are the level sets ``a . x + beta = t`` of those points;
 * ``complete: true`` only if no leaf is ``unresolved``.
 
 Then every critical point of Phi in the domain is one of the listed points (or

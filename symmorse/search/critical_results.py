@@ -365,7 +365,8 @@ class CriticalPointsResult:
             lines.append(self.note)
         if self.complete:
             how = "exact" if self.method == "exact" else f"{self.boxes_examined} boxes examined"
-            lines.append(f"complete: every critical point in the box is listed ({how})")
+            where = " (on the curves above)" if self.curves else ""
+            lines.append(f"complete: every critical point in the box is listed{where} ({how})")
         else:
             share = "" if self.resolved is None else f" ({100 * self.resolved:.4g}% of the volume resolved)"
             lines.append(
