@@ -167,6 +167,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         args.seed,
         force=args.force,
         show_progress=args.progress,
+        scheduler=args.scheduler,
     )
     print(json.dumps(catalog.to_json(), indent=2) if args.json else catalog.summary())
     return 0
@@ -175,7 +176,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .present.catalog import default_jobs, verify
 
-    check = verify(args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs())
+    check = verify(
+        args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs(), scheduler=args.scheduler
+    )
     print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
     return 1 if check.rejected else 0
 
@@ -438,6 +441,17 @@ def _architecture(args: argparse.Namespace):
     return _parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
+def _scheduler_option(parser: argparse.ArgumentParser, local: str) -> None:
+    """``--scheduler ADDRESS`` of sweep and verify: run the jobs on a Dask cluster (docs/cluster.md)."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the jobs on a Dask cluster: a scheduler address such as tcp://host:8786, or local:N to "
+        f"start N worker processes here (pip install 'symmorse[dask]'; {local} is then not used; the "
+        "results are the same)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symmorse`` command.
 
@@ -630,6 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write into a non-empty --out folder (files of the same name are replaced)",
     )
     sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
+    _scheduler_option(sweep, "--workers")
     sweep.add_argument("--seed", type=int, default=0)
     sweep.add_argument("--json", action="store_true", help="print a JSON summary (counts, folder, rows)")
     sweep.set_defaults(own_progress=True)
@@ -653,6 +668,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check N batches at once (default: every CPU); the results and their order do not depend on N",
     )
+    _scheduler_option(verify, "--jobs")
     verify.set_defaults(own_progress=True)
     verify.set_defaults(run=_cmd_verify)
 

@@ -14,14 +14,16 @@ independent checker, :func:`check_file` one file.  The bundled catalog
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import pathlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
@@ -174,13 +176,118 @@ def certificate_filename(architecture: Sequence[int] | str, activation: str) -> 
     return f"mlp-{'-'.join(map(str, architecture))}-{safe}.json"
 
 
-def _certify_one(job: tuple[Sequence[int] | str, str, str, int]) -> CatalogEntry:
-    architecture, activation, directory, seed = job
+def _certify_one(job: tuple[Sequence[int] | str, str, int]) -> tuple[CatalogEntry, str]:
+    """Certify one (architecture, activation, seed): the catalog row and the certificate's text.
+
+    The job function of :func:`sweep` on every executor (this process, the local
+    pool, a Dask cluster); the caller writes the file, so workers need no access
+    to the output folder.
+    """
+    architecture, activation, seed = job
     graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
     data = certify(graph, activation, seed=seed).to_json()
     name = certificate_filename(architecture, activation)
-    write_atomic(os.path.join(directory, name), json.dumps(data, indent=1) + "\n")
-    return CatalogEntry.from_certificate(name, data)
+    return CatalogEntry.from_certificate(name, data), json.dumps(data, indent=1) + "\n"
+
+
+class Pool(Protocol):
+    """Where the jobs of :func:`sweep` and :func:`verify` run: a :class:`LocalPool`, or a Dask
+    cluster's :class:`symmorse.present.cluster.DaskPool`."""
+
+    @property
+    def workers(self) -> int:
+        """How many jobs run at once."""
+        ...
+
+    def map_unordered(
+        self, function: Callable, jobs: Iterable[tuple], description: str, show_progress: bool
+    ) -> Iterator[Any]:
+        """``function(*job)`` for every job, in the order they finish, with a progress bar."""
+        ...
+
+    def check_shared_folder(self, path: str) -> None:
+        """Raise InputError if a worker cannot see the folder ``path``."""
+        ...
+
+
+class LocalPool:
+    """The jobs on this machine: one after another in this process, or on ``workers`` processes.
+
+    With ``threads``, the workers are threads of this process, for jobs that start
+    their own limited process (the batches of :func:`verify`).
+
+    Examples
+    --------
+    >>> sorted(LocalPool(2).map_unordered(pow, [(2, 3), (3, 2)], "demo", False))
+    [8, 9]
+    """
+
+    def __init__(self, workers: int, threads: bool = False) -> None:
+        self.workers = workers
+        self.threads = threads
+
+    def map_unordered(
+        self, function: Callable, jobs: Iterable[tuple], description: str, show_progress: bool
+    ) -> Iterator[Any]:
+        """``function(*job)`` for every job, in the order they finish, with a progress bar."""
+        jobs = list(jobs)
+        if self.workers == 1:
+            for job in progress(jobs, len(jobs), description, show_progress):
+                yield function(*job)
+            return
+        executor = ThreadPoolExecutor if self.threads else ProcessPoolExecutor
+        with executor(max_workers=self.workers) as pool:
+            futures = [pool.submit(function, *job) for job in jobs]
+            try:
+                for future in progress(as_completed(futures), len(futures), description, show_progress):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def check_shared_folder(self, path: str) -> None:
+        """Nothing to check: the workers share this machine's files."""
+
+
+@contextlib.contextmanager
+def open_pool(scheduler: str | None, workers: int, threads: bool = False) -> Iterator[Pool]:
+    """A :class:`LocalPool` of ``workers``, or a Dask cluster's pool for a ``scheduler`` address.
+
+    The Dask one (:func:`symmorse.present.cluster.connect`; ``local:N`` starts a
+    LocalCluster of N processes) is imported only then, so dask stays optional.
+
+    Examples
+    --------
+    >>> with open_pool(None, 1) as pool:
+    ...     list(pool.map_unordered(abs, [(-1,), (2,)], "demo", False))
+    [1, 2]
+    """
+    if scheduler is None:
+        yield LocalPool(workers, threads)
+        return
+    from .cluster import connect
+
+    with connect(scheduler) as pool:
+        yield pool
+
+
+def _sweep_jobs(
+    architectures: Iterable[Sequence[int] | str], activations: Sequence[str], seed: int
+) -> list[tuple]:
+    """One job per (architecture, activation), activation by activation."""
+    return [(a if isinstance(a, str) else list(a), act, seed) for act in activations for a in architectures]
+
+
+def _run_sweep(pool: Pool, jobs: list[tuple], directory: str, show_progress: bool) -> list[CatalogEntry]:
+    """Certify the jobs on ``pool``, writing each certificate into ``directory`` as it comes back."""
+    if pool.workers > 1:  # largest first, one at a time: no worker is left with a long job at the end
+        jobs = sorted(jobs, key=_cost, reverse=True)
+    rows = []
+    results = pool.map_unordered(_certify_one, [(job,) for job in jobs], "certifying", show_progress)
+    for entry, text in results:
+        write_atomic(os.path.join(directory, entry.file), text)
+        rows.append(entry)
+    return sorted(rows, key=lambda r: r.file)
 
 
 def sweep(
@@ -190,10 +297,16 @@ def sweep(
     workers: int = 1,
     seed: int = 0,
     show_progress: bool = True,
+    scheduler: str | None = None,
 ) -> list[CatalogEntry]:
     """Certify every (architecture, activation) pair and write the certificates.
 
     Returns the table rows, sorted by file name; :func:`write_table` writes them.
+    The jobs run in this process (``workers`` = 1), on ``workers`` local processes,
+    or, given a ``scheduler`` address (``tcp://host:8786``, or ``local:N`` for a
+    LocalCluster of N processes; ``pip install 'symmorse[dask]'``), on a Dask
+    cluster, whose workers then decide how many run at once.  The rows and the
+    files are the same on each; this process writes the files.
 
     Examples
     --------
@@ -207,20 +320,8 @@ def sweep(
         raise InputError(f"output directory {directory!r} does not exist")
     if workers < 1:
         raise InputError(f"--workers must be at least 1, got {workers}")
-    jobs = [
-        (a if isinstance(a, str) else list(a), act, directory, seed)
-        for act in activations
-        for a in architectures
-    ]
-    if workers == 1:
-        rows = [_certify_one(job) for job in progress(jobs, len(jobs), "certifying", show_progress)]
-    else:  # largest first, one at a time: no worker is left with a long job at the end
-        jobs.sort(key=_cost, reverse=True)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_certify_one, job) for job in jobs]
-            done = progress(as_completed(futures), len(jobs), "certifying", show_progress)
-            rows = [future.result() for future in done]
-    return sorted(rows, key=lambda r: r.file)
+    with open_pool(scheduler, workers) as pool:
+        return _run_sweep(pool, _sweep_jobs(architectures, activations, seed), directory, show_progress)
 
 
 def _cost(job: tuple) -> int:
@@ -330,6 +431,7 @@ def build_catalog(
     seed: int = 0,
     show_progress: bool = True,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> Catalog:
     """Certify every architecture of the families within the bounds, write the certificates and the table.
 
@@ -346,8 +448,8 @@ def build_catalog(
         The bounds of the layered MLPs.
     max_graph_width, max_graph_depth
         The bounds of the skip MLPs and residual networks.
-    workers, seed, show_progress
-        As for :func:`sweep`.
+    workers, seed, show_progress, scheduler
+        As for :func:`sweep`.  The scheduler is reached before anything is written.
     force : bool
         Write into ``directory`` even if it is not empty (files of the same
         name are replaced, others are left alone).  Without it a non-empty
@@ -389,11 +491,14 @@ def build_catalog(
         )
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise InputError(f"{directory!r} exists and is not a folder")
-    try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {directory!r}: {exc.strerror}") from None
-    rows = sweep(archs, names, directory, workers, seed, show_progress)
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
+    with open_pool(scheduler, workers) as pool:  # a scheduler that cannot be reached: nothing written
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {directory!r}: {exc.strerror}") from None
+        rows = _run_sweep(pool, _sweep_jobs(archs, names, seed), directory, show_progress)
     bounds = (
         f"families {', '.join(sorted(chosen))}; input width <= {max_input}; "
         f"MLPs: hidden widths <= {max_hidden_width}, <= {max_hidden_layers} hidden layers; "
@@ -518,7 +623,11 @@ def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
 
 
 def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verified]:
-    """One batch in a limited process; a batch that runs out of limits is re-checked file by file."""
+    """One batch in a limited process; a batch that runs out of limits is re-checked file by file.
+
+    The job function of :func:`verify` on every executor (this process, local
+    threads, a Dask cluster's workers, which read the files at ``path``).
+    """
     outcome = run_limited(_verify_files, (path, list(batch)), seconds)
     if outcome.ok:
         return outcome.value
@@ -546,7 +655,11 @@ def default_jobs() -> int:
 
 
 def verify(
-    directory: str | None = None, show_progress: bool = True, seconds: float = 60.0, jobs: int = 1
+    directory: str | None = None,
+    show_progress: bool = True,
+    seconds: float = 60.0,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> CatalogCheck:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
@@ -557,12 +670,17 @@ def verify(
     at once (balanced by :func:`_batches`); the results are the same, in the
     same order (by file name), as with one.  A file that is not a readable
     certificate, or cannot be checked within the limits, counts as rejected,
-    with the reason.
+    with the reason.  Given a ``scheduler`` address (``tcp://host:8786``, or
+    ``local:N`` for a LocalCluster of N processes; ``pip install 'symmorse[dask]'``),
+    the batches are checked on a Dask cluster instead, as many at once as it has
+    worker threads (``jobs`` is not used); its workers read the files at the
+    same absolute path (a shared file system), and the results are the same.
 
     Raises
     ------
     InputError
-        If the directory does not exist or holds no certificates, or ``jobs`` < 1.
+        If the directory does not exist or holds no certificates, or ``jobs`` < 1; for a
+        scheduler that cannot be reached, or workers that do not see the directory.
 
     Examples
     --------
@@ -578,17 +696,14 @@ def verify(
     files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
-    batches = _batches(path, files, jobs)
     checked: dict[str, Verified] = {}
-    if jobs == 1:
-        for batch in progress(batches, len(batches), "checking", show_progress):
-            checked.update((v.file, v) for v in _check_batch(path, batch, seconds))
-    else:
-        # threads only wait: each batch is checked in its own forked process (run_limited)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_check_batch, path, batch, seconds) for batch in batches]
-            for future in progress(as_completed(futures), len(futures), "checking", show_progress):
-                checked.update((v.file, v) for v in future.result())
+    # local threads only wait: each batch is checked in its own forked process (run_limited)
+    with open_pool(scheduler, jobs, threads=True) as pool:
+        where = os.path.abspath(path)  # a cluster's workers have a working directory of their own
+        pool.check_shared_folder(where)
+        batches = [(where, batch, seconds) for batch in _batches(path, files, pool.workers)]
+        for results in pool.map_unordered(_check_batch, batches, "checking", show_progress):
+            checked.update((v.file, v) for v in results)
     return CatalogCheck(directory, [checked[name] for name in files])
 
 
