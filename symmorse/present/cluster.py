@@ -17,6 +17,7 @@ worker does not run the same symmorse version, :func:`connect` raises
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -142,7 +143,7 @@ def _check_workers(client: Any, address: str) -> None:
 
     try:
         client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
-    except TimeoutError:
+    except (TimeoutError, asyncio.TimeoutError):  # the same on Python >= 3.11; distributed raises the second
         raise InputError(
             f"the Dask scheduler at {address!r} has no workers (waited {CONNECT_TIMEOUT:g} s): "
             "start some with `dask worker ADDRESS`"
@@ -162,9 +163,10 @@ def _check_workers(client: Any, address: str) -> None:
 def connect(address: str) -> Iterator[DaskPool]:
     """A :class:`DaskPool` on the scheduler at ``address``, or on a new ``LocalCluster`` for ``local:N``.
 
-    ``local:N`` starts ``N`` worker processes with one thread each in this
-    process (no dashboard) and stops them on leaving; any other address is
-    handed to ``distributed.Client`` (``tcp://host:8786``, ``tls://...``).
+    ``local:N`` starts ``N`` worker processes with one thread each from this
+    process (the dashboard, if bokeh is installed, on a free port) and stops
+    them on leaving; any other address is handed to ``distributed.Client``
+    (``tcp://host:8786``, ``tls://...``).
 
     Raises
     ------
@@ -194,7 +196,7 @@ def connect(address: str) -> Iterator[DaskPool]:
     with contextlib.ExitStack() as stack:
         if count is not None:
             cluster = LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             stack.enter_context(cluster)
             target: Any = cluster
@@ -202,7 +204,7 @@ def connect(address: str) -> Iterator[DaskPool]:
             target = address
         try:
             client = Client(target, timeout=CONNECT_TIMEOUT)
-        except (OSError, ValueError, TimeoutError) as exc:
+        except (OSError, ValueError, TimeoutError, asyncio.TimeoutError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {address!r}: {exc}") from None
         stack.enter_context(client)
         _check_workers(client, address)
