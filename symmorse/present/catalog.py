@@ -15,6 +15,7 @@ independent checker, :func:`check_file` one file.  The bundled catalog
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import json
 import os
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
@@ -177,17 +178,25 @@ def certificate_filename(architecture: Sequence[int] | str, activation: str) -> 
 
 
 def _certify_one(job: tuple[Sequence[int] | str, str, int]) -> tuple[CatalogEntry, str]:
-    """Certify one (architecture, activation, seed): the catalog row and the certificate's text.
-
-    The job function of :func:`sweep` on every executor (this process, the local
-    pool, a Dask cluster); the caller writes the file, so workers need no access
-    to the output folder.
-    """
+    """Certify one (architecture, activation, seed): the catalog row and the certificate's text."""
     architecture, activation, seed = job
     graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
     data = certify(graph, activation, seed=seed).to_json()
     name = certificate_filename(architecture, activation)
     return CatalogEntry.from_certificate(name, data), json.dumps(data, indent=1) + "\n"
+
+
+def _certify_batch(jobs: Sequence[tuple[Sequence[int] | str, str, int]]) -> list[tuple[CatalogEntry, str]]:
+    """Certify some jobs: the job function of :func:`sweep` on every executor (this process, the
+    local pool, a Dask cluster).  The caller writes the files, so workers need no access to the
+    output folder."""
+    return [_certify_one(job) for job in jobs]
+
+
+#: The most jobs (sweep) or files (verify) handed to a worker at once.
+_BATCH = 64
+
+T = TypeVar("T")
 
 
 class Pool(Protocol):
@@ -199,10 +208,8 @@ class Pool(Protocol):
         """How many jobs run at once."""
         ...
 
-    def map_unordered(
-        self, function: Callable, jobs: Iterable[tuple], description: str, show_progress: bool
-    ) -> Iterator[Any]:
-        """``function(*job)`` for every job, in the order they finish, with a progress bar."""
+    def map_unordered(self, function: Callable, jobs: Iterable[tuple]) -> Iterator[Any]:
+        """``function(*job)`` for every job, as each finishes (wrap it in :func:`.progress.progress`)."""
         ...
 
     def check_shared_folder(self, path: str) -> None:
@@ -218,7 +225,7 @@ class LocalPool:
 
     Examples
     --------
-    >>> sorted(LocalPool(2).map_unordered(pow, [(2, 3), (3, 2)], "demo", False))
+    >>> sorted(LocalPool(2).map_unordered(pow, [(2, 3), (3, 2)]))
     [8, 9]
     """
 
@@ -226,20 +233,17 @@ class LocalPool:
         self.workers = workers
         self.threads = threads
 
-    def map_unordered(
-        self, function: Callable, jobs: Iterable[tuple], description: str, show_progress: bool
-    ) -> Iterator[Any]:
-        """``function(*job)`` for every job, in the order they finish, with a progress bar."""
-        jobs = list(jobs)
+    def map_unordered(self, function: Callable, jobs: Iterable[tuple]) -> Iterator[Any]:
+        """``function(*job)`` for every job, as each finishes; an exception of a job is raised here."""
         if self.workers == 1:
-            for job in progress(jobs, len(jobs), description, show_progress):
+            for job in jobs:
                 yield function(*job)
             return
         executor = ThreadPoolExecutor if self.threads else ProcessPoolExecutor
         with executor(max_workers=self.workers) as pool:
             futures = [pool.submit(function, *job) for job in jobs]
             try:
-                for future in progress(as_completed(futures), len(futures), description, show_progress):
+                for future in as_completed(futures):
                     yield future.result()
             finally:
                 for future in futures:
@@ -259,7 +263,7 @@ def open_pool(scheduler: str | None, workers: int, threads: bool = False) -> Ite
     Examples
     --------
     >>> with open_pool(None, 1) as pool:
-    ...     list(pool.map_unordered(abs, [(-1,), (2,)], "demo", False))
+    ...     list(pool.map_unordered(abs, [(-1,), (2,)]))
     [1, 2]
     """
     if scheduler is None:
@@ -279,14 +283,23 @@ def _sweep_jobs(
 
 
 def _run_sweep(pool: Pool, jobs: list[tuple], directory: str, show_progress: bool) -> list[CatalogEntry]:
-    """Certify the jobs on ``pool``, writing each certificate into ``directory`` as it comes back."""
-    if pool.workers > 1:  # largest first, one at a time: no worker is left with a long job at the end
-        jobs = sorted(jobs, key=_cost, reverse=True)
+    """Certify the jobs on ``pool``, writing each certificate into ``directory`` as it comes back.
+
+    One worker: one job at a time.  Several: balanced batches of up to
+    :data:`_BATCH` jobs (:func:`_balance` by the number of weights), so that the
+    cost of handing a job to a worker -- a few milliseconds on a Dask cluster --
+    is shared by many small certificates.
+    """
+    if pool.workers == 1:
+        batches = [[job] for job in jobs]
+    else:
+        batches = _balance(jobs, [_cost(job) for job in jobs], pool.workers)
     rows = []
-    results = pool.map_unordered(_certify_one, [(job,) for job in jobs], "certifying", show_progress)
-    for entry, text in results:
-        write_atomic(os.path.join(directory, entry.file), text)
-        rows.append(entry)
+    results = pool.map_unordered(_certify_batch, [(batch,) for batch in batches])
+    for batch in progress(results, len(jobs), "certifying", show_progress, size=len):
+        for entry, text in batch:
+            write_atomic(os.path.join(directory, entry.file), text)
+            rows.append(entry)
     return sorted(rows, key=lambda r: r.file)
 
 
@@ -585,16 +598,39 @@ class CatalogCheck:
         }
 
 
-_BATCH = 64
+
+def _balance(items: Sequence[T], weights: Sequence[int], jobs: int, most: int = _BATCH) -> list[list[T]]:
+    """Split ``items`` into batches of at most ``most``, balanced by ``weights`` for ``jobs`` workers.
+
+    About four batches per worker (more if ``most`` requires), filled heaviest
+    item first into the lightest batch with room, returned heaviest batch first,
+    so no worker is left with a long batch at the end
+    (longest-processing-time-first scheduling).
+
+    Examples
+    --------
+    >>> _balance("abcdef", [5, 1, 1, 1, 1, 1], 1)
+    [['a'], ['b', 'e'], ['c', 'f'], ['d']]
+    """
+    count = min(len(items), max(-(-len(items) // most), 4 * jobs))
+    batches: list[list[T]] = [[] for _ in range(count)]
+    loads = [0] * count
+    lightest = [(0, k) for k in range(count)]  # (load, batch) of the batches with room
+    for i in sorted(range(len(items)), key=lambda i: -weights[i]):
+        load, k = heapq.heappop(lightest)
+        batches[k].append(items[i])
+        loads[k] = load + weights[i]
+        if len(batches[k]) < most:
+            heapq.heappush(lightest, (loads[k], k))
+    order = sorted(range(count), key=lambda k: -loads[k])
+    return [batches[k] for k in order if batches[k]]
 
 
 def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
     """Split ``files`` into batches of at most :data:`_BATCH`, balanced for ``jobs`` workers.
 
-    One worker: consecutive batches.  Several: about four batches per worker,
-    filled largest file first into the lightest batch (file size estimates the
-    checking time), returned heaviest batch first, so no worker is left with a
-    long batch at the end (longest-processing-time-first scheduling).
+    One worker: consecutive batches.  Several: :func:`_balance` by file size,
+    which estimates the checking time.
 
     Examples
     --------
@@ -605,21 +641,13 @@ def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
     """
     if jobs <= 1:
         return [list(files[i : i + _BATCH]) for i in range(0, len(files), _BATCH)]
-    count = min(len(files), max(-(-len(files) // _BATCH), 4 * jobs))
-    sizes = {}
+    sizes = []
     for name in files:
         try:
-            sizes[name] = os.path.getsize(os.path.join(path, name))
+            sizes.append(os.path.getsize(os.path.join(path, name)))
         except OSError:
-            sizes[name] = 0
-    batches: list[list[str]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for name in sorted(files, key=lambda f: -sizes[f]):
-        k = min((k for k in range(count) if len(batches[k]) < _BATCH), key=loads.__getitem__)
-        batches[k].append(name)
-        loads[k] += sizes[name]
-    order = sorted(range(count), key=lambda k: -loads[k])
-    return [batches[k] for k in order if batches[k]]
+            sizes.append(0)
+    return _balance(files, sizes, jobs)
 
 
 def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verified]:
@@ -702,8 +730,9 @@ def verify(
         where = os.path.abspath(path)  # a cluster's workers have a working directory of their own
         pool.check_shared_folder(where)
         batches = [(where, batch, seconds) for batch in _batches(path, files, pool.workers)]
-        for results in pool.map_unordered(_check_batch, batches, "checking", show_progress):
-            checked.update((v.file, v) for v in results)
+        results = pool.map_unordered(_check_batch, batches)
+        for batch in progress(results, len(batches), "checking", show_progress):
+            checked.update((v.file, v) for v in batch)
     return CatalogCheck(directory, [checked[name] for name in files])
 
 

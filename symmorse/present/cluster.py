@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..exact.errors import InputError
-from .progress import progress
 
 __all__ = ["DaskPool", "connect", "local_workers", "LOCAL", "CONNECT_TIMEOUT"]
 
@@ -90,7 +89,7 @@ class DaskPool:
     Examples
     --------
     >>> with connect("local:1") as pool:  # doctest: +SKIP
-    ...     pool.workers, sorted(pool.map_unordered(pow, [(2, 3), (3, 2)], "demo", False))
+    ...     pool.workers, sorted(pool.map_unordered(pow, [(2, 3), (3, 2)]))
     (1, [8, 9])
     """
 
@@ -102,10 +101,9 @@ class DaskPool:
         """How many jobs the cluster runs at once (the threads of all its workers)."""
         return sum(self.client.nthreads().values()) or 1
 
-    def map_unordered(
-        self, function: Callable, jobs: Iterable[tuple], description: str, show_progress: bool
-    ) -> Iterator[Any]:
-        """``function(*job)`` for every job on the cluster, in the order they finish, with a progress bar.
+    def map_unordered(self, function: Callable, jobs: Iterable[tuple]) -> Iterator[Any]:
+        """``function(*job)`` for every job on the cluster, as its future completes
+        (``distributed.as_completed``; wrap it in :func:`.progress.progress` for a bar).
 
         The jobs are submitted in the order given (Dask runs earlier submissions
         first); an exception of a job is raised here.  Jobs still pending when the
@@ -115,7 +113,7 @@ class DaskPool:
 
         futures = [self.client.submit(_call, function, *job, pure=False) for job in jobs]
         try:
-            for future in progress(as_completed(futures), len(futures), description, show_progress):
+            for future in as_completed(futures):
                 yield future.result()
         finally:
             self.client.cancel(futures)
