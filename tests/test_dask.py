@@ -51,7 +51,7 @@ def test_sweep_and_verify_on_a_cluster_give_the_same_files_and_results(scheduler
     assert _files(tmp_path / "dask") == _files(tmp_path / "local")  # every certificate and the README
     lines = capsys.readouterr().err.splitlines()  # one line per finished future: a batch of certificates
     counts = [int(line.split(": ")[2].split("/")[0]) for line in lines[:-1]]
-    assert len(counts) == 8 and counts == sorted(counts) and lines[-2] == "symmorse: certifying: 36/36 (100%)"
+    assert len(counts) > 8 and counts == sorted(counts) and lines[-2] == "symmorse: certifying: 36/36 (100%)"
     assert lines[-1].startswith("symmorse: certifying: done, 36 in ")
 
     folder = tmp_path / "local"  # a rejected and an unreadable file beside the good ones

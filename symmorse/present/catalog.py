@@ -286,14 +286,15 @@ def _run_sweep(pool: Pool, jobs: list[tuple], directory: str, show_progress: boo
     """Certify the jobs on ``pool``, writing each certificate into ``directory`` as it comes back.
 
     One worker: one job at a time.  Several: balanced batches of up to
-    :data:`_BATCH` jobs (:func:`_balance` by the number of weights), so that the
+    :data:`_BATCH` jobs (:func:`_balance` by the number of weights, at least 16
+    batches per worker, as the weights only estimate the time), so that the
     cost of handing a job to a worker -- a few milliseconds on a Dask cluster --
     is shared by many small certificates.
     """
     if pool.workers == 1:
         batches = [[job] for job in jobs]
     else:
-        batches = _balance(jobs, [_cost(job) for job in jobs], pool.workers)
+        batches = _balance(jobs, [_cost(job) for job in jobs], pool.workers, per_worker=16)
     rows = []
     results = pool.map_unordered(_certify_batch, [(batch,) for batch in batches])
     for batch in progress(results, len(jobs), "certifying", show_progress, size=len):
@@ -599,20 +600,23 @@ class CatalogCheck:
 
 
 
-def _balance(items: Sequence[T], weights: Sequence[int], jobs: int, most: int = _BATCH) -> list[list[T]]:
+def _balance(
+    items: Sequence[T], weights: Sequence[int], jobs: int, per_worker: int = 4, most: int = _BATCH
+) -> list[list[T]]:
     """Split ``items`` into batches of at most ``most``, balanced by ``weights`` for ``jobs`` workers.
 
-    About four batches per worker (more if ``most`` requires), filled heaviest
-    item first into the lightest batch with room, returned heaviest batch first,
-    so no worker is left with a long batch at the end
-    (longest-processing-time-first scheduling).
+    About ``per_worker`` batches per worker (more if ``most`` requires), filled
+    heaviest item first into the lightest batch with room, returned heaviest
+    batch first, so no worker is left with a long batch at the end
+    (longest-processing-time-first scheduling; the more batches, the less a
+    wrong weight can unbalance the end).
 
     Examples
     --------
     >>> _balance("abcdef", [5, 1, 1, 1, 1, 1], 1)
     [['a'], ['b', 'e'], ['c', 'f'], ['d']]
     """
-    count = min(len(items), max(-(-len(items) // most), 4 * jobs))
+    count = min(len(items), max(-(-len(items) // most), per_worker * jobs))
     batches: list[list[T]] = [[] for _ in range(count)]
     loads = [0] * count
     lightest = [(0, k) for k in range(count)]  # (load, batch) of the batches with room
