@@ -155,6 +155,16 @@ def main() -> None:
             f"{label:<16} {r['done']:>6} {r['wall']:8.1f}s {r['cpu']:10.1f}s {r['child']:11.1f}s "
             f"{rate:8.1f} {ratio:>8}"
         )
+    print(
+        f"medians of {args.repeat} round(s); wall ranges: "
+        + "; ".join(
+            f"{c} {min(r['wall'] for r in rounds[c]):.1f}-{max(r['wall'] for r in rounds[c]):.1f} s"
+            for c in ran
+        )
+    )
+    print(
+        "parent CPU: this process (for Dask also the scheduler and the client); workers CPU: their processes"
+    )
     if len(ran) > 1:
         print(
             f"every configuration wrote the same {len(archs) * len(activations)} certificates, byte for byte"
