@@ -52,7 +52,7 @@ def witness_claims_hold(data: dict) -> bool:
         if not all(e.is_Rational for e in hessian):
             return False
         if branch["kind"] == "morse":
-            if hessian.det() != sympy.Rational(claims["det_hessian"]) or hessian.det() == 0:
+            if not determinant_claim_holds(hessian.det(), claims, "det_hessian"):
                 return False
             continue
         jac = net.derivatives("x").jacobians
@@ -69,14 +69,25 @@ def witness_claims_hold(data: dict) -> bool:
         g_at.update(dict(zip(g_net.inputs, h)))
         g_hessian = g_net.hessian().xreplace(g_at)
         if not all(e.is_Rational for e in [*g_hessian, *J]) or (
-            g_hessian.det() != sympy.Rational(claims["det_hessian_g"])
-            or g_hessian.det() == 0
+            not determinant_claim_holds(g_hessian.det(), claims, "det_hessian_g")
             or J.rank() != claims["rank_jacobian"]
             or hessian.rank() != claims["rank_hessian"]
             or hessian.rank() >= ws[0]
         ):
             return False
     return True
+
+
+def determinant_claim_holds(det: sympy.Rational, claims: dict, key: str) -> bool:
+    """``det != 0`` and the claims about it hold: its exact value (``key``), its residue modulo the
+    claimed prime (``key_residue``), or both; at least one of them is claimed."""
+    exact, modular = key in claims, "modulus" in claims
+    if det == 0 or not (exact or modular):
+        return False
+    if exact and det != sympy.Rational(claims[key]):
+        return False
+    p = claims.get("modulus")
+    return not modular or det.p * pow(det.q, -1, p) % p == claims[f"{key}_residue"]
 
 
 def strata_witnesses_hold(data: dict) -> bool:

@@ -57,6 +57,7 @@ __all__ = [
     "Bool",
     "Null",
     "Rational",
+    "Rationals",
     "List",
     "Tuple",
     "Obj",
@@ -78,7 +79,7 @@ MAX_ITEMS = 100_000
 #: Deepest nesting of lists and objects.
 MAX_DEPTH = 40
 
-_RATIONAL = re.compile(r"(-?)(\d+)(?:/(\d+))?|(-?)(\d*)\.(\d+)")
+_RATIONAL = re.compile(r"(-?)(\d+)(?:/(\d+))?|(-?)(\d*)\.(\d+)", re.ASCII)
 
 
 def _pairs(pairs: list[tuple[str, object]]) -> dict:
@@ -334,6 +335,30 @@ class List(Spec):
             )
         for i, v in enumerate(value):
             self.item.check(v, f"{where}[{i}]")
+
+
+#: Texts of rationals of at most 18 digits each (no zero denominator), joined by commas.
+_PLAIN_RATIONALS = re.compile(
+    r"-?\d{1,18}(?:/0*[1-9]\d{0,17})?(?:,-?\d{1,18}(?:/0*[1-9]\d{0,17})?)*", re.ASCII
+)
+
+
+class Rationals(List):
+    """A list of exact rationals, checked at once when every entry is a short rational text
+    (the values :class:`Rational` accepts, which decides entry by entry otherwise)."""
+
+    def __init__(self, hi: int = MAX_ITEMS, lo: int = 0) -> None:
+        super().__init__(Rational(), hi, lo)
+
+    def check(self, value: object, where: str) -> None:
+        if isinstance(value, list) and self.lo <= len(value) <= self.hi and value:
+            try:
+                joined = ",".join(value)
+            except TypeError:  # an entry that is not a text
+                joined = ""
+            if joined.count(",") == len(value) - 1 and _PLAIN_RATIONALS.fullmatch(joined):
+                return
+        super().check(value, where)
 
 
 class Tuple(Spec):

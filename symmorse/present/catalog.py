@@ -27,10 +27,6 @@ from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..exact.words import plural
 from ..kernel import CheckResult, check_path
-from ..model.activations import get_activation
-from ..model.architecture import parse_architecture
-from ..model.io import write_atomic
-from ..search.certify import certify
 from .progress import progress
 
 __all__ = [
@@ -176,6 +172,10 @@ def certificate_filename(architecture: Sequence[int] | str, activation: str) -> 
 
 def _certify_one(job: tuple[Sequence[int] | str, str, str, int]) -> CatalogEntry:
     architecture, activation, directory, seed = job
+    from ..model.architecture import parse_architecture  # imported here: `symmorse check` needs none
+    from ..model.io import write_atomic
+    from ..search.certify import certify
+
     graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
     data = certify(graph, activation, seed=seed).to_json()
     name = certificate_filename(architecture, activation)
@@ -227,6 +227,8 @@ def _cost(job: tuple) -> int:
     """An estimate of the work of certifying a job's architecture: its number of edges (weights)."""
     architecture = job[0]
     if isinstance(architecture, str):
+        from ..model.architecture import parse_architecture
+
         return parse_architecture(architecture).number_of_edges()
     return sum(a * b for a, b in zip(architecture, architecture[1:]))
 
@@ -244,6 +246,8 @@ def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> st
     ...     print(open(path).read().splitlines()[-1])
     | 2,1 | tanh | non-augmented | none | none | generic | proved | [mlp-2-1-tanh.json](mlp-2-1-tanh.json) |
     """
+    from ..model.io import write_atomic
+
     lines = [
         "# The symmorse proof catalog",
         "",
@@ -371,6 +375,8 @@ def build_catalog(
       ...
     symmorse.exact.errors.InputError: '...proofs' is not empty: give a new folder, or --force to write ...
     """
+    from ..model.activations import get_activation
+
     names = [get_activation(a).name for a in activations if a.strip()]
     if not names:
         raise InputError("--activations needs at least one activation")
