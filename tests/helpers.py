@@ -62,7 +62,7 @@ def witness_claims_hold(data: dict) -> bool:
         g_layers = [{"W": wit["W"][str(l)], "b": wit["biases"][str(l)]} for l in range(k, len(ws) - 1)]
         g_layers.append({"W": [wit["w"]], "b": ["0"]})
         g_at = {
-            g_net.symbol(name): parse_expression(text, [], what="weight")
+            g_net.symbol(name): parse_expression(str(text), [], what="weight")  # integers are JSON ints
             for name, text in weights_from_layers(g_net.graph, g_layers).items()
         }
         h = [net.activations[v](net.preactivations[v]).xreplace(at) for v in groups[k - 1]]

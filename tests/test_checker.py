@@ -34,7 +34,7 @@ def tamper_widths(data):
 
 def tamper_morse_witness_off_branch(data):
     W = witness_branch(data, "morse")["witness"]["W"]["1"]
-    W[0][0] = str(int(W[0][0].split("/")[0]) + 1) if "/" not in W[0][0] else "1"
+    W[0][0] = W[0][0] + 1 if isinstance(W[0][0], int) else "1"
 
 
 def tamper_degenerate_witness_off_branch(data):

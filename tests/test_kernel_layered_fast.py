@@ -167,3 +167,12 @@ def test_a_non_ascii_digit_is_unreadable_not_a_crash():
     data["branches"][0]["witness"]["W"]["1"][0][0] = "\u0663"
     with pytest.raises(CertificateError, match=r"W.*expected an exact rational"):
         check_certificate(data)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789-,/ +_.\u0663", max_size=6), min_size=1, max_size=4))
+def test_plain_integer_texts_are_read_by_int_as_the_reader_reads_them(texts):
+    from symmorse.kernel.reader import plain_integers, rational
+
+    if plain_integers(texts):
+        assert [rational(t, "x") for t in texts] == list(map(int, texts))

@@ -24,6 +24,7 @@ sigma'(u), sigma''(u), the adjoints, Jacobians, Hessians, ranks and determinants
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -44,20 +45,17 @@ from .base import (
     positive_derivative,
     require,
 )
-from .reader import MAX_DIGITS
+from .reader import MAX_DIGITS, plain_integers
 
 __all__ = ["FORMAT", "check_mlp_certificate"]
 
 FORMAT = "symmorse-certificate/1"
 
 
-#: A row of plain integers of at most 18 digits (the fast reading of an integer matrix).
-_INTEGER_ROW = re.compile(r"-?\d{1,18}(?:,-?\d{1,18})*", re.ASCII)
-
-
-def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpq_mat:
-    """A rational matrix from rows of number texts, all of it read at once when it holds plain
-    integers (the same values :func:`~symmorse.kernel.base.number` reads, entry by entry otherwise)."""
+def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpz_mat | flint.fmpq_mat:
+    """A matrix from rows of exact numbers: an integer matrix read at once when every entry is a
+    JSON integer or a plain integer text (:func:`~symmorse.kernel.reader.plain_integers`: the
+    values :func:`~symmorse.kernel.base.number` gives them), else rationals read entry by entry."""
     rows, cols = shape
     require(
         isinstance(data, list)
@@ -65,19 +63,18 @@ def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpq_mat:
         and all(isinstance(r, list) and len(r) == cols for r in data),
         f"{where} is not a {rows} x {cols} matrix",
     )
-    entries = [t for r in data for t in r]
-    try:
-        if _INTEGER_ROW.fullmatch(",".join(entries)):
-            return flint.fmpq_mat(flint.fmpz_mat(rows, cols, list(map(int, entries))))
-    except (TypeError, ValueError):  # not all texts, or a text holding a comma: read one by one
-        pass
+    entries = list(itertools.chain.from_iterable(data))
+    if set(map(type, entries)) == {int}:
+        return flint.fmpz_mat(rows, cols, entries)
+    if plain_integers(entries):
+        return flint.fmpz_mat(rows, cols, list(map(int, entries)))
     return flint.fmpq_mat(
         rows, cols, [number(a, f"{where}[{i // cols}][{i % cols}]") for i, a in enumerate(entries)]
     )
 
 
 def _vector(data: object, n: int, where: str) -> list[flint.fmpq]:
-    return _matrix([data], (1, n), where).entries()
+    return flint.fmpq_mat(_matrix([data], (1, n), where)).entries()
 
 
 # -- layered MLP certificates ----------------------------------------------------------------------
@@ -199,7 +196,7 @@ class _Ring(NamedTuple):
     modulus: int | None = None
 
 
-_RATIONALS = _Ring("Q", lambda values: values, lambda M: M, flint.fmpq_mat)
+_RATIONALS = _Ring("Q", lambda values: values, flint.fmpq_mat, flint.fmpq_mat)
 
 
 def _modular(claims: dict, where: str) -> _Ring:

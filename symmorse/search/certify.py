@@ -34,7 +34,7 @@ import sympy
 
 from ..exact.expressions import parse_expression
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.linalg import QQMatrix, column, matrix_strings, qq, vector_strings
+from ..exact.linalg import QQMatrix, column, matrix_strings, qq
 from ..exact.modular import PRIMES, modular_matrix, residues
 from ..exact.numbers import to_sympy
 from ..model.activations import Activation, Chart, get_activation
@@ -67,7 +67,6 @@ __all__ = [
 FORMAT = "symmorse-certificate/1"
 #: Witness weights are drawn uniformly from these eight integers (three random bits each).
 _ALPHABET = (-4, -3, -2, -1, 1, 2, 3, 4)
-_SMALL = {t: str(t) for t in range(-64, 65)}
 
 
 @dataclass(frozen=True)
@@ -87,23 +86,20 @@ class ChartPoint:
     integers: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
-        """Exact rational strings, layers keyed by index."""
+        """Exact numbers (integer weights as JSON integers, other rationals as strings), layers keyed
+        by index."""
         return {
             "x": [str(a) for a in self.x],
-            "W": {str(l): self._matrix_strings(l) for l in self.W},
+            "W": {str(l): self._matrix_json(l) for l in self.W},
             "u": {str(l): [str(a) for a in us] for l, us in self.u.items()},
-            "w": vector_strings(self.w),
+            "w": [int(a) if a.q == 1 else str(a) for a in self.w.entries()],
         }
 
-    def _matrix_strings(self, l: int) -> list[list[str]]:
+    def _matrix_json(self, l: int) -> list[list[int]] | list[list[str]]:
         if l not in self.integers:
             return matrix_strings(self.W[l])
-        cols = self.W[l].ncols()
-        try:
-            texts = list(map(_SMALL.__getitem__, self.integers[l]))
-        except KeyError:  # the fibre's pivot row can hold larger integers
-            texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
-        return [texts[i : i + cols] for i in range(0, len(texts), cols)]
+        cols, entries = self.W[l].ncols(), self.integers[l]
+        return [entries[i : i + cols] for i in range(0, len(entries), cols)]
 
     @classmethod
     def from_json(cls, data: dict) -> ChartPoint:
