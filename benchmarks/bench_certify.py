@@ -12,7 +12,7 @@ CPU time (``time.process_time``) of
 
 beside the float baseline measured in the same run: forward pass, backward vectors,
 Jacobians and the structured Hessian ``sum_l J_l^T diag(sigma''_l v_l) J_l`` in float64,
-then ``numpy.linalg.slogdet``.  The ratios are exact / float.  A measurement that did
+then ``numpy.linalg.slogdet``, on one BLAS thread.  The ratios are exact / float.  A measurement that did
 not run (the architecture is refused, or the first run exceeded ``--budget`` seconds)
 prints "not run".
 
@@ -22,13 +22,19 @@ Usage: python benchmarks/bench_certify.py [--repeats 3] [--budget 60] [--large] 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
-import numpy as np
+# One BLAS thread: the exact side runs on one core, and idle BLAS threads spinning on a loaded
+# machine would inflate the float baseline's CPU time.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-from symmorse.kernel import check_certificate
-from symmorse.search.certify import certify
+import numpy as np  # noqa: E402 - after the thread settings
+
+from symmorse.kernel import check_certificate  # noqa: E402
+from symmorse.search.certify import certify  # noqa: E402
 
 ARCHITECTURES = ["16,64,64,64,1", "32,128,128,128,1", "64,256,256,256,1", "128,512,512,1"]
 LARGE = ["256,1024,1024,1"]
