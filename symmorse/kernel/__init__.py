@@ -45,7 +45,7 @@ from .base import CheckResult
 from .reader import loads, read_certificate, unlimited_digits
 from .schemas import check_shape
 
-__all__ = ["CheckResult", "FORMATS", "check_certificate", "check_text", "check_path"]
+__all__ = ["CheckResult", "FORMATS", "check_certificate", "check_text", "check_path", "import_kernels"]
 
 
 class _Checkers(Mapping):
@@ -80,6 +80,21 @@ class _Checkers(Mapping):
 
 #: Checkers by certificate format.
 FORMATS: Mapping[str, Callable[[dict], CheckResult]] = _Checkers()
+
+
+def import_kernels() -> None:
+    """Import every format's kernel now: before forking many workers (``symmorse verify``), so
+    that they share the imports instead of each importing SymPy again.
+
+    Examples
+    --------
+    >>> import sys
+    >>> import_kernels()
+    >>> "symmorse.kernel.graph" in sys.modules
+    True
+    """
+    for fmt in FORMATS:
+        FORMATS[fmt]
 
 
 def check_certificate(data: object) -> CheckResult:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..exact.words import plural
-from ..kernel import CheckResult, check_path
+from ..kernel import CheckResult, check_path, import_kernels
 from .progress import progress
 
 __all__ = [
@@ -585,6 +585,7 @@ def verify(
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
     batches = _batches(path, files, jobs)
+    import_kernels()  # once here, not in every forked batch
     checked: dict[str, Verified] = {}
     if jobs == 1:
         for batch in progress(batches, len(batches), "checking", show_progress):
