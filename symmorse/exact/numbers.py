@@ -35,8 +35,8 @@ __all__ = [
     "globally_lipschitz",
 ]
 
-_RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
-_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$", re.ASCII)
 
 
 def to_rational(value: object, where: str = "value") -> sympy.Rational:

@@ -22,6 +22,7 @@ from .reader import (
     Null,
     Obj,
     Rational,
+    Rationals,
     Spec,
     Str,
     Tuple,
@@ -41,8 +42,8 @@ _EXPR = Str(MAX_EXPRESSION, lo=1)
 _TEXT = Str(MAX_TEXT)
 _NAME = Str(200)
 _ACTIVATION = Str(MAX_EXPRESSION, lo=1)
-_VECTOR = List(_RAT)
-_MATRIX = List(List(_RAT))
+_VECTOR = Rationals()
+_MATRIX = List(Rationals())
 _WIDTHS = List(Int(1, 10_000), hi=MAX_WIDTHS, lo=2)
 _VERDICTS = {"critical_points": _NAME, "morse": _NAME, "status": _NAME}
 _EXPLANATIONS = {"hypothesis": _TEXT, "reasons": List(_TEXT), "seed": Int()}
@@ -80,6 +81,9 @@ LAYERED = Obj(
                         {
                             "det_hessian": _RAT,
                             "det_hessian_g": _RAT,
+                            "modulus": Int(0),
+                            "det_hessian_residue": Int(0),
+                            "det_hessian_g_residue": Int(0),
                             "rank_jacobian": Int(0),
                             "rank_hessian": Int(0),
                         },

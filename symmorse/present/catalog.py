@@ -29,11 +29,7 @@ from typing import Any, Protocol, TypeVar
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..exact.words import plural
-from ..kernel import CheckResult, check_path
-from ..model.activations import get_activation
-from ..model.architecture import parse_architecture
-from ..model.io import write_atomic
-from ..search.certify import certify
+from ..kernel import CheckResult, check_path, import_kernels
 from .progress import progress
 
 __all__ = [
@@ -180,6 +176,9 @@ def certificate_filename(architecture: Sequence[int] | str, activation: str) -> 
 def _certify_one(job: tuple[Sequence[int] | str, str, int]) -> tuple[CatalogEntry, str]:
     """Certify one (architecture, activation, seed): the catalog row and the certificate's text."""
     architecture, activation, seed = job
+    from ..model.architecture import parse_architecture  # imported here: `symmorse check` needs none
+    from ..search.certify import certify
+
     graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
     data = certify(graph, activation, seed=seed).to_json()
     name = certificate_filename(architecture, activation)
@@ -295,6 +294,8 @@ def _run_sweep(pool: Pool, jobs: list[tuple], directory: str, show_progress: boo
         batches = [[job] for job in jobs]
     else:
         batches = _balance(jobs, [_cost(job) for job in jobs], pool.workers, per_worker=16)
+    from ..model.io import write_atomic
+
     rows = []
     results = pool.map_unordered(_certify_batch, [(batch,) for batch in batches])
     for batch in progress(results, len(jobs), "certifying", show_progress, size=len):
@@ -342,6 +343,8 @@ def _cost(job: tuple) -> int:
     """An estimate of the work of certifying a job's architecture: its number of edges (weights)."""
     architecture = job[0]
     if isinstance(architecture, str):
+        from ..model.architecture import parse_architecture
+
         return parse_architecture(architecture).number_of_edges()
     return sum(a * b for a, b in zip(architecture, architecture[1:]))
 
@@ -359,6 +362,8 @@ def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> st
     ...     print(open(path).read().splitlines()[-1])
     | 2,1 | tanh | non-augmented | none | none | generic | proved | [mlp-2-1-tanh.json](mlp-2-1-tanh.json) |
     """
+    from ..model.io import write_atomic
+
     lines = [
         "# The symmorse proof catalog",
         "",
@@ -487,6 +492,8 @@ def build_catalog(
       ...
     symmorse.exact.errors.InputError: '...proofs' is not empty: give a new folder, or --force to write ...
     """
+    from ..model.activations import get_activation
+
     names = [get_activation(a).name for a in activations if a.strip()]
     if not names:
         raise InputError("--activations needs at least one activation")
@@ -658,8 +665,10 @@ def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verifi
     """One batch in a limited process; a batch that runs out of limits is re-checked file by file.
 
     The job function of :func:`verify` on every executor (this process, local
-    threads, a Dask cluster's workers, which read the files at ``path``).
+    threads, a Dask cluster's workers, which read the files at ``path``).  The
+    kernels are imported before the fork (a no-op where :func:`verify` did it).
     """
+    import_kernels()
     outcome = run_limited(_verify_files, (path, list(batch)), seconds)
     if outcome.ok:
         return outcome.value
@@ -728,6 +737,7 @@ def verify(
     files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
+    import_kernels()  # once here, not in every forked batch
     checked: dict[str, Verified] = {}
     # local threads only wait: each batch is checked in its own forked process (run_limited)
     with open_pool(scheduler, jobs, threads=True) as pool:
