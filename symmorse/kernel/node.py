@@ -34,6 +34,7 @@ from flint import fmpq_mat
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
 from ..exact.numbers import enclose, globally_lipschitz, real_analytic, to_fmpq, to_rational
+from . import node_ball
 from .base import CheckResult, Rejected
 from .constants import decide, identity
 
@@ -99,13 +100,14 @@ def _check(data) -> str:
         return _check_embedding(data, n, m, T, h, field, flow)
     if kind != "classification":
         raise CertificateError(f"unknown certificate kind {kind!r}")
-    return _check_classification(data, n, m, T, h, field, flow)
+    layers = None if data.get("layers") is None else _layers(data["layers"], m, h, field)
+    return _check_classification(data, n, m, T, h, field, flow, layers)
 
 
 # -- classification ---------------------------------------------------------------------
 
 
-def _check_classification(data, n, m, T, h, field, flow) -> str:
+def _check_classification(data, n, m, T, h, field, flow, layers) -> str:
     verdict, claims = _get(data, "verdict"), _get(data, "claims")
     if not isinstance(verdict, dict) or not isinstance(claims, dict):
         raise CertificateError("'verdict' and 'claims' must be objects")
@@ -192,6 +194,13 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         )
         if data.get("witness") is None:
             return f"{_global_flow(cls, field, flow, h)}; {reason}"
+        if _is_ball(data["witness"]):
+            ball = _check_ball_witness(data["witness"], W, cls, T, h, field, flow, layers)
+            return (
+                f"{reason}; {ball}: a critical point of the reduced map s -> G(U s + b) with "
+                f"det(U^T H U) != 0, which persists for an open set of (b, W_out): there Phi has degenerate "
+                f"critical points (statement over {over})"
+            )
         return reason + "; " + _check_witness(data["witness"], W, m, T, h, flow, over, reduced=True)
     # augmented
     if not m > n:
@@ -203,6 +212,14 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         W = _matrix(_get(witness, "W"), m, n, "witness W")
         if _rank(W) != n:
             raise Rejected(f"the witness W does not have rank n = {n}")
+    if _is_ball(witness):
+        ball = _check_ball_witness(witness, W, cls, T, h, field, flow, layers)
+        return (
+            f"{ball}: x* = s* is a non-degenerate critical point of Phi for these rational weights. It "
+            f"persists for an open set of ({over}) (implicit function theorem), and det Hess, analytic on "
+            "the connected critical bundle {W^T u = 0}, vanishes only on a null set: critical points exist "
+            f"for an open set of ({over}) and are non-degenerate for almost every ({over})"
+        )
     return _check_witness(witness, W, m, T, h, flow, over)
 
 
@@ -252,6 +269,58 @@ def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
     return (
         f"the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is constant, with "
         f"component {shown} = {slope[shown - 1]} != 0: no critical points, for every b, b_out"
+    )
+
+
+def _is_ball(witness) -> bool:
+    if not isinstance(witness, dict):
+        raise CertificateError("'witness' must be an object")
+    if "ball" in witness and "u" in witness:
+        raise CertificateError("a witness has 'u' (exact) or 'ball' (ball witness), not both")
+    return "ball" in witness
+
+
+def _layers(value, m, h, field):
+    """The layers V sigma(A h + c) of the certificate, shown to be its field, as a flow field."""
+    if not isinstance(value, dict) or not isinstance(value.get("A"), list) or not value["A"]:
+        raise CertificateError("'layers' must be an object with a non-empty matrix A")
+    k = len(value["A"])
+    A = _matrix(_get(value, "A"), k, m, "layers A")
+    V = _matrix(_get(value, "V"), m, k, "layers V")
+    c = _matrix([_get(value, "c")], 1, k, "layers c").T
+    return node_ball.layer_field(A, V, c, _get(value, "activation"), field, h)
+
+
+def _check_ball_witness(witness, W, cls, T, h, field, flow, layers) -> str:
+    """A ball witness: the flow is global, and node_ball re-derives the critical point in the box."""
+    flow_exists = _global_flow(cls, field, flow, h)
+    m = len(h)
+    F = layers if layers is not None else node_ball.polynomial_field(field)
+    y = [to_fmpq(v) for v in _matrix([_get(witness, "y")], 1, m, "witness y")]
+    w_out = [to_fmpq(v) for v in _matrix([_vector(witness, "W_out", m)], 1, m, "witness W_out")]
+    ball = _get(witness, "ball")
+    U = _column_basis(W)
+    r = U.cols
+    box = _get(ball, "box")
+    if not isinstance(box, list) or len(box) != r:
+        raise Rejected(f"the ball witness's box needs r = rank W = {r} intervals")
+    box = _matrix(box, r, 2, "witness box")
+    box = [(to_fmpq(box[i, 0]), to_fmpq(box[i, 1])) for i in range(r)]
+    Y = _matrix(_get(ball, "Y"), r, r, "witness Y")
+    claim = node_ball.check_ball(
+        F,
+        to_fmpq(T),
+        [[to_fmpq(v) for v in U.row(i)] for i in range(m)],
+        y,
+        w_out,
+        box,
+        [[to_fmpq(v) for v in Y.row(i)] for i in range(r)],
+        _get(ball, "prec"),
+        _get(ball, "index"),
+    )
+    return (
+        f"{flow_exists}; ball witness (validated flows at {_get(ball, 'prec')} bits) for W, b = y and "
+        f"W_out = ({', '.join(map(str, w_out))}): {claim}"
     )
 
 

@@ -154,6 +154,9 @@ _NODE_COMMON = {
     "field": List(_EXPR, hi=100),
 }
 _FLOW = Either(Null(), List(_EXPR, hi=100))
+_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
+_BALL = Obj({"box": _BOX, "Y": _MATRIX, "prec": Int(32, 1024), "index": Int(0)})
+_LAYERS = Obj({"A": _MATRIX, "V": _MATRIX, "c": _VECTOR, "activation": _NAME})
 NODE = ByKey(
     "kind",
     {
@@ -175,8 +178,9 @@ NODE = ByKey(
                 "W_out": Either(Null(), _VECTOR),
                 "witness": Either(
                     Null(),
-                    Obj({"y": _VECTOR, "u": _VECTOR, "W_out": List(_EXPR)}, {"W": _MATRIX}),
+                    Obj({"y": _VECTOR, "W_out": List(_EXPR)}, {"u": _VECTOR, "W": _MATRIX, "ball": _BALL}),
                 ),
+                "layers": Either(Null(), _LAYERS),
             },
         ),
         "embedding": Obj(
@@ -235,8 +239,6 @@ ELIMINATION = ByKey(
         ),
     },
 )
-
-_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
 
 CRITICAL = Obj(
     {

@@ -606,8 +606,8 @@ def _ball_witness(base, seed, attempts, deadline):
         box = " x ".join(f"[{lo}, {hi}]" for lo, hi in ball.box)
         found = (
             f"ball witness (validated flows, C^2 Lohner at {ball.prec} bits): for W, b = y and the rational "
-            f"W_out = {witness['W_out']}, the reduced gradient s -> U^T Dphi_T(y + U s)^T W_out^T has exactly "
-            f"one zero s* in the box {box} (Krawczyk test), where det(U^T H U) is in {ball.det} != 0 "
+            f"W_out = {witness['W_out']}, the reduced gradient s -> U^T Dphi_T(y + U s)^T W_out^T has "
+            f"exactly one zero s* in the box {box} (Krawczyk test), where det(U^T H U) is in {ball.det} != 0 "
             f"(Morse index {ball.index})"
         )
         if cls == "degenerate":
@@ -620,8 +620,8 @@ def _ball_witness(base, seed, attempts, deadline):
             reason = (
                 f"{found}, so x* = s* is a non-degenerate critical point of Phi. It persists for an open set "
                 f"of ({over}) (implicit function theorem), and det Hess, analytic on the connected critical "
-                f"bundle {{W^T u = 0}}, vanishes only on a null set: critical points exist for an open set of "
-                f"({over}) and are non-degenerate for almost every ({over})"
+                f"bundle {{W^T u = 0}}, vanishes only on a null set: critical points exist for an open set "
+                f"of ({over}) and are non-degenerate for almost every ({over})"
             )
         shown = {**witness, "det_hessian": str(ball.det), "index": ball.index}
         return base.result(cls, "generic", morse, "proved", reason, certificate=cert, witness=shown), ""
