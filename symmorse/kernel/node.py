@@ -234,8 +234,8 @@ def _global_flow(cls, field, flow, h) -> str:
         return "the field is affine, so the flow is global"
     if globally_lipschitz(field, h):
         return (
-            "the field is affine plus bounded-slope functions (tanh, atan, sin, cos, 1/(s + exp)) of affine "
-            "forms, so it is globally Lipschitz and the flow is global"
+            "the field is affine plus bounded-slope functions (tanh, atan, sin, cos, 1/(s + a exp)) of "
+            "affine forms, so it is globally Lipschitz and the flow is global"
         )
     raise Rejected(
         f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
