@@ -41,7 +41,7 @@ def test_tanh_layer_field_n2_m3_is_proved_by_a_ball_witness(tanh_n2_m3):
         "proved",
     )
     cert = c.certificate
-    assert cert["flow"] is None and cert["layers"]["activation"] == "tanh"
+    assert cert["flow"] is None and cert["layer_field"]["activation"] == "tanh"
     ball = cert["witness"]["ball"]
     assert set(ball) == {"box", "Y", "prec", "index"} and len(ball["box"]) == 2 and "u" not in cert["witness"]
     assert all(sympy.Rational(v).is_Rational for v in cert["witness"]["W_out"])  # a rational W_out
@@ -60,6 +60,14 @@ def test_symmorse_check_accepts_the_ball_certificate(capsys, tmp_path):
     assert json.loads(out)["status"] == "proved"
     assert main(["check", str(cert)]) == 0
     assert capsys.readouterr().out.startswith("accepted")
+
+
+def test_latex_document_of_a_ball_witness(tanh_n2_m3):
+    from symmorse.present.node_document import node_certificate_document
+
+    _, c = tanh_n2_m3
+    text = node_certificate_document(c.certificate, "c.json")
+    assert "Krawczyk" in text and "Lohner" in text and "\\widetilde W" in text
 
 
 def _tampered(cert, change):
@@ -84,11 +92,11 @@ def _wrong_index(data):
 
 
 def _other_layers(data):
-    data["layers"]["c"][0] = "1/5"
+    data["layer_field"]["c"][0] = "1/5"
 
 
 def _no_layers_for_tanh(data):
-    del data["layers"]
+    del data["layer_field"]
 
 
 def _singular_Y(data):
@@ -139,7 +147,7 @@ def test_a_ball_witness_needs_a_global_flow(tanh_n2_m3):
     _, c = tanh_n2_m3
     data = copy.deepcopy(c.certificate)
     data["field"] = ["0", "0", "h1**2"]
-    del data["layers"]
+    del data["layer_field"]
     result = check_certificate(data)
     assert not result.accepted and "not shown to exist for all start points" in result.reason
 
@@ -171,7 +179,7 @@ def test_sigmoid_layers_and_a_numerical_route_on_request():
         ),
     )
     c = classify_node(node)
-    assert c.status == "proved" and c.certificate["layers"]["activation"] == "sigmoid"
+    assert c.status == "proved" and c.certificate["layer_field"]["activation"] == "sigmoid"
     assert check_certificate(c.certificate).accepted
     assert classify_node(node, numerical=True, digits=15).status == "numerical"
 

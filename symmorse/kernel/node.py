@@ -12,7 +12,9 @@ the flow, and every zero test goes through :mod:`symmorse.kernel.constants`:
 an identity holds when it expands to 0 and is refuted by a ball at a rational
 point; a constant is zero by expansion or by its annihilating polynomial
 (algebraic constants), non-zero by a ball that excludes 0; anything else is
-not shown, and the certificate is rejected, saying so.  See
+not shown, and the certificate is rejected, saying so.  A *ball witness*
+(no closed-form flow: rational weights and a Krawczyk box) is re-derived by
+:mod:`symmorse.kernel.node_ball` with the exact-layer validated integrator.  See
 ``docs/neural-odes.md`` for the format and the theorems each class rests on.
 
 What SymPy is trusted for, and nothing else: the whitelisted parser
@@ -100,7 +102,7 @@ def _check(data) -> str:
         return _check_embedding(data, n, m, T, h, field, flow)
     if kind != "classification":
         raise CertificateError(f"unknown certificate kind {kind!r}")
-    layers = None if data.get("layers") is None else _layers(data["layers"], m, h, field)
+    layers = None if data.get("layer_field") is None else _layers(data["layer_field"], m, h, field)
     return _check_classification(data, n, m, T, h, field, flow, layers)
 
 
@@ -283,11 +285,11 @@ def _is_ball(witness) -> bool:
 def _layers(value, m, h, field):
     """The layers V sigma(A h + c) of the certificate, shown to be its field, as a flow field."""
     if not isinstance(value, dict) or not isinstance(value.get("A"), list) or not value["A"]:
-        raise CertificateError("'layers' must be an object with a non-empty matrix A")
+        raise CertificateError("'layer_field' must be an object with a non-empty matrix A")
     k = len(value["A"])
-    A = _matrix(_get(value, "A"), k, m, "layers A")
-    V = _matrix(_get(value, "V"), m, k, "layers V")
-    c = _matrix([_get(value, "c")], 1, k, "layers c").T
+    A = _matrix(_get(value, "A"), k, m, "layer_field A")
+    V = _matrix(_get(value, "V"), m, k, "layer_field V")
+    c = _matrix([_get(value, "c")], 1, k, "layer_field c").T
     return node_ball.layer_field(A, V, c, _get(value, "activation"), field, h)
 
 

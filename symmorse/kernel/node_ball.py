@@ -108,7 +108,8 @@ def polynomial_field(field: Sequence[sympy.Expr]) -> FlowField:
         return PolynomialFlowField(list(field))
     except (InputError, ActivationError) as exc:
         raise Rejected(
-            f"a ball witness needs layers ('layers') or a polynomial field with rational coefficients: {exc}"
+            "a ball witness needs layers ('layer_field') or a polynomial field with rational coefficients: "
+            f"{exc}"
         ) from None
 
 

@@ -180,7 +180,7 @@ NODE = ByKey(
                     Null(),
                     Obj({"y": _VECTOR, "W_out": List(_EXPR)}, {"u": _VECTOR, "W": _MATRIX, "ball": _BALL}),
                 ),
-                "layers": Either(Null(), _LAYERS),
+                "layer_field": Either(Null(), _LAYERS),
             },
         ),
         "embedding": Obj(

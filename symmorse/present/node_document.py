@@ -105,7 +105,24 @@ def node_certificate_document(data: object, source: str | None = None) -> str:
         if data.get("W") is not None:
             doc.add(f"\\[W = {nums.matrix(data['W'])}\\]")
         witness = data.get("witness")
-        if witness:
+        if witness and "ball" in witness:
+            doc.section("The witness")
+            ball = witness["ball"]
+            box = " \\times ".join(f"[{nums.q(lo)}, {nums.q(hi)}]" for lo, hi in ball["box"])
+            doc.add(
+                "A concrete network with rational weights, $b = y$ and "
+                f"\\[y = {nums.vector(witness['y'])},\\qquad "
+                f"\\widetilde W = {nums.vector(witness['W_out'], transposed=False)}\\]"
+                + (f"and \\[W = {nums.matrix(witness['W'])}.\\]" if witness.get("W") else ".")
+                + " With $U$ the pivot columns of $W$, the reduced gradient "
+                "$s \\mapsto U^{\\top} D\\varphi_T(y + U s)^{\\top} \\widetilde W^{\\top}$ has exactly one "
+                f"zero in the box \\[S = {box}\\] (Krawczyk test with the certificate's preconditioner), "
+                "and $\\det(U^{\\top} H U)$ is enclosed away from $0$ over all of $S$: a non-degenerate "
+                f"critical point of Morse index {ball['index']}. The kernel recomputed the enclosures of "
+                "$D\\varphi_T$ and $D^2\\varphi_T$ with validated flows (the $C^2$ Lohner algorithm in ball "
+                f"arithmetic, {ball['prec']} bits)."
+            )
+        elif witness:
             doc.section("The witness")
             doc.add(
                 "A point of the critical bundle: at $x = 0$ with $b = y$, "

@@ -15,8 +15,11 @@ it (:mod:`symmorse.search.node_certificate`: expressions that print back, a
 real-analytic field and flow, exact residuals, a determinant shown non-zero),
 and ``undecided`` with the reason otherwise.  The independent kernel
 (:mod:`symmorse.kernel.node`, not imported here) re-derives the certificate later.
-Without a closed-form flow the witness is computed from the variational equations
-and labelled ``numerical``.
+Without a closed-form flow, a globally Lipschitz layer field (tanh, sigmoid,
+arctan) gets a *ball witness* (:mod:`symmorse.search.node_ball`): rational weights
+with one non-degenerate critical point in a Krawczyk box, proved with validated
+flows and written to the certificate for the kernel to re-derive; otherwise the
+witness is computed from the variational equations and labelled ``numerical``.
 A verdict ranges over the weights that are not given (``free_weights``): a
 given W~ is used as fixed only where its value decides the answer (W~ = 0,
 or an affine field with W given too: then grad Phi is one exact constant);
@@ -601,7 +604,7 @@ def _ball_witness(base, seed, attempts, deadline):
             witness["W"] = _rows(W)
         cert = base.skeleton(cls, "generic", morse, witness)
         if node.layers is not None:
-            cert["layers"] = {**node.layers.to_json(), "activation": flow_field.activation}
+            cert["layer_field"] = {**node.layers.to_json(), "activation": flow_field.activation}
         over = ", ".join(base.free_weights())
         box = " x ".join(f"[{lo}, {hi}]" for lo, hi in ball.box)
         found = (
