@@ -29,7 +29,7 @@ Examples
 >>> layers = {"A": [[1, -1], ["1/2", 1]], "V": [[1, "3/2"], [-1, "1/2"]], "c": ["1/4", 0]}
 >>> w = ball_witness(flow_field(layers), fmpq(1), [[fmpq(1)], [fmpq(2)]], [fmpq(1, 4), fmpq(-1, 2)], [2, -1])
 >>> w.index, w.det.contains(0), len(w.box)
-(1, False, 1)
+(0, False, 1)
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
 from ..exact.linalg import inertia
 from ..exact.numbers import rational_string
 from ..exact.taylor_fields import FlowField, flow_field
-from ..exact.validated_flow import FlowEnclosureError, validated_flow
+from ..exact.validated_flow import FlowEnclosure, FlowEnclosureError, validated_flow
 from .krawczyk import krawczyk
 from .node_certificate import NotShown
 
-__all__ = ["PRECISION", "BallWitness", "ball_witness", "reduced_hull"]
+__all__ = ["PRECISION", "BallWitness", "ball_witness", "krawczyk_box", "reduced_hull"]
 
 #: Working precision (bits) of ball witnesses.
 PRECISION = 128
@@ -76,7 +76,7 @@ class BallWitness:
     index : int
         The Morse index (negative eigenvalues of the reduced Hessian) of the critical point.
     radius : float
-        The largest radius of the Krawczyk image (how far s* is pinned down).
+        How far from the centre of the box s* may be (the Krawczyk image's largest distance).
 
     Examples
     --------
@@ -171,22 +171,65 @@ def ball_witness(
     (['56193987/50881895', '-104837365/80780553'], 1/100000000000000, True)
     """
     F = flow_field(field)
-    m, r = len(y), len(U[0]) if U else 0
-    Um = fmpq_mat(m, r, [v for row in U for v in row])
+    m = len(y)
     try:
         at_y = validated_flow(F, T, list(y), prec=prec)
     except FlowEnclosureError as exc:
         raise NotShown(f"the flow from y is not enclosed: {exc}") from None
     with ctx.workprec(prec):
-        Ub = arb_mat(Um)
         try:
             exact_out = at_y.jacobian.transpose().solve(arb_mat(m, 1, [arb(fmpq(v)) for v in u]))
         except ZeroDivisionError:
             raise NotShown("Dphi_T(y) is not shown invertible at this precision") from None
         w_out = [_simple(v, _W_OUT_DENOMINATOR) for v in exact_out.entries()]
+    return krawczyk_box(F, T, U, y, w_out, [fmpq(0)] * len(U[0]), prec, at_centre=at_y)
+
+
+def krawczyk_box(
+    field: FlowField | object,
+    T: fmpq,
+    U: Sequence[Sequence[fmpq]],
+    y: Sequence[fmpq],
+    w_out: Sequence[fmpq],
+    centre: Sequence[fmpq],
+    prec: int = PRECISION,
+    at_centre: FlowEnclosure | None = None,
+) -> BallWitness:
+    """A box around ``centre`` holding exactly one non-degenerate zero of ``s -> U^T Dphi_T(y + U s)^T W~^T``.
+
+    The box is ``centre +- rho`` with rho a power of 10 about 1000 Newton steps wide (tried
+    three times, each 100 times wider); ``at_centre`` may pass the validated flow at
+    ``y + U centre`` if it is already known.
+
+    Raises
+    ------
+    NotShown
+        If the flow is not enclosed, the Hessian at the centre is not shown non-singular, or no
+        box passes the Krawczyk test.
+
+    Examples
+    --------
+    ``h' = (0, h1^2)``, W = (1, 0)^T, b = 0, W~ = (-2, 1): ``Phi(x) = x^2 - 2 x``, minimum at 1:
+
+    >>> one, zero = fmpq(1), fmpq(0)
+    >>> w = krawczyk_box("0, h1**2", one, [[one], [zero]], [zero, zero], [-2 * one, one], [fmpq(99, 100)])
+    >>> w.index, w.box[0][0] < 1 < w.box[0][1]
+    (0, True)
+    """
+    F = flow_field(field)
+    m, r = len(y), len(centre)
+    Um = fmpq_mat(m, r, [v for row in U for v in row])
+    point = [yi + sum((a * c for a, c in zip(row, centre)), fmpq(0)) for yi, row in zip(y, U)]
+    if at_centre is None:
+        try:
+            at_centre = validated_flow(F, T, point, prec=prec)
+        except FlowEnclosureError as exc:
+            raise NotShown(f"the flow from y + U c is not enclosed: {exc}") from None
+    with ctx.workprec(prec):
+        Ub = arb_mat(Um)
         w_balls = [arb(v) for v in w_out]
-        gradient = Ub.transpose() * at_y.jacobian.transpose() * arb_mat(m, 1, w_balls)
-        hessian = Ub.transpose() * at_y.curvature(w_balls) * Ub
+        gradient = Ub.transpose() * at_centre.jacobian.transpose() * arb_mat(m, 1, w_balls)
+        hessian = Ub.transpose() * at_centre.curvature(w_balls) * Ub
         if hessian.det().contains(0):
             raise NotShown(
                 f"det(U^T H U) at y is not shown non-zero (the field may be too flat): {hessian.det()}"
@@ -196,7 +239,7 @@ def ball_witness(
     rho = fmpq(1, 10**digits)
     last = "no box tried"
     for _ in range(_BOX_TRIES):
-        box = [(-rho, rho)] * r
+        box = [(c - rho, c + rho) for c in centre]
         try:
             over = validated_flow(F, T, reduced_hull(y, U, box), prec=prec)
         except FlowEnclosureError as exc:
@@ -207,14 +250,15 @@ def ball_witness(
                 Y = [[_simple(v, _Y_DENOMINATOR) for v in J.mid().inv().table()[i]] for i in range(r)]
             except ZeroDivisionError:
                 raise NotShown("the reduced Hessian over the box has a singular midpoint") from None
-            ball = arb(0).union(arb(rho)).union(arb(-rho))
-            K = krawczyk([arb(0)] * r, [ball] * r, gradient.entries(), J.table(), Y=arb_mat(fmpq_mat(Y)))
+            balls = [arb(lo).union(arb(hi)) for lo, hi in box]
+            Yb = arb_mat(fmpq_mat(Y))
+            K = krawczyk([arb(c) for c in centre], balls, gradient.entries(), J.table(), Y=Yb)
             det = J.det()
             signs = inertia(J)
             shown = signs is not None and not signs.zero and not det.contains(0)
             if K is not None and K.inside(box) and shown:
-                radius = max(float(k.rad()) + float(k.mid().abs_upper()) for k in K.image)
-                return BallWitness(w_out, box, Y, prec, det, signs.negative, radius)
+                radius = max(float((k - arb(c)).abs_upper()) for k, c in zip(K.image, centre))
+                return BallWitness(list(w_out), box, Y, prec, det, signs.negative, radius)
             last = f"box of radius {rho}: Krawczyk image {K.image if K else None}, det {det}"
         rho *= 100
     raise NotShown(f"no box passed the Krawczyk test with det(U^T H U) != 0 ({last})")
