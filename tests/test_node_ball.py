@@ -218,3 +218,57 @@ def test_validated_flow_agrees_with_mpmath_for_the_n2_m3_field(tanh_n2_m3):
         ]
         for ball, value in pairs:
             assert abs(mpmath.mpf(ball.mid().str(40, radius=False)) - value) < tolerance + float(ball.rad())
+
+
+def test_certified_critical_points_of_given_weights_and_their_kernel(tanh_n2_m3):
+    """The witness network of the n = 2, m = 3 field: its critical point near 0 certified in [-2, 2]^2."""
+    from symmorse.search.node_critical import certify_critical_points, critical_points_certificate
+
+    node, c = tanh_n2_m3
+    witness = c.certificate["witness"]
+    weights = node.weights(W=witness["W"], b=witness["y"], W_out=witness["W_out"])
+    (point,) = certify_critical_points(node, weights, [[mpmath.mpf(0), mpmath.mpf(0)]])
+    assert point is not None and point.index == witness["ball"]["index"]
+    cert = critical_points_certificate(node, weights, [point], [(-2, 2), (-2, 2)])
+    result = check_certificate(json.loads(json.dumps(cert)))
+    assert result.accepted and "1 distinct non-degenerate critical point" in result.reason, result.reason
+
+
+def _polynomial_points():
+    from symmorse.search.node_critical import certify_critical_points, critical_points_certificate
+
+    node = NeuralODE(1, "0, h1**3 - 3*h1")  # Phi = x^3 - 3x: a maximum at -1, a minimum at 1
+    weights = node.weights(W="1; 0")
+    points = certify_critical_points(node, weights, [[mpmath.mpf("-0.99")], [mpmath.mpf("1.01")]])
+    assert [p.index for p in points] == [1, 0]
+    return critical_points_certificate(node, weights, points, [(-2, 2)])
+
+
+def test_certified_critical_points_tampered():
+    cert = _polynomial_points()
+    assert check_certificate(cert).accepted
+
+    def twice(d):
+        d["points"].append(copy.deepcopy(d["points"][0]))
+
+    def complete(d):
+        d["complete"] = True
+
+    def index(d):
+        d["points"][0]["index"] = 0
+
+    def outside(d):
+        d["domain"] = [["0", "2"]]
+
+    def rank(d):
+        d["weights"]["W"] = [["0"], ["0"]]
+
+    for change, reason in [
+        (twice, "overlap"),
+        (complete, "completeness is not shown"),
+        (index, "claims Morse index"),
+        (outside, "not inside the domain"),
+        (rank, "rank W = n"),
+    ]:
+        result = _tampered(cert, change)
+        assert not result.accepted and reason in result.reason, (reason, result.reason)

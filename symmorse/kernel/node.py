@@ -100,10 +100,76 @@ def _check(data) -> str:
     kind = _get(data, "kind")
     if kind == "embedding":
         return _check_embedding(data, n, m, T, h, field, flow)
-    if kind != "classification":
+    if kind not in ("classification", "critical-points"):
         raise CertificateError(f"unknown certificate kind {kind!r}")
     layers = None if data.get("layer_field") is None else _layers(data["layer_field"], m, h, field)
+    if kind == "critical-points":
+        return _check_critical_points(data, n, m, T, h, field, layers)
     return _check_classification(data, n, m, T, h, field, flow, layers)
+
+
+# -- certified critical points of given weights ---------------------------------------------
+
+
+def _check_critical_points(data, n, m, T, h, field, layers) -> str:
+    """Each listed box holds exactly one critical point of Phi, non-degenerate, of the stated index
+    (node_ball.check_ball with U = W, y = b); the boxes are disjoint, so the points are distinct."""
+    weights = _get(data, "weights")
+    W = _matrix(_get(weights, "W"), m, n, "weights W")
+    if _rank(W) != n:
+        raise Rejected(f"certified critical points need rank W = n = {n} (else none is isolated)")
+    b = [to_fmpq(v) for v in _matrix([_get(weights, "b")], 1, m, "weights b")]
+    w_out = [to_fmpq(v) for v in _matrix([_get(weights, "W_out")], 1, m, "weights W_out")]
+    _rational(_get(weights, "b_out"), "weights b_out")
+    if _get(data, "complete") is not False:
+        raise Rejected("this certificate lists certified critical points; completeness is not shown by it")
+    F = layers if layers is not None else node_ball.polynomial_field(field)
+    U = [[to_fmpq(v) for v in W.row(i)] for i in range(m)]
+    domain = None
+    if data.get("domain") is not None:
+        domain = _box(data["domain"], n, "domain")
+    boxes, claims = [], []
+    for j, point in enumerate(_get(data, "points"), 1):
+        box = _box(_get(point, "box"), n, f"point {j} box")
+        if domain is not None and not all(a <= lo and hi <= c for (lo, hi), (a, c) in zip(box, domain)):
+            raise Rejected(f"the box of point {j} is not inside the domain")
+        for i, other in enumerate(boxes, 1):
+            if all(lo < o_hi and o_lo < hi for (lo, hi), (o_lo, o_hi) in zip(box, other)):
+                raise Rejected(f"the boxes of points {i} and {j} overlap, so they may be one critical point")
+        Y = _matrix(_get(point, "Y"), n, n, f"point {j} Y")
+        try:
+            claim = node_ball.check_ball(
+                F,
+                to_fmpq(T),
+                U,
+                b,
+                w_out,
+                box,
+                [[to_fmpq(v) for v in Y.row(i)] for i in range(n)],
+                _get(data, "prec"),
+                _get(point, "index"),
+            )
+        except Rejected as exc:
+            raise Rejected(f"point {j}: {exc}") from None
+        boxes.append(box)
+        claims.append(f"point {j}: {claim}")
+    where = "" if domain is None else " in the domain " + " x ".join(f"[{lo}, {hi}]" for lo, hi in domain)
+    return (
+        f"{len(boxes)} distinct non-degenerate critical points of Phi{where}, each alone in its box "
+        f"(validated flows at {_get(data, 'prec')} bits; the list is not claimed complete): "
+        + "; ".join(claims)
+    )
+
+
+def _box(value, n, what):
+    """n rational intervals [lo, hi] with lo < hi."""
+    if not isinstance(value, list) or len(value) != n:
+        raise Rejected(f"{what} needs {n} intervals")
+    M = _matrix(value, n, 2, what)
+    box = [(to_fmpq(M[i, 0]), to_fmpq(M[i, 1])) for i in range(n)]
+    if any(not lo < hi for lo, hi in box):
+        raise Rejected(f"{what}: every interval needs lo < hi")
+    return box
 
 
 # -- classification ---------------------------------------------------------------------
@@ -303,11 +369,7 @@ def _check_ball_witness(witness, W, cls, T, h, field, flow, layers) -> str:
     ball = _get(witness, "ball")
     U = _column_basis(W)
     r = U.cols
-    box = _get(ball, "box")
-    if not isinstance(box, list) or len(box) != r:
-        raise Rejected(f"the ball witness's box needs r = rank W = {r} intervals")
-    box = _matrix(box, r, 2, "witness box")
-    box = [(to_fmpq(box[i, 0]), to_fmpq(box[i, 1])) for i in range(r)]
+    box = _box(_get(ball, "box"), r, "the ball witness's box (r = rank W intervals)")
     Y = _matrix(_get(ball, "Y"), r, r, "witness Y")
     claim = node_ball.check_ball(
         F,

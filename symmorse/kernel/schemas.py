@@ -183,6 +183,16 @@ NODE = ByKey(
                 "layer_field": Either(Null(), _LAYERS),
             },
         ),
+        "critical-points": Obj(
+            {
+                **_NODE_COMMON,
+                "weights": Obj({"W": _MATRIX, "b": _VECTOR, "W_out": _VECTOR, "b_out": _RAT}),
+                "prec": Int(32, 1024),
+                "points": List(Obj({"box": _BOX, "Y": _MATRIX, "index": Int(0)}), hi=1_000),
+                "complete": Bool(),
+            },
+            {"flow": _FLOW, "layer_field": Either(Null(), _LAYERS), "domain": _BOX},
+        ),
         "embedding": Obj(
             {
                 **_NODE_COMMON,
