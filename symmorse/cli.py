@@ -280,9 +280,19 @@ def _write_certificate(args: argparse.Namespace, certificate: dict | None, statu
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    node = _neural_ode(args)
+    trained = None
+    if args.model is not None:
+        from .model.io import load_neural_ode
+
+        if args.field is not None or args.layers is not None or args.W is not None or args.W_out is not None:
+            raise InputError("--model gives the field and the weights: no --field, --layers, --W or --W-out")
+        node, trained = load_neural_ode(args.model)
+        if node.n != args.inputs:
+            raise InputError(f"--inputs {args.inputs} but the model {args.model!r} has {node.n} inputs")
+    else:
+        node = _neural_ode(args)
     if args.critical_points:
-        weights = node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
+        weights = trained or node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
         from .exact.numbers import to_rational
         from .search.node_critical import (
             certify_critical_points,
@@ -798,6 +808,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     node.add_argument("--time-limit", type=float, metavar="SECONDS", help="time for the witness search")
     node.add_argument("--certificate", metavar="FILE", help="write the symmorse-node/1 certificate to FILE")
+    node.add_argument(
+        "--model",
+        metavar="FILE.json",
+        help="a trained neural ODE: a symmorse-torch-node/1 description with its state_dict (needs torch); "
+        "its W, b, W~, b~ are the weights of --critical-points",
+    )
     node.add_argument(
         "--critical-points",
         action="store_true",

@@ -36,6 +36,7 @@ from flint import fmpq_mat
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
 from ..exact.numbers import enclose, globally_lipschitz, real_analytic, to_fmpq, to_rational
+from ..exact.words import plural
 from . import node_ball
 from .base import CheckResult, Rejected
 from .constants import decide, identity
@@ -155,8 +156,8 @@ def _check_critical_points(data, n, m, T, h, field, layers) -> str:
         claims.append(f"point {j}: {claim}")
     where = "" if domain is None else " in the domain " + " x ".join(f"[{lo}, {hi}]" for lo, hi in domain)
     return (
-        f"{len(boxes)} distinct non-degenerate critical points of Phi{where}, each alone in its box "
-        f"(validated flows at {_get(data, 'prec')} bits; the list is not claimed complete): "
+        f"{plural(len(boxes), 'distinct non-degenerate critical point')} of Phi{where}, each alone in its "
+        f"box (validated flows at {_get(data, 'prec')} bits; the list is not claimed complete): "
         + "; ".join(claims)
     )
 

@@ -288,7 +288,11 @@ class CertifiedPoint:
 
 
 def certify_critical_points(
-    node: NeuralODE, weights: NodeWeights, points: Sequence[Sequence[object]], prec: int = PRECISION
+    node: NeuralODE,
+    weights: NodeWeights,
+    points: Sequence[Sequence[object]],
+    prec: int = PRECISION,
+    refine: int = 2,
 ) -> list[CertifiedPoint | None]:
     """For each (numerical) critical point, a box proved to hold exactly one critical point of Phi.
 
@@ -296,15 +300,19 @@ def certify_critical_points(
     :func:`~symmorse.search.node_ball.krawczyk_box` with U = W and y = b, so the same Krawczyk
     test on validated flows certifies the point, its non-degeneracy and its Morse index.  None
     for a point that is not certified (degenerate, rank W < n, a field without a ball form, or
-    the test failing).
+    the test failing).  The points may be rough (found by another program, say): ``refine``
+    Newton steps on the validated flow (at 30 digits) come first.
 
     Examples
     --------
     >>> from symmorse.model.node import NeuralODE
     >>> node = NeuralODE(1, "0, h1**3 - 3*h1")
-    >>> pts = certify_critical_points(node, node.weights(W="1; 0"), [[mpmath.mpf(-1)], [mpmath.mpf("0.5")]])
+    >>> w = node.weights(W="1; 0")
+    >>> pts = certify_critical_points(node, w, [[mpmath.mpf(-1)], [mpmath.mpf("0.5")]], refine=0)
     >>> pts[0].index, pts[1]
     (1, None)
+    >>> certify_critical_points(node, w, [[mpmath.mpf("0.9")]])[0].index  # refined towards 1 first
+    0
     """
     try:
         field = node.flow_field()
@@ -315,8 +323,15 @@ def certify_critical_points(
         return [None] * len(points)
     b = [row[0] for row in _fmpq_rows(weights.b)]
     w_out = [row[0] for row in _fmpq_rows(weights.W_out.T)]
+    evaluate = _validated_evaluator(node, weights, 30) if refine else None
     out: list[CertifiedPoint | None] = []
     for point in points:
+        if evaluate is not None:  # a few Newton steps on the validated flow: a rough start is enough
+            with mpmath.workdps(40):
+                point = _refined(evaluate, [mpmath.mpf(v) for v in point], refine)
+        if point is None:
+            out.append(None)
+            continue
         centre = [_rounded(v) for v in point]
         try:
             box = krawczyk_box(field, to_fmpq(node.T), W, b, w_out, centre, prec)
@@ -325,6 +340,17 @@ def certify_critical_points(
             continue
         out.append(CertifiedPoint(box.box, box.Y, box.index, prec, box.det))
     return out
+
+
+def _refined(evaluate, x, steps):
+    """``steps`` Newton steps from x (None if the Hessian is singular or the flow is not enclosed)."""
+    try:
+        for _ in range(steps):
+            gradient, hessian = evaluate(x)
+            x = list(mpmath.matrix(x) - mpmath.lu_solve(hessian, mpmath.matrix(gradient)))
+    except (ArithmeticError, ZeroDivisionError):
+        return None
+    return x
 
 
 def _rounded(v) -> fmpq:
