@@ -92,7 +92,10 @@ def layer_field(
     for i, (f, g) in enumerate(zip(field, expected), 1):
         if identity(f - g) is not True:
             raise Rejected(f"field component {i} is not V sigma(A h + c) of the layers")
-    return LayerFlowField(A, V, list(c), activation)
+    try:
+        return LayerFlowField(A, V, list(c), activation)
+    except InputError as exc:
+        raise Rejected(f"the layers are not integrated: {exc}") from None
 
 
 def polynomial_field(field: Sequence[sympy.Expr]) -> FlowField:
