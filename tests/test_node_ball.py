@@ -272,3 +272,10 @@ def test_certified_critical_points_tampered():
     ]:
         result = _tampered(cert, change)
         assert not result.accepted and reason in result.reason, (reason, result.reason)
+
+
+def test_latex_document_of_certified_critical_points():
+    from symmorse.present.node_document import node_certificate_document
+
+    text = node_certificate_document(_polynomial_points(), "points.json")
+    assert "Certified critical points" in text and "not claimed complete" in text
