@@ -301,7 +301,7 @@ def certify_critical_points(
     test on validated flows certifies the point, its non-degeneracy and its Morse index.  None
     for a point that is not certified (degenerate, rank W < n, a field without a ball form, or
     the test failing).  The points may be rough (found by another program, say): ``refine``
-    Newton steps on the validated flow (at 30 digits) come first.
+    Newton steps on the validated flow (at 20 digits) come first.
 
     Examples
     --------
@@ -323,11 +323,11 @@ def certify_critical_points(
         return [None] * len(points)
     b = [row[0] for row in _fmpq_rows(weights.b)]
     w_out = [row[0] for row in _fmpq_rows(weights.W_out.T)]
-    evaluate = _validated_evaluator(node, weights, 30) if refine else None
+    evaluate = _validated_evaluator(node, weights, 20) if refine else None
     out: list[CertifiedPoint | None] = []
     for point in points:
         if evaluate is not None:  # a few Newton steps on the validated flow: a rough start is enough
-            with mpmath.workdps(40):
+            with mpmath.workdps(30):
                 point = _refined(evaluate, [mpmath.mpf(v) for v in point], refine)
         if point is None:
             out.append(None)
