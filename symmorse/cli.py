@@ -288,25 +288,52 @@ def _write_certificate(args: argparse.Namespace, certificate: dict | None, statu
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    node = _neural_ode(args)
-    if args.critical_points:
-        weights = node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
-        from .search.node_critical import node_critical_points
+    trained = None
+    if args.model is not None:
+        from .model.io import load_neural_ode
 
-        points = node_critical_points(
-            node, weights, args.digits, seed=args.seed, count=args.starts
+        if args.field is not None or args.layers is not None or args.W is not None or args.W_out is not None:
+            raise InputError("--model gives the field and the weights: no --field, --layers, --W or --W-out")
+        node, trained = load_neural_ode(args.model)
+        if node.n != args.inputs:
+            raise InputError(f"--inputs {args.inputs} but the model {args.model!r} has {node.n} inputs")
+    else:
+        node = _neural_ode(args)
+    if args.critical_points:
+        weights = trained or node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
+        from .exact.numbers import to_rational
+        from .search.node_critical import (
+            certify_critical_points,
+            critical_points_certificate,
+            node_critical_points,
         )
+
+        bound = to_rational(args.box, "--box")
+        if bound <= 0:
+            raise InputError(f"--box takes a positive number B (the box [-B, B]^n), got {args.box!r}")
+        points = node_critical_points(
+            node, weights, args.digits, seed=args.seed, count=args.starts, box=bound
+        )
+        certified = certify_critical_points(node, weights, [p.point for p in points])
+        found = [{**p.to_json(), **(c.to_json() if c is not None else {})} for p, c in zip(points, certified)]
+        proved = [c for c in certified if c is not None]
+        if proved:
+            domain = [(-bound, bound)] * node.n
+            _write_certificate(args, critical_points_certificate(node, weights, proved, domain), "")
+        else:
+            _write_certificate(args, None, "no critical point certified")
         if args.json:
-            _emit(args, json.dumps({"critical_points": [p.to_json() for p in points]}, indent=2))
+            _emit(args, json.dumps({"critical_points": found, "complete": False}, indent=2))
         else:
             lines = [
                 f"{node.describe()}: {plural(len(points), 'critical point')} found by Newton's method "
-                f"(numerical, {args.digits} digits; none proved absent)"
+                f"({len(proved)} certified by validated flows; none proved absent)"
             ]
             lines += [
                 f"  x = ({', '.join(d['point'])}), Phi = {d['value']}, "
                 + ("degenerate" if d["degenerate"] else f"index {d['index']}")
-                for d in (p.to_json() for p in points)
+                + f"  [{d['status']}]"
+                for d in found
             ]
             _emit(args, "\n".join(lines))
         return 0
@@ -809,11 +836,24 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_argument("--time-limit", type=float, metavar="SECONDS", help="time for the witness search")
     node.add_argument("--certificate", metavar="FILE", help="write the symmorse-node/1 certificate to FILE")
     node.add_argument(
+        "--model",
+        metavar="FILE.json",
+        help="a trained neural ODE: a symmorse-torch-node/1 description with its state_dict (needs torch); "
+        "its W, b, W~, b~ are the weights of --critical-points",
+    )
+    node.add_argument(
         "--critical-points",
         action="store_true",
-        help="instead: critical points of Phi for the given weights (Newton, numerical)",
+        help="instead: critical points of Phi for the given weights (Newton; each certified by a Krawczyk "
+        "box from validated flows where it can be; --certificate writes them, not claimed complete)",
     )
     node.add_argument("--starts", type=int, default=12, help="Newton starting points (default 12)")
+    node.add_argument(
+        "--box",
+        default="3",
+        metavar="B",
+        help="Newton starts in [-B, B]^n, the certificate's domain (default 3)",
+    )
     node.set_defaults(run=_cmd_node)
 
     depth = commands.add_parser(

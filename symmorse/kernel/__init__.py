@@ -16,7 +16,8 @@ No SymPy heuristic (``simplify``, ``nsimplify``, ``solve``, ``real_roots``,
   (expansion, annihilating polynomials, balls), or a refusal;
 * :mod:`~symmorse.kernel.layered` -- ``symmorse-certificate/1`` (layered MLPs);
 * :mod:`~symmorse.kernel.graph` -- ``symmorse-strata/1`` (death strata of any graph);
-* :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings);
+* :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings), with
+  :mod:`~symmorse.kernel.node_ball` for ball witnesses (validated flows, Krawczyk);
 * :mod:`~symmorse.kernel.elimination` -- ``symmorse-elimination/1`` (degeneracy polynomials);
 * :mod:`~symmorse.kernel.critical` -- ``symmorse-critical/1`` (every critical point of a concrete network).
 

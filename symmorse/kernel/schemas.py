@@ -158,6 +158,9 @@ _NODE_COMMON = {
     "field": List(_EXPR, hi=100),
 }
 _FLOW = Either(Null(), List(_EXPR, hi=100))
+_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
+_BALL = Obj({"box": _BOX, "Y": _MATRIX, "prec": Int(32, 1024), "index": Int(0)})
+_LAYERS = Obj({"A": _MATRIX, "V": _MATRIX, "c": _VECTOR, "activation": _NAME})
 NODE = ByKey(
     "kind",
     {
@@ -179,9 +182,20 @@ NODE = ByKey(
                 "W_out": Either(Null(), _VECTOR),
                 "witness": Either(
                     Null(),
-                    Obj({"y": _VECTOR, "u": _VECTOR, "W_out": List(_EXPR)}, {"W": _MATRIX}),
+                    Obj({"y": _VECTOR, "W_out": List(_EXPR)}, {"u": _VECTOR, "W": _MATRIX, "ball": _BALL}),
                 ),
+                "layer_field": Either(Null(), _LAYERS),
             },
+        ),
+        "critical-points": Obj(
+            {
+                **_NODE_COMMON,
+                "weights": Obj({"W": _MATRIX, "b": _VECTOR, "W_out": _VECTOR, "b_out": _RAT}),
+                "prec": Int(32, 1024),
+                "points": List(Obj({"box": _BOX, "Y": _MATRIX, "index": Int(0)}), hi=1_000),
+                "complete": Bool(),
+            },
+            {"flow": _FLOW, "layer_field": Either(Null(), _LAYERS), "domain": _BOX},
         ),
         "embedding": Obj(
             {
@@ -239,8 +253,6 @@ ELIMINATION = ByKey(
         ),
     },
 )
-
-_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
 
 CRITICAL = Obj(
     {
