@@ -4,29 +4,37 @@ For tanh MLPs ``16,64,64,64,1``, ``32,128,128,128,1``, ``64,256,256,256,1``,
 ``128,512,512,1`` (and ``256,1024,1024,1`` with ``--large``) this prints medians of
 CPU time (``time.process_time``) of
 
-* ``certify(widths)`` (classification, seeded witness search, exact determinants),
+* ``certify(widths)`` (classification, seeded witness search, determinants proved non-zero by
+  their residues modulo a 60-bit prime), and with ``--exact-det`` also ``certify(widths,
+  exact_det=True)`` (the exact rational determinants, the route before the modular proofs),
 * ``check_certificate(data)`` (the kernel, which re-derives everything),
 * ``Certificate.to_json()`` (exact rational strings and bias expressions),
 
 beside the float baseline measured in the same run: forward pass, backward vectors,
 Jacobians and the structured Hessian ``sum_l J_l^T diag(sigma''_l v_l) J_l`` in float64,
-then ``numpy.linalg.slogdet``.  The ratios are exact / float.  A measurement that did
+then ``numpy.linalg.slogdet``, on one BLAS thread.  The ratios are exact / float.  A measurement that did
 not run (the architecture is refused, or the first run exceeded ``--budget`` seconds)
 prints "not run".
 
-Usage: python benchmarks/bench_certify.py [--repeats 3] [--budget 60] [--large] [--only ARCH]
+Usage: python benchmarks/bench_certify.py [--repeats 3] [--budget 60] [--large] [--exact-det] [--only ARCH]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
-import numpy as np
+# One BLAS thread: the exact side runs on one core, and idle BLAS threads spinning on a loaded
+# machine would inflate the float baseline's CPU time.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-from symmorse.kernel import check_certificate
-from symmorse.search.certify import certify
+import numpy as np  # noqa: E402 - after the thread settings
+
+from symmorse.kernel import check_certificate  # noqa: E402
+from symmorse.search.certify import certify  # noqa: E402
 
 ARCHITECTURES = ["16,64,64,64,1", "32,128,128,128,1", "64,256,256,256,1", "128,512,512,1"]
 LARGE = ["256,1024,1024,1"]
@@ -77,14 +85,16 @@ def ratio(t: float | None, base: float) -> str:
     return "not run" if t is None else f"{t / base:.0f}x"
 
 
-def row(arch: str, repeats: int, budget: float, rng: np.random.Generator) -> list[str]:
-    """float, certify, check, to_json medians and the ratios for one architecture."""
+def row(arch: str, repeats: int, budget: float, rng: np.random.Generator, exact: bool) -> list[str]:
+    """float, certify, check, to_json (and exact-det certify) medians and the ratios for one architecture."""
     ws = [int(n) for n in arch.split(",")]
     base = cpu(lambda: [float_hessian(ws, rng) for _ in range(10)], repeats, budget) / 10
     state: dict = {}
-    t_certify = t_check = t_json = None
+    t_certify = t_check = t_json = t_exact = None
     try:
         t_certify = cpu(lambda: state.update(cert=certify(arch)), repeats, budget)
+        if exact:
+            t_exact = cpu(lambda: certify(arch, exact_det=True), repeats, budget)
     except Exception as exc:  # noqa: BLE001 - a refused architecture is "not run"
         print(f"  {arch}: certify not run ({type(exc).__name__}: {str(exc)[:80]})")
     if "cert" in state:
@@ -100,6 +110,9 @@ def row(arch: str, repeats: int, budget: float, rng: np.random.Generator) -> lis
         show(t_json),
         ratio(t_certify, base),
         ratio(t_check, base),
+        "not run" if None in (t_check, t_certify) else f"{t_check / t_certify:.2f}",
+        "not run" if None in (t_json, t_certify) else f"{t_json / t_certify:.2f}",
+        *([show(t_exact)] if exact else []),
     ]
 
 
@@ -109,14 +122,17 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=60.0, help="s; no repeats past it")
     parser.add_argument("--large", action="store_true", help="also 256,1024,1024,1")
     parser.add_argument("--only", action="append", help="only this architecture (repeatable)")
+    parser.add_argument("--exact-det", action="store_true", help="also certify with exact determinants")
     args = parser.parse_args()
     archs = args.only or ARCHITECTURES + (LARGE if args.large else [])
     head = ["architecture", "float (s)", "certify (s)", "check (s)", "to_json (s)"]
-    head += ["certify/float", "check/float"]
+    head += ["certify/float", "check/float", "check/certify", "to_json/certify"]
+    head += ["exact-det (s)"] if args.exact_det else []
     print("  ".join(f"{h:>16}" for h in head), flush=True)
     rng = np.random.default_rng(0)
     for arch in archs:
-        print("  ".join(f"{c:>16}" for c in row(arch, args.repeats, args.budget, rng)), flush=True)
+        cells = row(arch, args.repeats, args.budget, rng, args.exact_det)
+        print("  ".join(f"{c:>16}" for c in cells), flush=True)
 
 
 if __name__ == "__main__":

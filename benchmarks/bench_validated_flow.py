@@ -25,8 +25,8 @@ from fractions import Fraction
 import mpmath
 from flint import arb, ctx, fmpq
 
+from symmorse.exact.validated_flow import validated_flow
 from symmorse.model.node import NeuralODE, layer_field
-from symmorse.model.validated_flow import validated_flow
 
 CENTRE = [Fraction(1, 3), Fraction(-1, 2), Fraction(1, 4)]
 HALF_WIDTH = Fraction(1, 2000)  # boxes of width 1e-3

@@ -26,12 +26,12 @@ write(out, "original.json", json.dumps(original, indent=1) + "\n")
 
 
 def det(d):
-    d["branches"][0]["claims"]["det_hessian"] = "1"
+    d["branches"][0]["claims"]["det_hessian_residue"] += 1  # det Hess Phi mod p, off by one
 
 
 def weight(d):
     row = d["branches"][0]["witness"]["W"]["1"][0]
-    row[0] = str(int(row[0]) + 1)
+    row[0] += 1
 
 
 def kind(d):
@@ -51,7 +51,7 @@ def undecided(d):
 
 
 tampers = [
-    ("the determinant claim changed to 1", det),
+    ("the residue of det Hess Phi mod p changed by 1", det),
     ("one weight of the witness moved by 1", weight),
     ("the class changed to non-augmented", kind),
     ("the Morse verdict changed to fails", verdict),

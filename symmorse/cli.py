@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -122,7 +123,11 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.attempts < 1:
         raise InputError(f"--attempts must be at least 1, got {args.attempts}")
     route = "graph" if args.graph else "auto"
-    cert = certify(_architecture(args), args.activation, args.seed, args.attempts, args.time_limit, route)
+    plain = not _graph_options(args) and re.fullmatch(r"[\d\s,]+", args.arch)
+    architecture = args.arch if plain else _architecture(args)  # widths: certified without a graph
+    cert = certify(
+        architecture, args.activation, args.seed, args.attempts, args.time_limit, route, args.exact_det
+    )
     data = cert.to_json()
     if args.out:
         _write_atomic(args.out, json.dumps(data, indent=1) + "\n")
@@ -167,6 +172,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         args.seed,
         force=args.force,
         show_progress=args.progress,
+        scheduler=args.scheduler,
     )
     print(json.dumps(catalog.to_json(), indent=2) if args.json else catalog.summary())
     return 0
@@ -175,7 +181,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .present.catalog import default_jobs, verify
 
-    check = verify(args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs())
+    check = verify(
+        args.dir, show_progress=args.progress, jobs=args.jobs or default_jobs(), scheduler=args.scheduler
+    )
     print(json.dumps(check.to_json(), indent=2) if args.json else check.summary())
     return 1 if check.rejected else 0
 
@@ -295,25 +303,52 @@ def _write_certificate(args: argparse.Namespace, certificate: dict | None, statu
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    node = _neural_ode(args)
-    if args.critical_points:
-        weights = node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
-        from .search.node_critical import node_critical_points
+    trained = None
+    if args.model is not None:
+        from .model.io import load_neural_ode
 
-        points = node_critical_points(
-            node, weights, args.digits, seed=args.seed, count=args.starts
+        if args.field is not None or args.layers is not None or args.W is not None or args.W_out is not None:
+            raise InputError("--model gives the field and the weights: no --field, --layers, --W or --W-out")
+        node, trained = load_neural_ode(args.model)
+        if node.n != args.inputs:
+            raise InputError(f"--inputs {args.inputs} but the model {args.model!r} has {node.n} inputs")
+    else:
+        node = _neural_ode(args)
+    if args.critical_points:
+        weights = trained or node.weights(W=args.W, b=args.b, W_out=args.W_out, b_out=args.b_out)
+        from .exact.numbers import to_rational
+        from .search.node_critical import (
+            certify_critical_points,
+            critical_points_certificate,
+            node_critical_points,
         )
+
+        bound = to_rational(args.box, "--box")
+        if bound <= 0:
+            raise InputError(f"--box takes a positive number B (the box [-B, B]^n), got {args.box!r}")
+        points = node_critical_points(
+            node, weights, args.digits, seed=args.seed, count=args.starts, box=bound
+        )
+        certified = certify_critical_points(node, weights, [p.point for p in points])
+        found = [{**p.to_json(), **(c.to_json() if c is not None else {})} for p, c in zip(points, certified)]
+        proved = [c for c in certified if c is not None]
+        if proved:
+            domain = [(-bound, bound)] * node.n
+            _write_certificate(args, critical_points_certificate(node, weights, proved, domain), "")
+        else:
+            _write_certificate(args, None, "no critical point certified")
         if args.json:
-            _emit(args, json.dumps({"critical_points": [p.to_json() for p in points]}, indent=2))
+            _emit(args, json.dumps({"critical_points": found, "complete": False}, indent=2))
         else:
             lines = [
                 f"{node.describe()}: {plural(len(points), 'critical point')} found by Newton's method "
-                f"(numerical, {args.digits} digits; none proved absent)"
+                f"({len(proved)} certified by validated flows; none proved absent)"
             ]
             lines += [
                 f"  x = ({', '.join(d['point'])}), Phi = {d['value']}, "
                 + ("degenerate" if d["degenerate"] else f"index {d['index']}")
-                for d in (p.to_json() for p in points)
+                + f"  [{d['status']}]"
+                for d in found
             ]
             _emit(args, "\n".join(lines))
         return 0
@@ -453,6 +488,17 @@ def _architecture(args: argparse.Namespace):
     return _parse_architecture(" ".join([args.arch, *_graph_options(args)]))
 
 
+def _scheduler_option(parser: argparse.ArgumentParser, local: str) -> None:
+    """``--scheduler ADDRESS`` of sweep and verify: run the jobs on a Dask cluster (docs/cluster.md)."""
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the jobs on a Dask cluster: a scheduler address such as tcp://host:8786, or local:N to "
+        f"start N worker processes here (pip install 'symmorse[dask]'; {local} is then not used; the "
+        "results are the same)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symmorse`` command.
 
@@ -551,6 +597,12 @@ def build_parser() -> argparse.ArgumentParser:
     certify.add_argument("--seed", type=int, default=0, help="seed of the witness generator (default 0)")
     certify.add_argument("--attempts", type=int, default=8, help="random points per branch (default 8)")
     certify.add_argument("--time-limit", type=float, metavar="S", help="answer undecided after S seconds")
+    certify.add_argument(
+        "--exact-det",
+        action="store_true",
+        help="write the exact rational determinants (default: their residues modulo a 60-bit prime, "
+        "which prove them non-zero at a fraction of the cost on wide layers)",
+    )
     certify.add_argument("--json", action="store_true", help="print the certificate")
     certify.add_argument("--out", "-o", metavar="FILE", help="write the certificate to FILE")
     certify.set_defaults(run=_cmd_certify)
@@ -645,6 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write into a non-empty --out folder (files of the same name are replaced)",
     )
     sweep.add_argument("--workers", type=int, default=0, help="worker processes (default: all cores)")
+    _scheduler_option(sweep, "--workers")
     sweep.add_argument("--seed", type=int, default=0)
     sweep.add_argument("--json", action="store_true", help="print a JSON summary (counts, folder, rows)")
     sweep.set_defaults(own_progress=True)
@@ -668,6 +721,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check N batches at once (default: every CPU); the results and their order do not depend on N",
     )
+    _scheduler_option(verify, "--jobs")
     verify.set_defaults(own_progress=True)
     verify.set_defaults(run=_cmd_verify)
 
@@ -800,11 +854,24 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_argument("--time-limit", type=float, metavar="SECONDS", help="time for the witness search")
     node.add_argument("--certificate", metavar="FILE", help="write the symmorse-node/1 certificate to FILE")
     node.add_argument(
+        "--model",
+        metavar="FILE.json",
+        help="a trained neural ODE: a symmorse-torch-node/1 description with its state_dict (needs torch); "
+        "its W, b, W~, b~ are the weights of --critical-points",
+    )
+    node.add_argument(
         "--critical-points",
         action="store_true",
-        help="instead: critical points of Phi for the given weights (Newton, numerical)",
+        help="instead: critical points of Phi for the given weights (Newton; each certified by a Krawczyk "
+        "box from validated flows where it can be; --certificate writes them, not claimed complete)",
     )
     node.add_argument("--starts", type=int, default=12, help="Newton starting points (default 12)")
+    node.add_argument(
+        "--box",
+        default="3",
+        metavar="B",
+        help="Newton starts in [-B, B]^n, the certificate's domain (default 3)",
+    )
     node.set_defaults(run=_cmd_node)
 
     depth = commands.add_parser(

@@ -52,7 +52,7 @@ def witness_claims_hold(data: dict) -> bool:
         if not all(e.is_Rational for e in hessian):
             return False
         if branch["kind"] == "morse":
-            if hessian.det() != sympy.Rational(claims["det_hessian"]) or hessian.det() == 0:
+            if not determinant_claim_holds(hessian.det(), claims, "det_hessian"):
                 return False
             continue
         jac = net.derivatives("x").jacobians
@@ -62,21 +62,32 @@ def witness_claims_hold(data: dict) -> bool:
         g_layers = [{"W": wit["W"][str(l)], "b": wit["biases"][str(l)]} for l in range(k, len(ws) - 1)]
         g_layers.append({"W": [wit["w"]], "b": ["0"]})
         g_at = {
-            g_net.symbol(name): parse_expression(text, [], what="weight")
+            g_net.symbol(name): parse_expression(str(text), [], what="weight")  # integers are JSON ints
             for name, text in weights_from_layers(g_net.graph, g_layers).items()
         }
         h = [net.activations[v](net.preactivations[v]).xreplace(at) for v in groups[k - 1]]
         g_at.update(dict(zip(g_net.inputs, h)))
         g_hessian = g_net.hessian().xreplace(g_at)
         if not all(e.is_Rational for e in [*g_hessian, *J]) or (
-            g_hessian.det() != sympy.Rational(claims["det_hessian_g"])
-            or g_hessian.det() == 0
+            not determinant_claim_holds(g_hessian.det(), claims, "det_hessian_g")
             or J.rank() != claims["rank_jacobian"]
             or hessian.rank() != claims["rank_hessian"]
             or hessian.rank() >= ws[0]
         ):
             return False
     return True
+
+
+def determinant_claim_holds(det: sympy.Rational, claims: dict, key: str) -> bool:
+    """``det != 0`` and the claims about it hold: its exact value (``key``), its residue modulo the
+    claimed prime (``key_residue``), or both; at least one of them is claimed."""
+    exact, modular = key in claims, "modulus" in claims
+    if det == 0 or not (exact or modular):
+        return False
+    if exact and det != sympy.Rational(claims[key]):
+        return False
+    p = claims.get("modulus")
+    return not modular or det.p * pow(det.q, -1, p) % p == claims[f"{key}_residue"]
 
 
 def strata_witnesses_hold(data: dict) -> bool:

@@ -160,7 +160,12 @@ def test_a_general_graph_is_decided_by_its_strata():
 def test_the_sympy_route_sees_false_claims():
     """The independent route used above is not vacuous: it rejects false claims."""
     data = certify("3,5,2,4,1").to_json()
-    for key, value in (("det_hessian", "1"), ("rank_jacobian", 1), ("det_hessian_g", "2")):
+    for key, value in (
+        ("det_hessian_residue", 1),
+        ("rank_jacobian", 1),
+        ("det_hessian_g_residue", 2),
+        ("modulus", 2**61 - 1),
+    ):
         bad = json.loads(json.dumps(data))
         for b in bad["branches"]:
             if key in b.get("claims", {}):

@@ -287,13 +287,13 @@ def test_random_witness_perturbations_are_rejected(entry, num, den):
 @pytest.mark.parametrize(
     "broken, message",
     [
-        ({"format": check_node.FORMAT}, "kind: expected one of classification, embedding"),
+        ({"format": check_node.FORMAT}, "kind: expected one of classification, critical-points, embedding"),
         ({**CERTS["augmented"], "n": 0}, "n: expected an integer in 1..100, got 0"),
         ({**CERTS["augmented"], "field": "h1"}, "field: expected a list"),
         ({**CERTS["augmented"], "field": ["0", "__import__('os')"]}, "field component 2"),
         (
             {**CERTS["augmented"], "kind": "proof"},
-            'kind: expected one of classification, embedding, got "proof"',
+            'kind: expected one of classification, critical-points, embedding, got "proof"',
         ),
         ({**CERTS["augmented"], "W": [["1"]]}, "W must be a 2 x 1 matrix"),
         ({**CERTS["augmented"], "T": "one"}, "T: expected an exact rational"),

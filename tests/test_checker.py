@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -15,8 +16,8 @@ from symmorse.search.certify import certify
 from .helpers import witness_claims_hold
 
 
-def fresh(arch="3,5,2,4,1", activation="tanh"):
-    return json.loads(json.dumps(certify(arch, activation).to_json()))
+def fresh(arch="3,5,2,4,1", activation="tanh", exact_det=False):
+    return json.loads(json.dumps(certify(arch, activation, exact_det=exact_det).to_json()))
 
 
 def witness_branch(data, kind):
@@ -33,7 +34,7 @@ def tamper_widths(data):
 
 def tamper_morse_witness_off_branch(data):
     W = witness_branch(data, "morse")["witness"]["W"]["1"]
-    W[0][0] = str(int(W[0][0].split("/")[0]) + 1) if "/" not in W[0][0] else "1"
+    W[0][0] = W[0][0] + 1 if isinstance(W[0][0], int) else "1"
 
 
 def tamper_degenerate_witness_off_branch(data):
@@ -43,11 +44,48 @@ def tamper_degenerate_witness_off_branch(data):
 
 def tamper_det(data):
     claims = witness_branch(data, "morse")["claims"]
-    claims["det_hessian"] = str(-int(claims["det_hessian"].split("/")[0])) + "/1"
+    exact = fresh(exact_det=True)
+    claims["det_hessian"] = str(-sympy.Rational(witness_branch(exact, "morse")["claims"]["det_hessian"]))
 
 
 def tamper_det_g(data):
     witness_branch(data, "degenerate")["claims"]["det_hessian_g"] = "1"
+
+
+def tamper_residue(data):
+    claims = witness_branch(data, "morse")["claims"]
+    claims["det_hessian_residue"] = (claims["det_hessian_residue"] + 1) % claims["modulus"]
+
+
+def tamper_residue_g(data):
+    claims = witness_branch(data, "degenerate")["claims"]
+    claims["det_hessian_g_residue"] = claims["modulus"] - claims["det_hessian_g_residue"]
+
+
+def tamper_residue_missing(data):
+    del witness_branch(data, "morse")["claims"]["det_hessian_residue"]
+
+
+def tamper_no_determinant(data):
+    claims = witness_branch(data, "morse")["claims"]
+    del claims["det_hessian_residue"], claims["modulus"]
+
+
+def tamper_composite_modulus(data):
+    claims = witness_branch(data, "morse")["claims"]
+    claims["modulus"] = 3 * 5 * 7 * 11 * 13 * 17 * 19 * 23 * 29 * 31 * 37 * 41 * 43 * 47 * 53 * 59 * 61
+
+
+def tamper_small_prime_modulus(data):
+    claims = witness_branch(data, "morse")["claims"]
+    claims["modulus"], claims["det_hessian_residue"] = 7, 1
+
+
+def tamper_modulus_divides_denominator(data):
+    """A chart value of layer 1 with the prime in its denominator: the degenerate branch k = 3 stays
+    critical (its v_2 does not see layer 1), but GF(p) cannot see the witness."""
+    p = witness_branch(data, "degenerate")["claims"]["modulus"]
+    witness_branch(data, "degenerate")["witness"]["u"]["1"][0] = f"1/{p}"
 
 
 def tamper_rank_jacobian(data):
@@ -109,6 +147,43 @@ def test_tampered_certificates_are_rejected(tamper):
     result = check_certificate(data)
     assert not result.accepted
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    "tamper, reason",
+    [
+        (tamper_residue, "claimed det_hessian_residue = "),
+        (tamper_residue_g, "claimed det_hessian_g_residue = "),
+        (tamper_residue_missing, "claimed det_hessian_residue = None"),
+        (tamper_no_determinant, "prove no determinant"),
+        (tamper_composite_modulus, "is not a prime"),
+        (tamper_small_prime_modulus, "is not a prime"),
+        (tamper_modulus_divides_denominator, "divides a denominator"),
+        (tamper_det, "det Hess Phi is"),
+    ],
+    ids=lambda t: getattr(t, "__name__", "")[7:],
+)
+def test_modular_tamperings_are_rejected_with_their_reason(tamper, reason):
+    data = fresh()
+    tamper(data)
+    result = check_certificate(data)
+    assert not result.accepted and reason in result.reason, result.reason
+
+
+@pytest.mark.parametrize("arch", ["3,5,2,4,1", "2,3,2,4,1", "4,6,1"])
+def test_exact_and_modular_determinants_agree(arch):
+    """The exact determinant (``exact_det``) reduced modulo the prime is the claimed residue, and a
+    certificate claiming both is accepted (the kernel checks both routes)."""
+    modular, exact = fresh(arch), fresh(arch, exact_det=True)
+    for m, e in zip(modular["branches"], exact["branches"]):
+        if m.get("status") != "witness":
+            continue
+        assert m["witness"] == e["witness"]  # the same seeded point
+        key = "det_hessian" if m["kind"] == "morse" else "det_hessian_g"
+        det, p = sympy.Rational(e["claims"][key]), m["claims"]["modulus"]
+        assert det != 0 and det.p * pow(det.q, -1, p) % p == m["claims"][f"{key}_residue"]
+        m["claims"][key] = e["claims"][key]
+    assert check_certificate(modular).accepted and check_certificate(exact).accepted
 
 
 @given(

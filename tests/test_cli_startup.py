@@ -10,6 +10,7 @@ from symmorse.cli import ACTIVATION_NAMES
 from symmorse.model.activations import activation_names
 
 HEAVY = ("sympy", "flint", "networkx", "mpmath", "numpy", "rich", "matplotlib", "torch")
+HEAVY += ("dask", "distributed")  # imported only for --scheduler
 
 PROBE = """
 import json, sys

@@ -40,7 +40,17 @@ WRITES = {
         ["trained_critical_points.json", "trained_critical_points.tex"],
         ["trained_critical_points.png"],
     ),
+    "trained_neural_ode": (
+        [
+            "trained_node.json",
+            "trained_node_class.json",
+            "trained_node_class.tex",
+            "trained_node_critical_points.json",
+        ],
+        [],
+    ),
 }
+TORCH = importlib.util.find_spec("torch") is not None
 
 
 def test_every_example_is_tested_and_documented():
@@ -54,6 +64,8 @@ def test_every_example_is_tested_and_documented():
 
 @pytest.mark.parametrize("name", sorted(WRITES))
 def test_example_runs_and_writes_its_files(name, tmp_path):
+    if name == "trained_neural_ode" and not TORCH:
+        pytest.skip("the neural-ODE demo trains with torch")
     out = tmp_path / name
     run = subprocess.run(
         [sys.executable, os.path.join(EXAMPLES, f"{name}.py"), "--out", str(out)],
@@ -89,6 +101,10 @@ def test_example_runs_and_writes_its_files(name, tmp_path):
             eigenvalues = mpmath.eigsy(mpmath.matrix(evaluation.hessian))[0]
             assert sum(1 for e in eigenvalues if e < 0) == point["index"]
         assert "critical points" in (out / "trained_critical_points.tex").read_text()
+    if name == "trained_neural_ode":
+        for filename in ("trained_node_class.json", "trained_node_critical_points.json"):
+            assert check_certificate(json.loads((out / filename).read_text())).accepted
+        assert json.loads((out / "trained_node_critical_points.json").read_text())["points"]
     for filename in texts:
         if filename.endswith(".tex"):
             text = (out / filename).read_text()

@@ -14,6 +14,7 @@ import sympy
 
 from symmorse.cli import main
 from symmorse.exact.errors import CertificateError
+from symmorse.exact.modular import residue
 from symmorse.kernel import check_certificate, check_text
 from symmorse.kernel.reader import MAX_BYTES
 from symmorse.kernel.schemas import MAX_WIDTHS
@@ -67,7 +68,10 @@ def huge_certificate(digits=10_000):
     wit["u"]["1"] = [str(a) for a in u]
     wit["w"] = [str(a) for a in w]
     wit["biases"]["1"] = [f"atanh({a}) + {-b}" for a, b in zip(u, z)]
-    data["branches"][0]["claims"]["det_hessian"] = str(H.det())
+    p = data["branches"][0]["claims"]["modulus"]  # both routes: the exact value and its residue
+    data["branches"][0]["claims"].update(
+        {"det_hessian": str(H.det()), "det_hessian_residue": int(residue(H.det(), p))}
+    )
     return data
 
 

@@ -34,7 +34,7 @@ from symmorse.search.certify import certify, witness_weights
 from symmorse.search.classify import classify, parameter_count
 from symmorse.search.explain import abstract_derivatives, layered_witness
 
-from .helpers import witness_claims_hold
+from .helpers import determinant_claim_holds, witness_claims_hold
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "data")
 EXAMPLES_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples", "data")
@@ -90,7 +90,7 @@ def test_witness_numbers_agree_with_sympys_route():
     H = naive_hessian_at_witness(data, 1)
     det = H.det()  # shown as an integer or as a LaTeX fraction
     shown = str(det) if det.q == 1 else f"{'-' if det < 0 else ''}\\frac{{{abs(det.p)}}}{{{det.q}}}"
-    assert data["branches"][0]["claims"]["det_hessian"] == str(det)
+    assert determinant_claim_holds(det, data["branches"][0]["claims"], "det_hessian")
     assert f"\\det \\Hess \\Phi(x) &= {shown} \\ne 0" in tex
     negative = sum(m for e, m in H.eigenvals().items() if e < 0)
     assert "Morse index (the number of negative eigenvalues" in tex and f"is ${negative}$" in tex
@@ -109,7 +109,8 @@ def test_the_3251_document_shows_the_degenerate_branch():
     H = naive_hessian_at_witness(data, 2)
     assert f"\\rank \\Hess \\Phi(x) &= {H.rank()} < n_0 = 3" in tex and H.rank() < 3
     assert witness_claims_hold(data)  # det Hess g and the ranks, by SymPy's route
-    det_g = Numbers("").q(data["branches"][0]["claims"]["det_hessian_g"])
+    exact = certify("3,2,5,1", exact_det=True).to_json()  # the same witness, with det Hess g itself
+    det_g = Numbers("").q(exact["branches"][0]["claims"]["det_hessian_g"])
     assert f"\\det \\Hess g &= {det_g} \\ne 0" in tex
     assert "\\textbf{bottleneck}" in tex and "Theorem (degenerate critical manifolds)" in tex
     assert "not Morse for an open set of weights" in tex
@@ -264,10 +265,10 @@ def test_explained_witnesses_are_the_certificates_claims():
             assert e.on_branch and all(a == 0 for a in e.backward[0])
             if e.kind == "morse":
                 H = sympy.Matrix(e.hessian).applyfunc(lambda q: sympy.Rational(str(q)))
-                assert str(e.det_hessian) == claims["det_hessian"]
+                assert determinant_claim_holds(sympy.Rational(str(e.det_hessian)), claims, "det_hessian")
                 assert e.morse_index == sum(1 for r in sympy.Poly(H.charpoly()).real_roots() if r < 0)
             else:
-                assert str(e.det_hessian_g) == claims["det_hessian_g"]
+                assert determinant_claim_holds(sympy.Rational(str(e.det_hessian_g)), claims, "det_hessian_g")
                 assert (e.rank_jacobian, e.rank_hessian) == (claims["rank_jacobian"], claims["rank_hessian"])
     with pytest.raises(CertificateError, match="no witness on branch k=2"):
         layered_witness(certify("2,3,1").to_json(), 2)
@@ -474,13 +475,14 @@ def test_latex_fragment(capsys, tmp_path):
     data = certify("2,3,1").to_json()
     path.write_text(json.dumps(data))
     witness = data["branches"][0]
-    x, det = witness["witness"]["x"], witness["claims"]["det_hessian"]
+    x, claims = witness["witness"]["x"], witness["claims"]
     code, out, _ = run(capsys, "latex", str(path), "--fragment", "--no-progress")
     assert code == 0 and "\\documentclass" not in out and out.count("\\begin{theorem}") == 1
     assert "\\begin{theorem}[2,3,1, $\\sigma = \\tanh$]" in out
     assert "Morse function for almost every weight" in out
     nums = Numbers("c")
-    assert f"x = {nums.vector(x, transposed=False)}" in out and f"{nums.q(det)} \\ne 0" in out
+    residue = f"\\equiv {claims['det_hessian_residue']} \\not\\equiv 0 \\pmod{{{claims['modulus']}}}"
+    assert f"x = {nums.vector(x, transposed=False)}" in out and residue in out
     assert f"symmorse check {escape_text(str(path))}".replace("/", "/\\allowbreak{}") in out
     code, out, _ = run(capsys, "latex", "3,2,1", "--fragment", "-o", str(tmp_path / "f.tex"))
     assert code == 0 and "no critical point" in (tmp_path / "f.tex").read_text()

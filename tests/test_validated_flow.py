@@ -10,9 +10,9 @@ import sympy
 from flint import arb, arb_mat, ctx, fmpq
 
 from symmorse.exact.errors import ActivationError, InputError
+from symmorse.exact.taylor_fields import LayerFlowField, PolynomialFlowField, flow_field, jets, pairs
+from symmorse.exact.validated_flow import FlowEnclosureError, validated_flow
 from symmorse.model.node import NeuralODE, layer_field
-from symmorse.model.taylor_fields import LayerFlowField, PolynomialFlowField, flow_field, jets, pairs
-from symmorse.model.validated_flow import FlowEnclosureError, validated_flow
 
 # -- helpers ----------------------------------------------------------------------------------------
 

@@ -69,7 +69,9 @@ assert data["critical_points"] == "none"
 show("2,3,1", "augmented")
 data = proved_and_checked("2,3,1")
 witness = next(b for b in data["branches"] if b.get("status") == "witness")
-print("witness x =", witness["witness"]["x"], " det Hess Phi =", witness["claims"]["det_hessian"])
+claims = witness["claims"]  # det Hess Phi != 0, proved by its residue modulo a 60-bit prime p
+print("witness x =", witness["witness"]["x"], " p =", claims["modulus"])
+print("det Hess Phi mod p =", claims["det_hessian_residue"])
 assert data["critical_points"] == "generic" and data["morse"] == "generic"
 
 # %% [markdown]

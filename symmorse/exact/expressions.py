@@ -17,7 +17,7 @@ import sympy
 from .errors import ExpressionError, WeightsError
 from .numbers import to_rational
 
-__all__ = ["parse_expression", "FUNCTIONS"]
+__all__ = ["parse_expression", "split_components", "FUNCTIONS"]
 
 #: Functions a user expression may call, by the names it may use.
 FUNCTIONS: Mapping[str, sympy.FunctionClass] = {
@@ -192,3 +192,30 @@ class _Builder:
             and abs(base.exp * exponent) > _MAX_EXPONENT
         ):
             self.fail(f"exponent {base.exp * exponent} is out of range (|exponent| <= {_MAX_EXPONENT})")
+
+
+def split_components(text: str, what: str = "vector field") -> list[str]:
+    """Split ``"f1, f2, ..."`` at its top-level commas (commas inside calls stay).
+
+    Examples
+    --------
+    >>> split_components("h2, -h1*tanh(h2)")
+    ['h2', '-h1*tanh(h2)']
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError(f"{what}: expected comma-separated expressions such as 'h2, -h1'")
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    if any(not p for p in parts):
+        raise ExpressionError(f"{what} {text!r}: empty component")
+    return parts

@@ -35,8 +35,8 @@ __all__ = [
     "globally_lipschitz",
 ]
 
-_RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$")
-_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_RATIONAL_TEXT = re.compile(r"^\s*[+-]?\d+(/\d+)?\s*$", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$", re.ASCII)
 
 
 def to_rational(value: object, where: str = "value") -> sympy.Rational:
@@ -300,13 +300,16 @@ def _bounded_slope(e: sympy.Expr, hs: set) -> bool:
         return len(varying) == 1 and real_analytic(constant) and _bounded_slope(varying[0], hs)
     if isinstance(e, _BOUNDED_SLOPE):
         return _affine(e.args[0], hs)
-    if e.is_Pow and e.exp == -1 and e.base.is_Add:  # 1 / (s + exp(u)), s > 0: slope <= 1 / (4 s)
+    if e.is_Pow and e.exp == -1 and e.base.is_Add:  # 1 / (s + a exp(u)), s, a > 0: slope <= 1 / (4 s)
         varying = [a for a in e.base.args if a.free_symbols & hs]
         s = sympy.Add(*[a for a in e.base.args if not (a.free_symbols & hs)])
+        if len(varying) != 1:
+            return False
+        scale, term = varying[0].as_independent(*hs, as_Add=False)
         return (
-            len(varying) == 1
-            and isinstance(varying[0], sympy.exp)
-            and _affine(varying[0].args[0], hs)
+            isinstance(term, sympy.exp)
+            and _affine(term.args[0], hs)
+            and scale.is_positive is True
             and s.is_positive is True
         )
     return False
@@ -316,7 +319,7 @@ def globally_lipschitz(field: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]) -
     """Whether the vector field is, by construction, globally Lipschitz in the real symbols ``h``.
 
     Each component must be affine in ``h`` plus constant multiples of tanh, atan, sin,
-    cos (slopes at most 1) or ``1/(s + exp(u))`` with s > 0 (slope at most 1/(4s)) of
+    cos (slopes at most 1) or ``1/(s + a exp(u))`` with s, a > 0 (slope at most 1/(4s)) of
     affine forms u of ``h``: the layer fields ``V sigma(A h + c)`` of tanh, arctan and
     sigmoid.  Then its flow exists for all time from every start point (Picard--Lindelof
     with linear growth).  False means "not shown".
@@ -328,6 +331,8 @@ def globally_lipschitz(field: Sequence[sympy.Expr], h: Sequence[sympy.Symbol]) -
     True
     >>> globally_lipschitz([h2, h1**2], [h1, h2]), globally_lipschitz([sympy.tanh(h1**2)], [h1])
     (False, False)
+    >>> globally_lipschitz([3 / (2 * sympy.exp(-h1 / 2) + 2)], [h1])  # 3/2 sigmoid(h1/2), as SymPy reads it
+    True
     """
     hs = set(h)
     return all(_bounded_slope(f, hs) for f in field)

@@ -16,7 +16,8 @@ No SymPy heuristic (``simplify``, ``nsimplify``, ``solve``, ``real_roots``,
   (expansion, annihilating polynomials, balls), or a refusal;
 * :mod:`~symmorse.kernel.layered` -- ``symmorse-certificate/1`` (layered MLPs);
 * :mod:`~symmorse.kernel.graph` -- ``symmorse-strata/1`` (death strata of any graph);
-* :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings);
+* :mod:`~symmorse.kernel.node` -- ``symmorse-node/1`` (neural ODEs, embeddings), with
+  :mod:`~symmorse.kernel.node_ball` for ball witnesses (validated flows, Krawczyk);
 * :mod:`~symmorse.kernel.elimination` -- ``symmorse-elimination/1`` (degeneracy polynomials);
 * :mod:`~symmorse.kernel.critical` -- ``symmorse-critical/1`` (every critical point of a concrete network).
 
@@ -37,24 +38,64 @@ checked``: an error never becomes an acceptance.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 
 from ..exact.errors import CertificateError
-from . import critical, elimination, graph, layered, node
 from .base import CheckResult
 from .reader import loads, read_certificate, unlimited_digits
 from .schemas import check_shape
 
-__all__ = ["CheckResult", "FORMATS", "check_certificate", "check_text", "check_path"]
+__all__ = ["CheckResult", "FORMATS", "check_certificate", "check_text", "check_path", "import_kernels"]
+
+
+class _Checkers(Mapping):
+    """Checkers by certificate format, each kernel module imported when its format is first checked
+    (so that checking a layered certificate does not import the SymPy-heavy kernels).
+
+    Examples
+    --------
+    >>> from symmorse.kernel import layered
+    >>> FORMATS["symmorse-certificate/1"] is layered.check_mlp_certificate, len(FORMATS)
+    (True, 5)
+    """
+
+    _WHERE = {
+        "symmorse-certificate/1": ("layered", "check_mlp_certificate"),
+        "symmorse-strata/1": ("graph", "check_strata_certificate"),
+        "symmorse-node/1": ("node", "check"),
+        "symmorse-elimination/1": ("elimination", "check"),
+        "symmorse-critical/1": ("critical", "check"),
+    }
+
+    def __getitem__(self, fmt: str) -> Callable[[dict], CheckResult]:
+        module, name = self._WHERE[fmt]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
 
 #: Checkers by certificate format.
-FORMATS: dict[str, Callable[[dict], CheckResult]] = {
-    layered.FORMAT: layered.check_mlp_certificate,
-    graph.FORMAT: graph.check_strata_certificate,
-    node.FORMAT: node.check,
-    elimination.FORMAT: elimination.check,
-    critical.FORMAT: critical.check,
-}
+FORMATS: Mapping[str, Callable[[dict], CheckResult]] = _Checkers()
+
+
+def import_kernels() -> None:
+    """Import every format's kernel now: before forking many workers (``symmorse verify``), so
+    that they share the imports instead of each importing SymPy again.
+
+    Examples
+    --------
+    >>> import sys
+    >>> import_kernels()
+    >>> "symmorse.kernel.graph" in sys.modules
+    True
+    """
+    for fmt in FORMATS:
+        FORMATS[fmt]
 
 
 def check_certificate(data: object) -> CheckResult:

@@ -18,7 +18,9 @@ SymPy expressions; and a claimed bias is accepted when
 A polynomial activation is read into an ``fmpq_poly`` by this module's own walk
 of the parsed expression (which refuses anything but + * and integer powers);
 roots, values, derivatives, Jacobians, Hessians, ranks and determinants are
-FLINT arithmetic.
+FLINT arithmetic.  SymPy is imported only when one of these uses comes up, so a
+kernel route that needs none of them (the layered route on tanh or sigmoid
+certificates, whose biases are read term by term) runs without it.
 """
 
 from __future__ import annotations
@@ -27,22 +29,24 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import flint
-import sympy
 
 from ..exact.errors import CertificateError, InputError
-from ..exact.expressions import parse_expression
-from ..exact.numbers import to_fmpq, to_sympy
 from .reader import MAX_DIGITS, rational
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = [
     "CheckResult",
     "Rejected",
     "require",
     "Chart",
+    "Term",
     "chart",
+    "symbolic",
     "polynomial",
     "polynomial_activation",
     "real_roots_inside",
@@ -85,47 +89,60 @@ def require(condition: bool, message: str) -> None:
 # -- the chart table of DESIGN section 1, restated ------------------------------------------------
 
 
+class Term(NamedTuple):
+    """``sign * function(argument(u))`` (``sign * argument(u)`` when ``function`` is None), a
+    function of the chart value u: how c^{-1}(u) and sigma(c^{-1}(u)) are written."""
+
+    sign: int
+    function: str | None  # "atanh", "log" or "atan"
+    argument: Callable[[flint.fmpq], flint.fmpq]
+
+
 class Chart(NamedTuple):
     """A chart u = c(z): its open interval (``(None, None)`` for all of R), sigma' and sigma''
-    as ``(numerator, denominator)`` polynomials in u, and c^{-1}(u), sigma(c^{-1}(u)) as SymPy."""
+    as ``(numerator, denominator)`` polynomials in u, and c^{-1}(u), sigma(c^{-1}(u)) as terms."""
 
     interval: tuple
     d1: tuple[flint.fmpq_poly, flint.fmpq_poly]
     d2: tuple[flint.fmpq_poly, flint.fmpq_poly]
-    inverse: Callable[[flint.fmpq], sympy.Expr]
-    value: Callable[[flint.fmpq], sympy.Expr]
+    inverse: Term
+    value: Term
 
 
 _U, _ONE = flint.fmpq_poly([0, 1]), flint.fmpq_poly([1])
-
-
-def _same(u: flint.fmpq) -> sympy.Expr:
-    return to_sympy(u)
-
+_SAME = Term(1, None, lambda u: u)
+_LOGIT = Term(1, "log", lambda u: u / (1 - u))
 
 _CHARTS = {
     "tanh": Chart(
-        (-1, 1), (1 - _U**2, _ONE), (-2 * _U * (1 - _U**2), _ONE), lambda u: sympy.atanh(_same(u)), _same
+        (-1, 1), (1 - _U**2, _ONE), (-2 * _U * (1 - _U**2), _ONE), Term(1, "atanh", _SAME.argument), _SAME
     ),
-    "sigmoid": Chart(
-        (0, 1),
-        (_U * (1 - _U), _ONE),
-        (_U * (1 - _U) * (1 - 2 * _U), _ONE),
-        lambda u: sympy.log(_same(u / (1 - u))),
-        _same,
-    ),
-    "softplus": Chart(
-        (0, 1),
-        (_U, _ONE),
-        (_U * (1 - _U), _ONE),
-        lambda u: sympy.log(_same(u / (1 - u))),
-        lambda u: -sympy.log(_same(1 - u)),
-    ),
+    "sigmoid": Chart((0, 1), (_U * (1 - _U), _ONE), (_U * (1 - _U) * (1 - 2 * _U), _ONE), _LOGIT, _SAME),
+    "softplus": Chart((0, 1), (_U, _ONE), (_U * (1 - _U), _ONE), _LOGIT, Term(-1, "log", lambda u: 1 - u)),
     "arctan": Chart(
-        (None, None), (_ONE, 1 + _U**2), (-2 * _U, (1 + _U**2) ** 2), _same, lambda u: sympy.atan(_same(u))
+        (None, None), (_ONE, 1 + _U**2), (-2 * _U, (1 + _U**2) ** 2), _SAME, Term(1, "atan", _SAME.argument)
     ),
-    "identity": Chart((None, None), (_ONE, _ONE), (0 * _ONE, _ONE), _same, _same),
+    "identity": Chart((None, None), (_ONE, _ONE), (0 * _ONE, _ONE), _SAME, _SAME),
 }
+
+
+def symbolic(term: Term, u: flint.fmpq) -> sympy.Expr:
+    """A term at u as a SymPy expression (SymPy evaluates it: ``atanh(-1/2)`` is ``-atanh(1/2)``).
+
+    Examples
+    --------
+    >>> half, quarter = flint.fmpq(-1, 2), flint.fmpq(1, 4)
+    >>> symbolic(chart("tanh").inverse, half), symbolic(chart("softplus").value, quarter)
+    (-atanh(1/2), -log(3/4))
+    """
+    import sympy
+
+    from ..exact.numbers import to_sympy
+
+    a = to_sympy(term.argument(u))
+    return term.sign * (getattr(sympy, term.function)(a) if term.function else a)
+
+
 _MAX_DEGREE = 100
 
 
@@ -135,10 +152,13 @@ def polynomial(expr: sympy.Expr, variable: sympy.Symbol) -> flint.fmpq_poly | No
 
     Examples
     --------
+    >>> import sympy
     >>> z = sympy.Symbol("z")
     >>> polynomial((z + 1) ** 2 / 2, z), polynomial(sympy.pi * z, z), polynomial(1 / z, z)
     (1/2*x^2 + x + 1/2, None, None)
     """
+    from ..exact.numbers import to_fmpq
+
     if expr == variable:
         return _U
     if expr.is_Rational:
@@ -171,6 +191,10 @@ def polynomial_activation(name: str) -> flint.fmpq_poly:
     >>> polynomial_activation("poly:z**3/3 + z")
     1/3*x^3 + x
     """
+    import sympy
+
+    from ..exact.expressions import parse_expression
+
     z = sympy.Symbol("z")
     try:
         p = polynomial(parse_expression(name.removeprefix("poly:"), [z], functions=(), what="activation"), z)
@@ -195,7 +219,7 @@ def chart(name: object) -> Chart | None:
         return _CHARTS.get(name)
     p = polynomial_activation(name)
     d1 = p.derivative()
-    return Chart((None, None), (d1, _ONE), (d1.derivative(), _ONE), _same, lambda u: to_sympy(p(u)))
+    return Chart((None, None), (d1, _ONE), (d1.derivative(), _ONE), _SAME, Term(1, None, p))
 
 
 def _sign(q: flint.fmpq) -> int:
@@ -335,6 +359,8 @@ def dag_derivatives(inputs: list, hidden: list, output, preds: dict, d1: dict, d
 
 def _split(e: sympy.Expr) -> tuple[flint.fmpq, sympy.Expr]:
     """``e`` as its rational term and the rest (``as_coeff_Add``): e = q + rest."""
+    from ..exact.numbers import to_fmpq
+
     q, rest = e.as_coeff_Add()
     return to_fmpq(q), rest
 
@@ -349,6 +375,10 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
     to the expected one is accepted at once, otherwise ``expand(bias - expected)``
     must be 0.
     """
+    import sympy
+
+    from ..exact.numbers import to_sympy
+
     fixed = fixed or {}
     zero = sympy.Integer(0)
     h = {a: (q, zero) for a, q in zip(inputs, x)}
@@ -371,24 +401,26 @@ def check_biases(inputs, hidden, output, preds, charts, u, x, claimed, where, fi
             require(bias_rest == 0, f"{where}: the bias of identity unit {v} is not a rational number")
             h[v] = (q + c, rest)
             continue
-        pre, pre_rest = _split(charts[v].inverse(u[v]))
+        pre, pre_rest = _split(symbolic(charts[v].inverse, u[v]))
         require(
             (rest == 0 and c == pre - q and bias_rest == pre_rest)
             or sympy.expand(bias - (to_sympy(pre - q) + pre_rest - rest)) == 0,
             f"{where}: bias of node {v} is wrong",
         )
-        h[v] = _split(charts[v].value(u[v]))
+        h[v] = _split(symbolic(charts[v].value, u[v]))
 
 
 #: Longest bias text, and most terms the expansion of a bias may have (bounded before expanding).
 MAX_BIAS_LENGTH, MAX_EXPANDED_TERMS = 200_000, 10_000
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d+", re.ASCII)
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse_bias(text: str) -> sympy.Expr:
     if max(map(len, _DIGITS.findall(text)), default=0) > MAX_DIGITS:  # linear: runs of digits
         raise InputError(f"bias {text[:60]!r}...: a number with more than {MAX_DIGITS} digits")
+    from ..exact.expressions import parse_expression
+
     bias = parse_expression(
         text, [], functions=("atanh", "log", "atan"), what="bias", max_length=MAX_BIAS_LENGTH
     )
@@ -405,6 +437,7 @@ def expanded_terms(e: sympy.Expr, cap: int = 10**9) -> int:
 
     Examples
     --------
+    >>> import sympy
     >>> a, b = sympy.symbols("a b")
     >>> expanded_terms(a + 2 * b), expanded_terms((a + b) ** 3 * (a - 1)), expanded_terms(sympy.atan(a + b))
     (2, 16, 2)

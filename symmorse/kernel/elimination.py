@@ -32,7 +32,7 @@ from .base import CheckResult, Rejected, polynomial_activation, require
 __all__ = ["FORMAT", "check", "parameter_names"]
 
 FORMAT = "symmorse-elimination/1"
-_NUMBER = re.compile(r"^-?\d{1,4000}(/\d{1,4000})?$")
+_NUMBER = re.compile(r"^-?\d{1,4000}(/\d{1,4000})?$", re.ASCII)
 _MAX_EXPONENT = 10_000
 #: Largest resultant a chain may ask for: product of the term counts, sum of the degrees in the variable.
 MAX_RESULTANT_TERMS, MAX_RESULTANT_DEGREE = 4_000, 16

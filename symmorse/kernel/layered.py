@@ -24,39 +24,57 @@ sigma'(u), sigma''(u), the adjoints, Jacobians, Hessians, ranks and determinants
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
 import flint
 
 from ..exact.errors import CertificateError
+from ..exact.modular import is_modulus, modular_matrix, residues
 from .base import (
     CheckResult,
     Rejected,
+    Term,
     chart,
     chart_at,
     check_biases,
     claims_follow,
-    dag_derivatives,
     number,
     positive_derivative,
     require,
 )
+from .reader import MAX_DIGITS, plain_integers
 
 __all__ = ["FORMAT", "check_mlp_certificate"]
 
 FORMAT = "symmorse-certificate/1"
 
 
-def _rows(data: object, shape: tuple[int, int], where: str) -> list[list[flint.fmpq]]:
+def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpz_mat | flint.fmpq_mat:
+    """A matrix from rows of exact numbers: an integer matrix read at once when every entry is a
+    JSON integer or a plain integer text (:func:`~symmorse.kernel.reader.plain_integers`: the
+    values :func:`~symmorse.kernel.base.number` gives them), else rationals read entry by entry."""
+    rows, cols = shape
     require(
         isinstance(data, list)
-        and len(data) == shape[0]
-        and all(isinstance(r, list) and len(r) == shape[1] for r in data),
-        f"{where} is not a {shape[0]} x {shape[1]} matrix",
+        and len(data) == rows
+        and all(isinstance(r, list) and len(r) == cols for r in data),
+        f"{where} is not a {rows} x {cols} matrix",
     )
-    return [[number(a, f"{where}[{i}][{j}]") for j, a in enumerate(r)] for i, r in enumerate(data)]
+    entries = list(itertools.chain.from_iterable(data))
+    if set(map(type, entries)) == {int}:
+        return flint.fmpz_mat(rows, cols, entries)
+    if plain_integers(entries):
+        return flint.fmpz_mat(rows, cols, list(map(int, entries)))
+    return flint.fmpq_mat(
+        rows, cols, [number(a, f"{where}[{i // cols}][{i % cols}]") for i, a in enumerate(entries)]
+    )
 
 
 def _vector(data: object, n: int, where: str) -> list[flint.fmpq]:
-    return _rows([data], (1, n), where)[0]
+    return flint.fmpq_mat(_matrix([data], (1, n), where)).entries()
 
 
 # -- layered MLP certificates ----------------------------------------------------------------------
@@ -106,11 +124,11 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
         isinstance(W, dict) and set(W) == {str(l) for l in range(1, top + 1)},
         f"{where}: witness W must have layers 1..{top}",
     )
-    Ws = {l: _rows(W[str(l)], (ws[l], ws[l - 1]), f"{where}: W{l}") for l in range(1, top + 1)}
+    Ws = {l: _matrix(W[str(l)], (ws[l], ws[l - 1]), f"{where}: W{l}") for l in range(1, top + 1)}
     us = witness.get("u", {})
     require(isinstance(us, dict), f"{where}: witness u missing")
     u = {l: _vector(us.get(str(l)), ws[l], f"{where}: u{l}") for l in range(1, top + 1)}
-    w = _vector(witness.get("w"), ws[top], f"{where}: w")
+    Ws[top + 1] = _matrix([witness.get("w")], (1, ws[top]), f"{where}: w")
     x = _vector(witness.get("x"), ws[0], f"{where}: x")
     for l in range(1, top + 1):
         lo, hi = charts[l].interval
@@ -118,63 +136,222 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
             all((lo is None or a > lo) and (hi is None or a < hi) for a in u[l]),
             f"{where}: a chart value u{l} lies outside the chart interval",
         )
-    nodes = {l: [(l, i) for i in range(ws[l])] for l in range(len(ws))}
-    preds = {
-        (l, i): [((l - 1, j), Ws[l][i][j]) for j in range(ws[l - 1])]
-        for l in range(1, top + 1)
-        for i in range(ws[l])
-    }
-    preds[(top + 1, 0)] = [((top, j), w[j]) for j in range(ws[top])]
-    hidden = [v for l in range(1, top + 1) for v in nodes[l]]
-    d1 = {(l, i): chart_at(charts[l].d1, u[l][i]) for l, i in hidden}
-    d2 = {(l, i): chart_at(charts[l].d2, u[l][i]) for l, i in hidden}
-    adjoint, jac, hessian = dag_derivatives(nodes[0], hidden, (top + 1, 0), preds, d1, d2)
-    require(any(d1[v] * adjoint[v] != 0 for v in nodes[k]), f"{where}: D_k v_k = 0, off the branch")
-    require(all(adjoint[v] == 0 for v in nodes[k - 1]), f"{where}: W_k^T D_k v_k != 0, off the branch")
+    d1 = {l: [chart_at(charts[l].d1, a) for a in u[l]] for l in range(1, top + 1)}
+    d2 = {l: [chart_at(charts[l].d2, a) for a in u[l]] for l in range(1, top + 1)}
+    # Backward vectors v_l = dPhi/dh_l, exactly over Q: v_top = w, v_{l-1} = W_l^T D_l v_l.
+    v = {top: Ws[top + 1].transpose()}
+    for l in range(top, 0, -1):
+        Dv = flint.fmpq_mat(ws[l], 1, [a * b for a, b in zip(d1[l], v[l].entries())])
+        if l == k:
+            require(any(a != 0 for a in Dv.entries()), f"{where}: D_k v_k = 0, off the branch")
+        v[l - 1] = Ws[l].transpose() * Dv
+    require(all(a == 0 for a in v[k - 1].entries()), f"{where}: W_k^T D_k v_k != 0, off the branch")
     claims = branch.get("claims")
     require(isinstance(claims, dict), f"{where}: claims missing")
-    if branch["kind"] == "morse":
-        det = hessian.det()
-        require(det != 0, f"{where}: det Hess Phi = 0 at the witness")
-        require(number(claims.get("det_hessian"), "det_hessian") == det, f"{where}: det Hess Phi is {det}")
-    else:
-        sub_hidden = [v for l in range(k, top + 1) for v in nodes[l]]
-        sub = {v: d1[v] for v in sub_hidden}  # g is a function of h_{k-1}, not of z_{k-1}
-        _, _, hessian_g = dag_derivatives(nodes[k - 1], sub_hidden, (top + 1, 0), preds, sub, d2)
-        det_g = hessian_g.det()
-        rank_j = flint.fmpq_mat([jac[v].entries() for v in nodes[k - 1]]).rank()
-        rank_h = hessian.rank()
-        require(det_g != 0, f"{where}: det Hess g = 0 at the witness")
-        require(
-            number(claims.get("det_hessian_g"), "det_hessian_g") == det_g, f"{where}: det Hess g is {det_g}"
-        )
-        require(
-            rank_j == ws[k - 1] == claims.get("rank_jacobian"),
-            f"{where}: rank J_{k - 1} is {rank_j}, claimed {claims.get('rank_jacobian')}",
-        )
-        require(
-            rank_h < ws[0] and rank_h == claims.get("rank_hessian"),
-            f"{where}: rank Hess Phi is {rank_h}, claimed {claims.get('rank_hessian')}",
-        )
-    check_biases(
-        nodes[0],
-        hidden,
-        (top + 1, 0),
-        preds,
-        {v: charts[v[0]] for v in hidden},
-        {(l, i): u[l][i] for l, i in hidden},
-        x,
-        {(l, i): b for l in range(1, top + 2) for i, b in enumerate(_bias_list(witness, l, where))},
-        where,
-    )
-
-
-def _bias_list(witness: dict, layer: int, where: str) -> list:
-    biases = witness.get("biases", {})
+    curvature = {l: [a * b for a, b in zip(d2[l], v[l].entries())] for l in range(1, top + 1)}
+    routes = []
+    if "modulus" in claims:
+        routes.append(_modular(claims, where))
+    if {"det_hessian", "det_hessian_g"} & set(claims):
+        routes.append(_RATIONALS)
+    require(bool(routes), f"{where}: the claims prove no determinant (neither modulus nor det_hessian)")
+    for ring in routes:
+        _claims_hold(ws, branch["kind"], k, ring, Ws, d1, curvature, claims, where)
+    biases = witness.get("biases")
     require(
-        isinstance(biases, dict) and isinstance(biases.get(str(layer)), list),
-        f"{where}: biases of layer {layer} missing",
+        isinstance(biases, dict) and set(biases) == {str(l) for l in range(1, top + 2)},
+        f"{where}: biases must have layers 1..{top + 1}",
     )
+    if not _biases_match(ws, charts, Ws, u, x, biases):  # not term by term: the SymPy route decides
+        nodes = {l: [(l, i) for i in range(ws[l])] for l in range(len(ws))}
+        rows = {l: Ws[l].table() for l in range(1, top + 2)}
+        preds = {
+            (l, i): [((l - 1, j), rows[l][i][j]) for j in range(ws[l - 1])]
+            for l in range(1, top + 2)
+            for i in range(ws[l])
+        }
+        hidden = [v for l in range(1, top + 1) for v in nodes[l]]
+        claimed = {(l, i): b for l in range(1, top + 2) for i, b in enumerate(_bias_list(biases, l, where))}
+        charted = {v: charts[v[0]] for v in hidden}
+        check_biases(
+            nodes[0],
+            hidden,
+            (top + 1, 0),
+            preds,
+            charted,
+            {v: u[v[0]][v[1]] for v in hidden},
+            x,
+            claimed,
+            where,
+        )
+
+
+class _Ring(NamedTuple):
+    """Where the Jacobians and Hessians are computed: Q, or GF(p) with the claimed prime p."""
+
+    name: str
+    scalars: Callable[[list[flint.fmpq]], list]
+    matrix: Callable[[flint.fmpq_mat], object]
+    zeros: Callable[[int, int], object]
+    modulus: int | None = None
+
+
+_RATIONALS = _Ring("Q", lambda values: values, flint.fmpq_mat, flint.fmpq_mat)
+
+
+def _modular(claims: dict, where: str) -> _Ring:
+    p = claims["modulus"]
+    require(
+        is_modulus(p),
+        f"{where}: modulus {p!r} is not a prime between 2^59 and 2^63 (FLINT's primality proof)",
+    )
+    return _Ring(
+        f"GF({p})",
+        lambda values: residues(values, p),
+        lambda M: modular_matrix(M, p),
+        lambda rows, cols: flint.nmod_mat(rows, cols, p),
+        p,
+    )
+
+
+def _diagonal_times(ring: _Ring, factors: list, M: object) -> object:
+    """``diag(factors) * M`` in the ring."""
+    D = ring.zeros(len(factors), len(factors))
+    for i, f in enumerate(factors):
+        D[i, i] = f
+    return D * M
+
+
+def _jacobians_and_hessian(ring: _Ring, Ws: dict, d1: dict, curvature: dict, first: int, top: int):
+    """``J_l = dz_l/dh_{first-1}`` for ``first <= l <= top`` and
+    ``Hess = sum_l J_l^T diag(sigma''_l v_l) J_l``, in the ring."""
+    J = {first: ring.matrix(Ws[first])}
+    for l in range(first + 1, top + 1):
+        J[l] = ring.matrix(Ws[l]) * _diagonal_times(ring, ring.scalars(d1[l - 1]), J[l - 1])
+    hessian = ring.zeros(Ws[first].ncols(), Ws[first].ncols())
+    for l in range(first, top + 1):
+        hessian += J[l].transpose() * _diagonal_times(ring, ring.scalars(curvature[l]), J[l])
+    return J, hessian
+
+
+def _claims_hold(ws, kind, k, ring, Ws, d1, curvature, claims, where) -> None:
+    """The determinant and rank claims of a witness, in Q (exact values) or GF(p) (residues)."""
+    top = len(ws) - 2
+    try:
+        J, hessian = _jacobians_and_hessian(ring, Ws, d1, curvature, 1, top)
+        if kind != "morse":
+            _, hessian_g = _jacobians_and_hessian(ring, Ws, d1, curvature, k, top)
+    except ZeroDivisionError:
+        raise Rejected(f"{where}: the modulus {ring.modulus} divides a denominator of the witness") from None
+    modular = ring.modulus is not None
+
+    def agrees(key: str, label: str, value) -> None:
+        key = f"{key}_residue" if modular else key
+        claimed = claims.get(key)
+        held = type(claimed) is int and claimed == int(value) if modular else number(claimed, key) == value
+        require(held, f"{where}: {label} is {value} in {ring.name}, claimed {key} = {claimed!r}")
+
+    if kind == "morse":
+        det = hessian.det()
+        require(det != 0, f"{where}: det Hess Phi = 0 at the witness (in {ring.name})")
+        agrees("det_hessian", "det Hess Phi", det)
+        return
+    det_g = hessian_g.det()
+    require(det_g != 0, f"{where}: det Hess g = 0 at the witness (in {ring.name})")
+    agrees("det_hessian_g", "det Hess g", det_g)
+    rank_j, rank_h = J[k - 1].rank(), hessian.rank()
+    # Over GF(p) a rank is a lower bound; the upper bounds are structural: J_{k-1} has n_{k-1} rows,
+    # and at v_{k-1} = 0, Hess Phi = (D_{k-1} J_{k-1})^T Hess g (D_{k-1} J_{k-1}) has rank <= n_{k-1} < n_0.
+    require(
+        rank_j == ws[k - 1] == claims.get("rank_jacobian"),
+        f"{where}: rank J_{k - 1} is {rank_j} in {ring.name}, claimed {claims.get('rank_jacobian')}",
+    )
+    require(
+        rank_h == claims.get("rank_hessian") and rank_h < ws[0] and (not modular or rank_h == ws[k - 1]),
+        f"{where}: rank Hess Phi is {rank_h} in {ring.name}, claimed {claims.get('rank_hessian')}",
+    )
+
+
+#: A bias text of one or two terms: a rational, or a function of a rational, as SymPy prints them.
+_NUMBER = r"\d+(?:/\d+)?"
+_BIAS = re.compile(
+    rf"(-?)(?:([a-z]+)\(({_NUMBER})\)|({_NUMBER}))(?: ([+-]) (?:([a-z]+)\(({_NUMBER})\)|({_NUMBER})))?",
+    re.ASCII,
+)
+#: How a function's values at q and at -q or 1/q relate: f(-q) = -f(q) (odd) or f(1/q) = -f(q).
+_ODD, _LOGARITHM = {"atanh", "atan"}, {"log"}
+
+
+def _read_bias(text: object) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmpq]]] | None:
+    """A bias text as its rational part and its function terms ``(sign, name, argument)``, or None
+    when it is not one or two terms of that simple shape."""
+    match = _BIAS.fullmatch(text) if isinstance(text, str) and len(text) <= 2 * MAX_DIGITS else None
+    if match is None:
+        return None
+    first, name, argument, q, op, name2, argument2, q2 = match.groups()
+    c, terms = flint.fmpq(0), []
+    for sign, f, a, r in (
+        (-1 if first else 1, name, argument, q),
+        (-1 if op == "-" else 1, name2, argument2, q2),
+    ):
+        try:
+            if f is not None:
+                terms.append((sign, f, number(a, "bias")))
+            elif r is not None:
+                c += sign * number(r, "bias")
+        except Rejected:
+            return None
+    return c, terms
+
+
+def _same_term(read: tuple[int, str, flint.fmpq], term: Term, u: flint.fmpq) -> bool:
+    """Whether ``sign * name(a)`` (as read) is the value of ``term`` at u, by the function's symmetry."""
+    sign, name, a = read
+    b = term.argument(u)
+    if name != term.function:
+        return False
+    if name in _ODD:
+        return sign * a == term.sign * b
+    return name in _LOGARITHM and a > 0 and b > 0 and (a == b if sign == term.sign else a * b == 1)
+
+
+def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biases: dict) -> bool:
+    """Whether every bias text is, term by term, ``c^{-1}(u) - W_l h_{l-1}`` (the output bias 0).
+
+    A sufficient test without SymPy, for layers whose h = sigma(c^{-1}(u)) is rational (tanh,
+    sigmoid, polynomials, identity): False sends the witness to the SymPy route, which decides.
+    """
+    top, h = len(ws) - 2, x
+    for l in range(1, top + 2):
+        texts = biases[str(l)]
+        if not (isinstance(texts, list) and len(texts) == ws[l]):
+            return False
+        incoming = (Ws[l] * flint.fmpq_mat(len(h), 1, h)).entries()
+        inverse = charts[l].inverse if l <= top else _ZERO
+        for i, (text, q) in enumerate(zip(texts, incoming)):
+            read = _read_bias(text)
+            if read is None:
+                return False
+            c, terms = read
+            if inverse.function is None:
+                expected = inverse.sign * inverse.argument(u[l][i]) - q if l <= top else flint.fmpq(0)
+                if terms or c != expected:
+                    return False
+            elif not (c == -q and len(terms) == 1 and _same_term(terms[0], inverse, u[l][i])):
+                return False
+        if l <= top:
+            value = charts[l].value
+            if value.function is not None:
+                return False
+            h = [value.sign * value.argument(a) for a in u[l]]
+    return True
+
+
+_ZERO = Term(1, None, lambda u: flint.fmpq(0))
+
+
+def _bias_list(biases: dict, layer: int, where: str) -> list:
+    require(isinstance(biases.get(str(layer)), list), f"{where}: biases of layer {layer} missing")
     return biases[str(layer)]
 
 

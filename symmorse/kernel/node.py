@@ -12,7 +12,9 @@ the flow, and every zero test goes through :mod:`symmorse.kernel.constants`:
 an identity holds when it expands to 0 and is refuted by a ball at a rational
 point; a constant is zero by expansion or by its annihilating polynomial
 (algebraic constants), non-zero by a ball that excludes 0; anything else is
-not shown, and the certificate is rejected, saying so.  See
+not shown, and the certificate is rejected, saying so.  A *ball witness*
+(no closed-form flow: rational weights and a Krawczyk box) is re-derived by
+:mod:`symmorse.kernel.node_ball` with the exact-layer validated integrator.  See
 ``docs/neural-odes.md`` for the format and the theorems each class rests on.
 
 What SymPy is trusted for, and nothing else: the whitelisted parser
@@ -34,6 +36,8 @@ from flint import fmpq_mat
 from ..exact.errors import CertificateError, ExpressionError, WeightsError
 from ..exact.expressions import FUNCTIONS, parse_expression
 from ..exact.numbers import enclose, globally_lipschitz, real_analytic, to_fmpq, to_rational
+from ..exact.words import plural
+from . import node_ball
 from .base import CheckResult, Rejected
 from .constants import decide, identity
 
@@ -97,15 +101,82 @@ def _check(data) -> str:
     kind = _get(data, "kind")
     if kind == "embedding":
         return _check_embedding(data, n, m, T, h, field, flow)
-    if kind != "classification":
+    if kind not in ("classification", "critical-points"):
         raise CertificateError(f"unknown certificate kind {kind!r}")
-    return _check_classification(data, n, m, T, h, field, flow)
+    layers = None if data.get("layer_field") is None else _layers(data["layer_field"], m, h, field)
+    if kind == "critical-points":
+        return _check_critical_points(data, n, m, T, h, field, layers)
+    return _check_classification(data, n, m, T, h, field, flow, layers)
+
+
+# -- certified critical points of given weights ---------------------------------------------
+
+
+def _check_critical_points(data, n, m, T, h, field, layers) -> str:
+    """Each listed box holds exactly one critical point of Phi, non-degenerate, of the stated index
+    (node_ball.check_ball with U = W, y = b); the boxes are disjoint, so the points are distinct."""
+    weights = _get(data, "weights")
+    W = _matrix(_get(weights, "W"), m, n, "weights W")
+    if _rank(W) != n:
+        raise Rejected(f"certified critical points need rank W = n = {n} (else none is isolated)")
+    b = [to_fmpq(v) for v in _matrix([_get(weights, "b")], 1, m, "weights b")]
+    w_out = [to_fmpq(v) for v in _matrix([_get(weights, "W_out")], 1, m, "weights W_out")]
+    _rational(_get(weights, "b_out"), "weights b_out")
+    if _get(data, "complete") is not False:
+        raise Rejected("this certificate lists certified critical points; completeness is not shown by it")
+    F = layers if layers is not None else node_ball.polynomial_field(field)
+    U = [[to_fmpq(v) for v in W.row(i)] for i in range(m)]
+    domain = None
+    if data.get("domain") is not None:
+        domain = _box(data["domain"], n, "domain")
+    boxes, claims = [], []
+    for j, point in enumerate(_get(data, "points"), 1):
+        box = _box(_get(point, "box"), n, f"point {j} box")
+        if domain is not None and not all(a <= lo and hi <= c for (lo, hi), (a, c) in zip(box, domain)):
+            raise Rejected(f"the box of point {j} is not inside the domain")
+        for i, other in enumerate(boxes, 1):
+            if all(lo < o_hi and o_lo < hi for (lo, hi), (o_lo, o_hi) in zip(box, other)):
+                raise Rejected(f"the boxes of points {i} and {j} overlap, so they may be one critical point")
+        Y = _matrix(_get(point, "Y"), n, n, f"point {j} Y")
+        try:
+            claim = node_ball.check_ball(
+                F,
+                to_fmpq(T),
+                U,
+                b,
+                w_out,
+                box,
+                [[to_fmpq(v) for v in Y.row(i)] for i in range(n)],
+                _get(data, "prec"),
+                _get(point, "index"),
+            )
+        except Rejected as exc:
+            raise Rejected(f"point {j}: {exc}") from None
+        boxes.append(box)
+        claims.append(f"point {j}: {claim}")
+    where = "" if domain is None else " in the domain " + " x ".join(f"[{lo}, {hi}]" for lo, hi in domain)
+    return (
+        f"{plural(len(boxes), 'distinct non-degenerate critical point')} of Phi{where}, each alone in its "
+        f"box (validated flows at {_get(data, 'prec')} bits; the list is not claimed complete): "
+        + "; ".join(claims)
+    )
+
+
+def _box(value, n, what):
+    """n rational intervals [lo, hi] with lo < hi."""
+    if not isinstance(value, list) or len(value) != n:
+        raise Rejected(f"{what} needs {n} intervals")
+    M = _matrix(value, n, 2, what)
+    box = [(to_fmpq(M[i, 0]), to_fmpq(M[i, 1])) for i in range(n)]
+    if any(not lo < hi for lo, hi in box):
+        raise Rejected(f"{what}: every interval needs lo < hi")
+    return box
 
 
 # -- classification ---------------------------------------------------------------------
 
 
-def _check_classification(data, n, m, T, h, field, flow) -> str:
+def _check_classification(data, n, m, T, h, field, flow, layers) -> str:
     verdict, claims = _get(data, "verdict"), _get(data, "claims")
     if not isinstance(verdict, dict) or not isinstance(claims, dict):
         raise CertificateError("'verdict' and 'claims' must be objects")
@@ -192,6 +263,13 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         )
         if data.get("witness") is None:
             return f"{_global_flow(cls, field, flow, h)}; {reason}"
+        if _is_ball(data["witness"]):
+            ball = _check_ball_witness(data["witness"], W, cls, T, h, field, flow, layers)
+            return (
+                f"{reason}; {ball}: a critical point of the reduced map s -> G(U s + b) with "
+                f"det(U^T H U) != 0, which persists for an open set of (b, W_out): there Phi has degenerate "
+                f"critical points (statement over {over})"
+            )
         return reason + "; " + _check_witness(data["witness"], W, m, T, h, flow, over, reduced=True)
     # augmented
     if not m > n:
@@ -203,6 +281,14 @@ def _check_classification(data, n, m, T, h, field, flow) -> str:
         W = _matrix(_get(witness, "W"), m, n, "witness W")
         if _rank(W) != n:
             raise Rejected(f"the witness W does not have rank n = {n}")
+    if _is_ball(witness):
+        ball = _check_ball_witness(witness, W, cls, T, h, field, flow, layers)
+        return (
+            f"{ball}: x* = s* is a non-degenerate critical point of Phi for these rational weights. It "
+            f"persists for an open set of ({over}) (implicit function theorem), and det Hess, analytic on "
+            "the connected critical bundle {W^T u = 0}, vanishes only on a null set: critical points exist "
+            f"for an open set of ({over}) and are non-degenerate for almost every ({over})"
+        )
     return _check_witness(witness, W, m, T, h, flow, over)
 
 
@@ -217,8 +303,8 @@ def _global_flow(cls, field, flow, h) -> str:
         return "the field is affine, so the flow is global"
     if globally_lipschitz(field, h):
         return (
-            "the field is affine plus bounded-slope functions (tanh, atan, sin, cos, 1/(s + exp)) of affine "
-            "forms, so it is globally Lipschitz and the flow is global"
+            "the field is affine plus bounded-slope functions (tanh, atan, sin, cos, 1/(s + a exp)) of "
+            "affine forms, so it is globally Lipschitz and the flow is global"
         )
     raise Rejected(
         f"class {cls} speaks of phi_T on all of R^m, but the flow is not shown to exist for all start "
@@ -252,6 +338,54 @@ def _check_affine_slope(W, W_out, flow, h, T, got) -> str:
     return (
         f"the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is constant, with "
         f"component {shown} = {slope[shown - 1]} != 0: no critical points, for every b, b_out"
+    )
+
+
+def _is_ball(witness) -> bool:
+    if not isinstance(witness, dict):
+        raise CertificateError("'witness' must be an object")
+    if "ball" in witness and "u" in witness:
+        raise CertificateError("a witness has 'u' (exact) or 'ball' (ball witness), not both")
+    return "ball" in witness
+
+
+def _layers(value, m, h, field):
+    """The layers V sigma(A h + c) of the certificate, shown to be its field, as a flow field."""
+    if not isinstance(value, dict) or not isinstance(value.get("A"), list) or not value["A"]:
+        raise CertificateError("'layer_field' must be an object with a non-empty matrix A")
+    k = len(value["A"])
+    A = _matrix(_get(value, "A"), k, m, "layer_field A")
+    V = _matrix(_get(value, "V"), m, k, "layer_field V")
+    c = _matrix([_get(value, "c")], 1, k, "layer_field c").T
+    return node_ball.layer_field(A, V, c, _get(value, "activation"), field, h)
+
+
+def _check_ball_witness(witness, W, cls, T, h, field, flow, layers) -> str:
+    """A ball witness: the flow is global, and node_ball re-derives the critical point in the box."""
+    flow_exists = _global_flow(cls, field, flow, h)
+    m = len(h)
+    F = layers if layers is not None else node_ball.polynomial_field(field)
+    y = [to_fmpq(v) for v in _matrix([_get(witness, "y")], 1, m, "witness y")]
+    w_out = [to_fmpq(v) for v in _matrix([_vector(witness, "W_out", m)], 1, m, "witness W_out")]
+    ball = _get(witness, "ball")
+    U = _column_basis(W)
+    r = U.cols
+    box = _box(_get(ball, "box"), r, "the ball witness's box (r = rank W intervals)")
+    Y = _matrix(_get(ball, "Y"), r, r, "witness Y")
+    claim = node_ball.check_ball(
+        F,
+        to_fmpq(T),
+        [[to_fmpq(v) for v in U.row(i)] for i in range(m)],
+        y,
+        w_out,
+        box,
+        [[to_fmpq(v) for v in Y.row(i)] for i in range(r)],
+        _get(ball, "prec"),
+        _get(ball, "index"),
+    )
+    return (
+        f"{flow_exists}; ball witness (validated flows at {_get(ball, 'prec')} bits) for W, b = y and "
+        f"W_out = ({', '.join(map(str, w_out))}): {claim}"
     )
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "loads",
     "read_certificate",
     "rational",
+    "plain_integers",
     "unlimited_digits",
     "Spec",
     "Int",
@@ -57,6 +58,7 @@ __all__ = [
     "Bool",
     "Null",
     "Rational",
+    "Rationals",
     "List",
     "Tuple",
     "Obj",
@@ -78,7 +80,7 @@ MAX_ITEMS = 100_000
 #: Deepest nesting of lists and objects.
 MAX_DEPTH = 40
 
-_RATIONAL = re.compile(r"(-?)(\d+)(?:/(\d+))?|(-?)(\d*)\.(\d+)")
+_RATIONAL = re.compile(r"(-?)(\d+)(?:/(\d+))?|(-?)(\d*)\.(\d+)", re.ASCII)
 
 
 def _pairs(pairs: list[tuple[str, object]]) -> dict:
@@ -334,6 +336,63 @@ class List(Spec):
             )
         for i, v in enumerate(value):
             self.item.check(v, f"{where}[{i}]")
+
+
+#: Texts of rationals of at most 18 digits each (no zero denominator), joined by commas.
+_PLAIN_RATIONALS = re.compile(
+    r"-?\d{1,18}(?:/0*[1-9]\d{0,17})?(?:,-?\d{1,18}(?:/0*[1-9]\d{0,17})?)*", re.ASCII
+)
+#: Deletes the characters of integer texts joined by commas: what is left shows a non-integer.
+_INTEGER_CHARACTERS = str.maketrans("", "", "0123456789-,")
+#: Substrings that show an entry of a comma-joined list is not ``-?digits``.
+_NOT_INTEGERS = (",,", "-,", "--", *(f"{d}-" for d in "0123456789"))
+
+
+def plain_integers(texts: list) -> bool:
+    """Whether every entry is an integer text ``-?digits`` of at most 19 characters (``"-12"``,
+    ``"007"``), tested at once by a few scans of the joined text (no regular expression, no
+    per-entry Python); ``int()`` reads such a text as :func:`rational` does.
+
+    Examples
+    --------
+    >>> plain_integers(["3", "-12", "007"]), plain_integers(["3", " 4"]), plain_integers(["1,2"])
+    (True, False, False)
+    >>> plain_integers(["1/2"]), plain_integers([3]), plain_integers(["\u0663"]), plain_integers(["-"])
+    (False, False, False, False)
+    """
+    try:
+        joined = ",".join(texts)
+    except TypeError:  # an entry that is not a text
+        return False
+    return (
+        joined != ""  # not one empty entry (nor none)
+        and joined.count(",") == len(texts) - 1  # no entry holds a comma
+        and not joined.translate(_INTEGER_CHARACTERS)
+        and not joined.startswith(",")
+        and not joined.endswith((",", "-"))
+        and not any(bad in joined for bad in _NOT_INTEGERS)
+        and max(map(len, texts)) <= 19
+    )
+
+
+class Rationals(List):
+    """A list of exact rationals, checked at once when every entry is a short integer or rational
+    text (the values :class:`Rational` accepts, which decides entry by entry otherwise)."""
+
+    def __init__(self, hi: int = MAX_ITEMS, lo: int = 0) -> None:
+        super().__init__(Rational(), hi, lo)
+
+    def check(self, value: object, where: str) -> None:
+        if isinstance(value, list) and self.lo <= len(value) <= self.hi and value:
+            if set(map(type, value)) == {int} or plain_integers(value):  # JSON integers, or texts
+                return
+            try:
+                joined = ",".join(value)
+            except TypeError:  # an entry that is not a text
+                joined = ""
+            if joined.count(",") == len(value) - 1 and _PLAIN_RATIONALS.fullmatch(joined):
+                return
+        super().check(value, where)
 
 
 class Tuple(Spec):

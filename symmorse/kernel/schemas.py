@@ -22,6 +22,7 @@ from .reader import (
     Null,
     Obj,
     Rational,
+    Rationals,
     Spec,
     Str,
     Tuple,
@@ -41,8 +42,8 @@ _EXPR = Str(MAX_EXPRESSION, lo=1)
 _TEXT = Str(MAX_TEXT)
 _NAME = Str(200)
 _ACTIVATION = Str(MAX_EXPRESSION, lo=1)
-_VECTOR = List(_RAT)
-_MATRIX = List(List(_RAT))
+_VECTOR = Rationals()
+_MATRIX = List(Rationals())
 _WIDTHS = List(Int(1, 10_000), hi=MAX_WIDTHS, lo=2)
 _VERDICTS = {"critical_points": _NAME, "morse": _NAME, "status": _NAME}
 _EXPLANATIONS = {"hypothesis": _TEXT, "reasons": List(_TEXT), "seed": Int()}
@@ -80,6 +81,9 @@ LAYERED = Obj(
                         {
                             "det_hessian": _RAT,
                             "det_hessian_g": _RAT,
+                            "modulus": Int(0),
+                            "det_hessian_residue": Int(0),
+                            "det_hessian_g_residue": Int(0),
                             "rank_jacobian": Int(0),
                             "rank_hessian": Int(0),
                         },
@@ -154,6 +158,9 @@ _NODE_COMMON = {
     "field": List(_EXPR, hi=100),
 }
 _FLOW = Either(Null(), List(_EXPR, hi=100))
+_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
+_BALL = Obj({"box": _BOX, "Y": _MATRIX, "prec": Int(32, 1024), "index": Int(0)})
+_LAYERS = Obj({"A": _MATRIX, "V": _MATRIX, "c": _VECTOR, "activation": _NAME})
 NODE = ByKey(
     "kind",
     {
@@ -175,9 +182,20 @@ NODE = ByKey(
                 "W_out": Either(Null(), _VECTOR),
                 "witness": Either(
                     Null(),
-                    Obj({"y": _VECTOR, "u": _VECTOR, "W_out": List(_EXPR)}, {"W": _MATRIX}),
+                    Obj({"y": _VECTOR, "W_out": List(_EXPR)}, {"u": _VECTOR, "W": _MATRIX, "ball": _BALL}),
                 ),
+                "layer_field": Either(Null(), _LAYERS),
             },
+        ),
+        "critical-points": Obj(
+            {
+                **_NODE_COMMON,
+                "weights": Obj({"W": _MATRIX, "b": _VECTOR, "W_out": _VECTOR, "b_out": _RAT}),
+                "prec": Int(32, 1024),
+                "points": List(Obj({"box": _BOX, "Y": _MATRIX, "index": Int(0)}), hi=1_000),
+                "complete": Bool(),
+            },
+            {"flow": _FLOW, "layer_field": Either(Null(), _LAYERS), "domain": _BOX},
         ),
         "embedding": Obj(
             {
@@ -236,7 +254,6 @@ ELIMINATION = ByKey(
     },
 )
 
-_BOX = List(Tuple(_RAT, _RAT), lo=1, hi=64)
 #: Most leaves of a ``symmorse-critical/1`` certificate (a 4-input search may need millions of boxes).
 MAX_LEAVES = 5_000_000
 

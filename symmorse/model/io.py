@@ -15,6 +15,11 @@ activation and a weights file, reconciling what each of them says.
   ``torch.load(weights_only=True)``, which never runs code from the file;
 * anything else: JSON.
 
+A trained neural ODE (torchdiffeq style: an input ``Linear``, a field module
+``Sequential(Linear(m, k), Tanh(), Linear(k, m, bias=False))`` integrated from 0 to T,
+an output ``Linear``) is read by :func:`load_neural_ode` from its ``state_dict`` and a
+small JSON description naming the modules (``docs/neural-odes.md``).
+
 JSON weights files come in two shapes, both with an optional ``activation``:
 
 * layered: ``{"widths": [2, 3, 1], "layers": [{"W": [[...], ...], "b": [...]}, ...]}``
@@ -44,8 +49,12 @@ import networkx as nx
 from ..exact.errors import InputError, WeightsError
 from .architecture import describe, from_json, mlp, parse_architecture
 from .network import Network
+from .node import NeuralODE, NodeWeights, layer_field
 
-__all__ = ["WeightsFile", "read_json", "load_weights", "load_network", "write_atomic"]
+__all__ = ["WeightsFile", "read_json", "load_weights", "load_network", "load_neural_ode", "write_atomic"]
+
+#: The ``format`` of the JSON description of a trained neural ODE.
+TORCH_NODE_FORMAT = "symmorse-torch-node/1"
 
 
 def read_json(path: str, what: str = "file", error: type[InputError] = InputError) -> object:
@@ -310,6 +319,89 @@ def _load_torch(path: str) -> WeightsFile:
             f"weights file {path!r}: expected a state_dict or an nn.Sequential, got {type(obj).__name__}"
         )
     return _layered(path, layers, activation)
+
+
+def load_neural_ode(path: str) -> tuple[NeuralODE, NodeWeights]:
+    """A trained neural ODE ``Phi(x) = W~ phi_T(W x + b) + b~`` from a JSON description and a state_dict.
+
+    The description (``format`` ``symmorse-torch-node/1``) names the state_dict file (relative
+    to the description), T, the activation and the module prefixes::
+
+        {"format": "symmorse-torch-node/1", "state_dict": "model.pt", "time": "1",
+         "activation": "tanh", "input": "encoder", "field": ["func.net.0", "func.net.2"],
+         "output": "decoder"}
+
+    ``input`` is ``Linear(n, m)`` (W, b), ``field`` the two ``Linear`` layers of
+    ``h' = V sigma(A h + c)`` (the second without bias, or with bias 0), ``output`` is
+    ``Linear(m, 1)`` (W~, b~).  Every entry of the state_dict must be one of these (nothing is
+    ignored); the file is read with ``torch.load(weights_only=True)``; float weights are read
+    exactly, as the binary fractions they are.
+
+    Raises
+    ------
+    WeightsError
+        For a missing or extra entry, shapes that do not fit, a non-zero bias of the field's output
+        layer, or an unreadable file.
+
+    Examples
+    --------
+    >>> load_neural_ode("no/such/model.json")
+    Traceback (most recent call last):
+      ...
+    symmorse.exact.errors.WeightsError: neural-ODE description 'no/such/model.json' does not exist
+
+    (``tests/test_node_torch.py`` saves a model and reads it back.)
+    """
+    description = read_json(path, "neural-ODE description", WeightsError)
+    keys = {"format", "state_dict", "time", "activation", "input", "field", "output"}
+    if not isinstance(description, dict) or set(description) != keys:
+        raise WeightsError(f"neural-ODE description {path!r} needs exactly the keys {sorted(keys)}")
+    if description["format"] != TORCH_NODE_FORMAT:
+        raise WeightsError(f"neural-ODE description {path!r}: format must be {TORCH_NODE_FORMAT!r}")
+    field = description["field"]
+    names = [description["input"], *field, description["output"]] if isinstance(field, list) else []
+    if len(names) != 4 or not all(isinstance(v, str) and v for v in names):
+        raise WeightsError(f"{path!r}: 'input', 'output' and the two 'field' layers are module names")
+    torch = _import("torch", "reading PyTorch weights", "'symmorse[torch]'")
+    file = os.path.join(os.path.dirname(os.path.abspath(path)), str(description["state_dict"]))
+    if not os.path.isfile(file):
+        raise WeightsError(f"state_dict file {file!r} does not exist")
+    try:
+        state = torch.load(file, weights_only=True, map_location="cpu")
+    except Exception:  # torch raises many kinds on files it cannot read
+        raise WeightsError(f"state_dict file {file!r} is not a file torch.load can read safely") from None
+    if not isinstance(state, Mapping):
+        raise WeightsError(f"{file!r} does not hold a state_dict")
+    expected = {f"{name}.{kind}" for name in names for kind in ("weight", "bias")}
+    unknown = set(map(str, state)) - expected
+    if unknown:
+        raise WeightsError(f"{file!r}: unexpected entries {sorted(unknown)} (not the modules described)")
+
+    def tensor(name, ndim, optional=False):
+        if name not in state:
+            if optional:
+                return None
+            raise WeightsError(f"{file!r} lacks {name}")
+        return _tensor_list(file, name, state[name], ndim, torch)
+
+    (inp, first, second, out) = names
+    W, b = tensor(f"{inp}.weight", 2), tensor(f"{inp}.bias", 1)
+    A, c = tensor(f"{first}.weight", 2), tensor(f"{first}.bias", 1)
+    V, d = tensor(f"{second}.weight", 2), tensor(f"{second}.bias", 1, optional=True)
+    if d is not None and any(v != 0 for v in d):
+        raise WeightsError(
+            f"{file!r}: the field's output layer {second} has a non-zero bias (h' = V sigma(A h + c) has "
+            "none; train it with bias=False)"
+        )
+    W_out, b_out = tensor(f"{out}.weight", 2), tensor(f"{out}.bias", 1)
+    if len(W_out) != 1 or len(b_out) != 1:
+        raise WeightsError(f"{file!r}: the output layer {out} must map to one number")
+    try:
+        layers = layer_field({"A": A, "V": V, "c": c, "activation": description["activation"]})
+        node = NeuralODE(len(W[0]), layers, time=description["time"])
+        return node, node.weights(W=W, b=b, W_out=W_out[0], b_out=b_out[0])
+    except InputError as exc:
+        raise WeightsError(f"neural ODE {path!r}: {exc}") from None
 
 
 def _tensor_list(path: str, name: str, tensor: object, ndim: int, torch: object) -> list:

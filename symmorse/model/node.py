@@ -35,18 +35,17 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from ..exact.errors import ExpressionError, InputError, WeightsError
-from ..exact.expressions import parse_expression
+from ..exact.expressions import parse_expression, split_components
 from ..exact.numbers import rational_string, to_rational
+from ..exact.taylor_fields import MAX_PHASE_DIM, FlowField, LayerFlowField, PolynomialFlowField
 from .activations import get_activation
 from .flows import TIME, Flow, affine_parts, closed_form_flow, user_flow
 from .flows import vanishes as vanishes  # re-exported: symmorse.search.embedding imports it from here
 from .variational import FlowVariations, flow_with_variations
 
 __all__ = [
-    "MAX_PHASE_DIM",
     "phase_symbols",
     "input_symbols",
-    "split_components",
     "parse_matrix",
     "LayerField",
     "layer_field",
@@ -57,10 +56,6 @@ __all__ = [
     "exact_value",
     "mp_value",
 ]
-
-#: Largest phase-space dimension accepted.
-MAX_PHASE_DIM = 12
-
 
 def phase_symbols(m: int) -> list[sympy.Symbol]:
     """The phase-space coordinates ``h1, ..., hm`` (real symbols).
@@ -82,33 +77,6 @@ def input_symbols(n: int) -> list[sympy.Symbol]:
     [x1, x2]
     """
     return [sympy.Symbol(f"x{i}", real=True) for i in range(1, n + 1)]
-
-
-def split_components(text: str, what: str = "vector field") -> list[str]:
-    """Split ``"f1, f2, ..."`` at its top-level commas (commas inside calls stay).
-
-    Examples
-    --------
-    >>> split_components("h2, -h1*tanh(h2)")
-    ['h2', '-h1*tanh(h2)']
-    """
-    if not isinstance(text, str) or not text.strip():
-        raise ExpressionError(f"{what}: expected comma-separated expressions such as 'h2, -h1'")
-    parts, depth, current = [], 0, []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current).strip())
-    if any(not p for p in parts):
-        raise ExpressionError(f"{what} {text!r}: empty component")
-    return parts
 
 
 def parse_matrix(value: object, rows: int | None, cols: int | None, what: str) -> sympy.Matrix:
@@ -199,6 +167,21 @@ class LayerField:
         z = self.A * sympy.Matrix(h) + self.c
         s = sympy.Matrix([sigma(zi) for zi in z])
         return list(self.V * s)
+
+    def flow_field(self) -> LayerFlowField:
+        """The field in ball arithmetic, for the validated integrator (:mod:`symmorse.exact.validated_flow`).
+
+        Raises
+        ------
+        ActivationError
+            For an activation without Taylor recurrences (silu, gelu, ``poly:``...).
+
+        Examples
+        --------
+        >>> layer_field({"A": [[2]], "V": [[-1]], "activation": "atan"}).flow_field()
+        LayerFlowField(m=1, k=1, activation='arctan')
+        """
+        return LayerFlowField(self.A, self.V, list(self.c), self.activation)
 
     def to_json(self) -> dict:
         """JSON-ready form with rational strings.
@@ -422,6 +405,24 @@ class NeuralODE:
         (True, False)
         """
         return affine_parts(self.field, self.h) is not None
+
+    def flow_field(self) -> FlowField:
+        """The field in ball arithmetic, for the validated integrator (:mod:`symmorse.exact.validated_flow`):
+        its layers, or its expressions when they are polynomial with rational coefficients.
+
+        Raises
+        ------
+        InputError
+            For a field that is neither (e.g. ``sin(h1)`` not given as layers).
+
+        Examples
+        --------
+        >>> NeuralODE(1, "h2, -h1**3").flow_field()
+        PolynomialFlowField('h2, -h1**3')
+        """
+        if self.layers is not None:
+            return self.layers.flow_field()
+        return PolynomialFlowField(list(self.field))
 
     @functools.cached_property
     def flow(self) -> Flow | None:

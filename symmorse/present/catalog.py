@@ -14,23 +14,22 @@ independent checker, :func:`check_file` one file.  The bundled catalog
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import itertools
 import json
 import os
 import pathlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from ..exact.errors import CertificateError, InputError
 from ..exact.limits import run_limited
 from ..exact.words import plural
-from ..kernel import CheckResult, check_path
-from ..model.activations import get_activation
-from ..model.architecture import parse_architecture
-from ..model.io import write_atomic
-from ..search.certify import certify
+from ..kernel import CheckResult, check_path, import_kernels
 from .progress import progress
 
 __all__ = [
@@ -174,13 +173,136 @@ def certificate_filename(architecture: Sequence[int] | str, activation: str) -> 
     return f"mlp-{'-'.join(map(str, architecture))}-{safe}.json"
 
 
-def _certify_one(job: tuple[Sequence[int] | str, str, str, int]) -> CatalogEntry:
-    architecture, activation, directory, seed = job
+def _certify_one(job: tuple[Sequence[int] | str, str, int]) -> tuple[CatalogEntry, str]:
+    """Certify one (architecture, activation, seed): the catalog row and the certificate's text."""
+    architecture, activation, seed = job
+    from ..model.architecture import parse_architecture  # imported here: `symmorse check` needs none
+    from ..search.certify import certify
+
     graph = parse_architecture(architecture) if isinstance(architecture, str) else architecture
     data = certify(graph, activation, seed=seed).to_json()
     name = certificate_filename(architecture, activation)
-    write_atomic(os.path.join(directory, name), json.dumps(data, indent=1) + "\n")
-    return CatalogEntry.from_certificate(name, data)
+    return CatalogEntry.from_certificate(name, data), json.dumps(data, indent=1) + "\n"
+
+
+def _certify_batch(jobs: Sequence[tuple[Sequence[int] | str, str, int]]) -> list[tuple[CatalogEntry, str]]:
+    """Certify some jobs: the job function of :func:`sweep` on every executor (this process, the
+    local pool, a Dask cluster).  The caller writes the files, so workers need no access to the
+    output folder."""
+    return [_certify_one(job) for job in jobs]
+
+
+#: The most jobs (sweep) or files (verify) handed to a worker at once.
+_BATCH = 64
+
+T = TypeVar("T")
+
+
+class Pool(Protocol):
+    """Where the jobs of :func:`sweep` and :func:`verify` run: a :class:`LocalPool`, or a Dask
+    cluster's :class:`symmorse.present.cluster.DaskPool`."""
+
+    @property
+    def workers(self) -> int:
+        """How many jobs run at once."""
+        ...
+
+    def map_unordered(self, function: Callable, jobs: Iterable[tuple]) -> Iterator[Any]:
+        """``function(*job)`` for every job, as each finishes (wrap it in :func:`.progress.progress`)."""
+        ...
+
+    def check_shared_folder(self, path: str) -> None:
+        """Raise InputError if a worker cannot see the folder ``path``."""
+        ...
+
+
+class LocalPool:
+    """The jobs on this machine: one after another in this process, or on ``workers`` processes.
+
+    With ``threads``, the workers are threads of this process, for jobs that start
+    their own limited process (the batches of :func:`verify`).
+
+    Examples
+    --------
+    >>> sorted(LocalPool(2).map_unordered(pow, [(2, 3), (3, 2)]))
+    [8, 9]
+    """
+
+    def __init__(self, workers: int, threads: bool = False) -> None:
+        self.workers = workers
+        self.threads = threads
+
+    def map_unordered(self, function: Callable, jobs: Iterable[tuple]) -> Iterator[Any]:
+        """``function(*job)`` for every job, as each finishes; an exception of a job is raised here."""
+        if self.workers == 1:
+            for job in jobs:
+                yield function(*job)
+            return
+        executor = ThreadPoolExecutor if self.threads else ProcessPoolExecutor
+        with executor(max_workers=self.workers) as pool:
+            futures = [pool.submit(function, *job) for job in jobs]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def check_shared_folder(self, path: str) -> None:
+        """Nothing to check: the workers share this machine's files."""
+
+
+@contextlib.contextmanager
+def open_pool(scheduler: str | None, workers: int, threads: bool = False) -> Iterator[Pool]:
+    """A :class:`LocalPool` of ``workers``, or a Dask cluster's pool for a ``scheduler`` address.
+
+    The Dask one (:func:`symmorse.present.cluster.connect`; ``local:N`` starts a
+    LocalCluster of N processes) is imported only then, so dask stays optional.
+
+    Examples
+    --------
+    >>> with open_pool(None, 1) as pool:
+    ...     list(pool.map_unordered(abs, [(-1,), (2,)]))
+    [1, 2]
+    """
+    if scheduler is None:
+        yield LocalPool(workers, threads)
+        return
+    from .cluster import connect
+
+    with connect(scheduler) as pool:
+        yield pool
+
+
+def _sweep_jobs(
+    architectures: Iterable[Sequence[int] | str], activations: Sequence[str], seed: int
+) -> list[tuple]:
+    """One job per (architecture, activation), activation by activation."""
+    return [(a if isinstance(a, str) else list(a), act, seed) for act in activations for a in architectures]
+
+
+def _run_sweep(pool: Pool, jobs: list[tuple], directory: str, show_progress: bool) -> list[CatalogEntry]:
+    """Certify the jobs on ``pool``, writing each certificate into ``directory`` as it comes back.
+
+    One worker: one job at a time.  Several: balanced batches of up to
+    :data:`_BATCH` jobs (:func:`_balance` by the number of weights, at least 16
+    batches per worker, as the weights only estimate the time), so that the
+    cost of handing a job to a worker -- a few milliseconds on a Dask cluster --
+    is shared by many small certificates.
+    """
+    if pool.workers == 1:
+        batches = [[job] for job in jobs]
+    else:
+        batches = _balance(jobs, [_cost(job) for job in jobs], pool.workers, per_worker=16)
+    from ..model.io import write_atomic
+
+    rows = []
+    results = pool.map_unordered(_certify_batch, [(batch,) for batch in batches])
+    for batch in progress(results, len(jobs), "certifying", show_progress, size=len):
+        for entry, text in batch:
+            write_atomic(os.path.join(directory, entry.file), text)
+            rows.append(entry)
+    return sorted(rows, key=lambda r: r.file)
 
 
 def sweep(
@@ -190,10 +312,16 @@ def sweep(
     workers: int = 1,
     seed: int = 0,
     show_progress: bool = True,
+    scheduler: str | None = None,
 ) -> list[CatalogEntry]:
     """Certify every (architecture, activation) pair and write the certificates.
 
     Returns the table rows, sorted by file name; :func:`write_table` writes them.
+    The jobs run in this process (``workers`` = 1), on ``workers`` local processes,
+    or, given a ``scheduler`` address (``tcp://host:8786``, or ``local:N`` for a
+    LocalCluster of N processes; ``pip install 'symmorse[dask]'``), on a Dask
+    cluster, whose workers then decide how many run at once.  The rows and the
+    files are the same on each; this process writes the files.
 
     Examples
     --------
@@ -207,26 +335,16 @@ def sweep(
         raise InputError(f"output directory {directory!r} does not exist")
     if workers < 1:
         raise InputError(f"--workers must be at least 1, got {workers}")
-    jobs = [
-        (a if isinstance(a, str) else list(a), act, directory, seed)
-        for act in activations
-        for a in architectures
-    ]
-    if workers == 1:
-        rows = [_certify_one(job) for job in progress(jobs, len(jobs), "certifying", show_progress)]
-    else:  # largest first, one at a time: no worker is left with a long job at the end
-        jobs.sort(key=_cost, reverse=True)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_certify_one, job) for job in jobs]
-            done = progress(as_completed(futures), len(jobs), "certifying", show_progress)
-            rows = [future.result() for future in done]
-    return sorted(rows, key=lambda r: r.file)
+    with open_pool(scheduler, workers) as pool:
+        return _run_sweep(pool, _sweep_jobs(architectures, activations, seed), directory, show_progress)
 
 
 def _cost(job: tuple) -> int:
     """An estimate of the work of certifying a job's architecture: its number of edges (weights)."""
     architecture = job[0]
     if isinstance(architecture, str):
+        from ..model.architecture import parse_architecture
+
         return parse_architecture(architecture).number_of_edges()
     return sum(a * b for a, b in zip(architecture, architecture[1:]))
 
@@ -244,6 +362,8 @@ def write_table(directory: str, rows: Sequence[CatalogEntry], bounds: str) -> st
     ...     print(open(path).read().splitlines()[-1])
     | 2,1 | tanh | non-augmented | none | none | generic | proved | [mlp-2-1-tanh.json](mlp-2-1-tanh.json) |
     """
+    from ..model.io import write_atomic
+
     lines = [
         "# The symmorse proof catalog",
         "",
@@ -330,6 +450,7 @@ def build_catalog(
     seed: int = 0,
     show_progress: bool = True,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> Catalog:
     """Certify every architecture of the families within the bounds, write the certificates and the table.
 
@@ -346,8 +467,8 @@ def build_catalog(
         The bounds of the layered MLPs.
     max_graph_width, max_graph_depth
         The bounds of the skip MLPs and residual networks.
-    workers, seed, show_progress
-        As for :func:`sweep`.
+    workers, seed, show_progress, scheduler
+        As for :func:`sweep`.  The scheduler is reached before anything is written.
     force : bool
         Write into ``directory`` even if it is not empty (files of the same
         name are replaced, others are left alone).  Without it a non-empty
@@ -371,6 +492,8 @@ def build_catalog(
       ...
     symmorse.exact.errors.InputError: '...proofs' is not empty: give a new folder, or --force to write ...
     """
+    from ..model.activations import get_activation
+
     names = [get_activation(a).name for a in activations if a.strip()]
     if not names:
         raise InputError("--activations needs at least one activation")
@@ -389,11 +512,14 @@ def build_catalog(
         )
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise InputError(f"{directory!r} exists and is not a folder")
-    try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {directory!r}: {exc.strerror}") from None
-    rows = sweep(archs, names, directory, workers, seed, show_progress)
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}")
+    with open_pool(scheduler, workers) as pool:  # a scheduler that cannot be reached: nothing written
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {directory!r}: {exc.strerror}") from None
+        rows = _run_sweep(pool, _sweep_jobs(archs, names, seed), directory, show_progress)
     bounds = (
         f"families {', '.join(sorted(chosen))}; input width <= {max_input}; "
         f"MLPs: hidden widths <= {max_hidden_width}, <= {max_hidden_layers} hidden layers; "
@@ -480,16 +606,42 @@ class CatalogCheck:
         }
 
 
-_BATCH = 64
+
+def _balance(
+    items: Sequence[T], weights: Sequence[int], jobs: int, per_worker: int = 4, most: int = _BATCH
+) -> list[list[T]]:
+    """Split ``items`` into batches of at most ``most``, balanced by ``weights`` for ``jobs`` workers.
+
+    About ``per_worker`` batches per worker (more if ``most`` requires), filled
+    heaviest item first into the lightest batch with room, returned heaviest
+    batch first, so no worker is left with a long batch at the end
+    (longest-processing-time-first scheduling; the more batches, the less a
+    wrong weight can unbalance the end).
+
+    Examples
+    --------
+    >>> _balance("abcdef", [5, 1, 1, 1, 1, 1], 1)
+    [['a'], ['b', 'e'], ['c', 'f'], ['d']]
+    """
+    count = min(len(items), max(-(-len(items) // most), per_worker * jobs))
+    batches: list[list[T]] = [[] for _ in range(count)]
+    loads = [0] * count
+    lightest = [(0, k) for k in range(count)]  # (load, batch) of the batches with room
+    for i in sorted(range(len(items)), key=lambda i: -weights[i]):
+        load, k = heapq.heappop(lightest)
+        batches[k].append(items[i])
+        loads[k] = load + weights[i]
+        if len(batches[k]) < most:
+            heapq.heappush(lightest, (loads[k], k))
+    order = sorted(range(count), key=lambda k: -loads[k])
+    return [batches[k] for k in order if batches[k]]
 
 
 def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
     """Split ``files`` into batches of at most :data:`_BATCH`, balanced for ``jobs`` workers.
 
-    One worker: consecutive batches.  Several: about four batches per worker,
-    filled largest file first into the lightest batch (file size estimates the
-    checking time), returned heaviest batch first, so no worker is left with a
-    long batch at the end (longest-processing-time-first scheduling).
+    One worker: consecutive batches.  Several: :func:`_balance` by file size,
+    which estimates the checking time.
 
     Examples
     --------
@@ -500,25 +652,23 @@ def _batches(path: str, files: Sequence[str], jobs: int) -> list[list[str]]:
     """
     if jobs <= 1:
         return [list(files[i : i + _BATCH]) for i in range(0, len(files), _BATCH)]
-    count = min(len(files), max(-(-len(files) // _BATCH), 4 * jobs))
-    sizes = {}
+    sizes = []
     for name in files:
         try:
-            sizes[name] = os.path.getsize(os.path.join(path, name))
+            sizes.append(os.path.getsize(os.path.join(path, name)))
         except OSError:
-            sizes[name] = 0
-    batches: list[list[str]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for name in sorted(files, key=lambda f: -sizes[f]):
-        k = min((k for k in range(count) if len(batches[k]) < _BATCH), key=loads.__getitem__)
-        batches[k].append(name)
-        loads[k] += sizes[name]
-    order = sorted(range(count), key=lambda k: -loads[k])
-    return [batches[k] for k in order if batches[k]]
+            sizes.append(0)
+    return _balance(files, sizes, jobs)
 
 
 def _check_batch(path: str, batch: Sequence[str], seconds: float) -> list[Verified]:
-    """One batch in a limited process; a batch that runs out of limits is re-checked file by file."""
+    """One batch in a limited process; a batch that runs out of limits is re-checked file by file.
+
+    The job function of :func:`verify` on every executor (this process, local
+    threads, a Dask cluster's workers, which read the files at ``path``).  The
+    kernels are imported before the fork (a no-op where :func:`verify` did it).
+    """
+    import_kernels()
     outcome = run_limited(_verify_files, (path, list(batch)), seconds)
     if outcome.ok:
         return outcome.value
@@ -546,7 +696,11 @@ def default_jobs() -> int:
 
 
 def verify(
-    directory: str | None = None, show_progress: bool = True, seconds: float = 60.0, jobs: int = 1
+    directory: str | None = None,
+    show_progress: bool = True,
+    seconds: float = 60.0,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> CatalogCheck:
     """Re-check every ``*.json`` certificate in ``directory`` (default: the bundled catalog).
 
@@ -557,12 +711,17 @@ def verify(
     at once (balanced by :func:`_batches`); the results are the same, in the
     same order (by file name), as with one.  A file that is not a readable
     certificate, or cannot be checked within the limits, counts as rejected,
-    with the reason.
+    with the reason.  Given a ``scheduler`` address (``tcp://host:8786``, or
+    ``local:N`` for a LocalCluster of N processes; ``pip install 'symmorse[dask]'``),
+    the batches are checked on a Dask cluster instead, as many at once as it has
+    worker threads (``jobs`` is not used); its workers read the files at the
+    same absolute path (a shared file system), and the results are the same.
 
     Raises
     ------
     InputError
-        If the directory does not exist or holds no certificates, or ``jobs`` < 1.
+        If the directory does not exist or holds no certificates, or ``jobs`` < 1; for a
+        scheduler that cannot be reached, or workers that do not see the directory.
 
     Examples
     --------
@@ -578,17 +737,16 @@ def verify(
     files = sorted(f for f in os.listdir(path) if f.endswith(".json"))
     if not files:
         raise InputError(f"no certificates (*.json) in {path!r}")
-    batches = _batches(path, files, jobs)
+    import_kernels()  # once here, not in every forked batch
     checked: dict[str, Verified] = {}
-    if jobs == 1:
-        for batch in progress(batches, len(batches), "checking", show_progress):
-            checked.update((v.file, v) for v in _check_batch(path, batch, seconds))
-    else:
-        # threads only wait: each batch is checked in its own forked process (run_limited)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_check_batch, path, batch, seconds) for batch in batches]
-            for future in progress(as_completed(futures), len(futures), "checking", show_progress):
-                checked.update((v.file, v) for v in future.result())
+    # local threads only wait: each batch is checked in its own forked process (run_limited)
+    with open_pool(scheduler, jobs, threads=True) as pool:
+        where = os.path.abspath(path)  # a cluster's workers have a working directory of their own
+        pool.check_shared_folder(where)
+        batches = [(where, batch, seconds) for batch in _batches(path, files, pool.workers)]
+        results = pool.map_unordered(_check_batch, batches)
+        for batch in progress(results, len(batches), "checking", show_progress):
+            checked.update((v.file, v) for v in batch)
     return CatalogCheck(directory, [checked[name] for name in files])
 
 

@@ -9,6 +9,8 @@ re-derived by :mod:`symmorse.kernel.node` before anything is written.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import sympy
 
 from ..exact.errors import CertificateRejected
@@ -105,7 +107,24 @@ def node_certificate_document(data: object, source: str | None = None) -> str:
         if data.get("W") is not None:
             doc.add(f"\\[W = {nums.matrix(data['W'])}\\]")
         witness = data.get("witness")
-        if witness:
+        if witness and "ball" in witness:
+            doc.section("The witness")
+            ball = witness["ball"]
+            box = " \\times ".join(f"[{nums.q(lo)}, {nums.q(hi)}]" for lo, hi in ball["box"])
+            doc.add(
+                "A concrete network with rational weights, $b = y$ and "
+                f"\\[y = {nums.vector(witness['y'])},\\qquad "
+                f"\\widetilde W = {nums.vector(witness['W_out'], transposed=False)}\\]"
+                + (f"and \\[W = {nums.matrix(witness['W'])}.\\]" if witness.get("W") else ".")
+                + " With $U$ the pivot columns of $W$, the reduced gradient "
+                "$s \\mapsto U^{\\top} D\\varphi_T(y + U s)^{\\top} \\widetilde W^{\\top}$ has exactly one "
+                f"zero in the box \\[S = {box}\\] (Krawczyk test with the certificate's preconditioner), "
+                "and $\\det(U^{\\top} H U)$ is enclosed away from $0$ over all of $S$: a non-degenerate "
+                f"critical point of Morse index {ball['index']}. The kernel recomputed the enclosures of "
+                "$D\\varphi_T$ and $D^2\\varphi_T$ with validated flows (the $C^2$ Lohner algorithm in ball "
+                f"arithmetic, {ball['prec']} bits)."
+            )
+        elif witness:
             doc.section("The witness")
             doc.add(
                 "A point of the critical bundle: at $x = 0$ with $b = y$, "
@@ -115,6 +134,29 @@ def node_certificate_document(data: object, source: str | None = None) -> str:
                 "so that $\\nabla\\Phi(0) = W^{\\top} u = 0$; the kernel recomputes $u$ from the flow and "
                 "shows that the (reduced) Hessian is non-singular there."
             )
+    if data.get("kind") == "critical-points":
+        doc.section("Certified critical points")
+        weights = data["weights"]
+        doc.add(
+            f"For the weights \\[W = {nums.matrix(weights['W'])},\\qquad b = {nums.vector(weights['b'])},"
+            f"\\qquad \\widetilde W = {nums.vector(weights['W_out'], transposed=False)},\\]"
+            "each box below holds exactly one critical point of $\\Phi$, non-degenerate, of the Morse "
+            "index shown: the kernel recomputed $D\\varphi_T$ at the centre and $D^2\\varphi_T$ over the "
+            f"box with validated flows ({data['prec']} bits) and checked the Krawczyk test. The list is not "
+            "claimed complete."
+        )
+        rows = []
+        for point in data["points"]:
+            centre = ", ".join(
+                f"{float((Fraction(lo) + Fraction(hi)) / 2):.10g}" for lo, hi in point["box"]
+            )
+            width = max(float(Fraction(hi) - Fraction(lo)) for lo, hi in point["box"])
+            rows.append(f"$({centre})$ & ${width:.1e}$ & {point['index']} \\\\")
+        doc.add(
+            "\\begin{center}\\begin{tabular}{lll}\ncentre of the box & width & index \\\\ \\hline\n"
+            + "\n".join(rows)
+            + "\n\\end{tabular}\\end{center}"
+        )
     doc.section("Conclusion")
     doc.add(f"The kernel (\\texttt{{symmorse check}}) accepts {where}: \\emph{{{_prose(result.reason)}}}.")
     return doc.render()

@@ -60,8 +60,12 @@ def progress(
     description: str = "",
     enabled: bool = True,
     stream: TextIO | None = None,
+    size: Callable[[T], int] | None = None,
 ) -> Iterator[T]:
     """Iterate over ``items``, showing progress on ``stream`` (default: standard error).
+
+    Each item counts one towards ``total``, or ``size(item)`` (a batch of results
+    counts its length, so the bar counts what a user asked for, not the batches).
 
     Examples
     --------
@@ -75,6 +79,13 @@ def progress(
     symmorse: checking: 1/2 (50%)
     symmorse: checking: 2/2 (100%)
     symmorse: checking: done, 2 in 0 s
+    >>> out = io.StringIO()
+    >>> with _every(0.0):
+    ...     _ = list(progress([[1, 2], [3]], 3, "certifying", stream=out, size=len))
+    >>> print(out.getvalue(), end="")
+    symmorse: certifying: 2/3 (66%)
+    symmorse: certifying: 3/3 (100%)
+    symmorse: certifying: done, 3 in 0 s
     """
     stream = stream or sys.stderr
     if not enabled:
@@ -82,7 +93,7 @@ def progress(
         return
     console = _rich_console(stream)
     if console is None:
-        yield from _plain(items, total, description, stream)
+        yield from _plain(items, total, description, stream, size)
         return
     from rich.progress import Progress
 
@@ -90,15 +101,17 @@ def progress(
         task = bar.add_task(description, total=total)
         for item in items:
             yield item
-            bar.advance(task)
+            bar.advance(task, 1 if size is None else size(item))
 
 
-def _plain(items: Iterable[T], total: int | None, description: str, stream: TextIO) -> Iterator[T]:
+def _plain(
+    items: Iterable[T], total: int | None, description: str, stream: TextIO, size: Callable[[T], int] | None
+) -> Iterator[T]:
     start = time.monotonic()
     due, done, printed = start + FIRST, 0, False
     for item in items:
         yield item
-        done += 1
+        done += 1 if size is None else size(item)
         now = time.monotonic()
         if now >= due:
             share = f"/{total} ({100 * done // total}%)" if total else ""

@@ -392,6 +392,28 @@ _CLAIM_TEXT = {
 }
 
 
+def _claim_lines(claims: dict, numbers: Numbers) -> list[str]:
+    r"""A witness's claims as displayed formulas: exact determinants, residues modulo the prime, ranks.
+
+    Examples
+    --------
+    >>> for line in _claim_lines({"modulus": 7, "det_hessian_residue": 3, "rank_hessian": 2}, Numbers("")):
+    ...     print(line)
+    \det \operatorname{Hess}\Phi(x) \equiv 3 \not\equiv 0 \pmod{7}
+    \operatorname{rank} \operatorname{Hess}\Phi(x) = 2
+    """
+    lines = []
+    for key, value in claims.items():
+        if key.endswith("_residue"):
+            text = _CLAIM_TEXT[key.removesuffix("_residue")]
+            lines.append(f"{text} \\equiv {value} \\not\\equiv 0 \\pmod{{{claims['modulus']}}}")
+        elif key.startswith("det"):
+            lines.append(f"{_CLAIM_TEXT.get(key, escape_text(key))} = {numbers.q(value)} \\ne 0")
+        elif key != "modulus":
+            lines.append(f"{_CLAIM_TEXT.get(key, escape_text(key))} = {escape_text(str(value))}")
+    return lines
+
+
 _PROSE = {
     "\\": "\\textbackslash{}",
     "{": "\\{",
@@ -436,7 +458,7 @@ def certificate_fragment(data: object, source: str | None = None) -> str:
     >>> tex = certificate_fragment(certify("2,3,1").to_json(), "mlp-2-3-1-tanh.json")
     >>> print(next(line for line in tex.splitlines() if line.startswith("\\\\begin{theorem}")))
     \\begin{theorem}[2,3,1, $\\sigma = \\tanh$]
-    >>> "\\\\nabla\\\\Phi(x) = 0$ and" in tex and "\\\\ne 0" in tex
+    >>> "\\\\nabla\\\\Phi(x) = 0$ and" in tex and "\\\\not\\\\equiv 0 \\\\pmod" in tex
     True
     >>> "symmorse check mlp-2-3-1-tanh.json" in tex and tex.count("\\\\begin{proof}") == 1
     True
@@ -496,11 +518,7 @@ def certificate_fragment(data: object, source: str | None = None) -> str:
     if witness is not None:
         numbers = Numbers("the certificate")
         x = numbers.vector(witness["witness"]["x"], transposed=False, width=30)  # exact rationals
-        claims = [
-            f"{_CLAIM_TEXT.get(k, escape_text(k))} = "
-            + (numbers.q(v) + " \\ne 0" if k.startswith("det") else escape_text(v))
-            for k, v in witness.get("claims", {}).items()
-        ]
+        claims = _claim_lines(witness.get("claims", {}), numbers)
         where = f"branch $k = {witness['step']}$" if "step" in witness else "a stratum"
         lines.append(
             f"A witness on {where}: at $x = {x}$ (exact rational weights in the certificate) "

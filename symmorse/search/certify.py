@@ -24,8 +24,9 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import flint
 import networkx as nx
@@ -33,7 +34,8 @@ import sympy
 
 from ..exact.expressions import parse_expression
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.linalg import QQMatrix, column, diagonal, matrix_strings, qq, vector_strings
+from ..exact.linalg import QQMatrix, column, matrix_strings, qq
+from ..exact.modular import PRIMES, modular_matrix, residues
 from ..exact.numbers import to_sympy
 from ..model.activations import Activation, Chart, get_activation
 from ..model.architecture import (
@@ -65,7 +67,6 @@ __all__ = [
 FORMAT = "symmorse-certificate/1"
 #: Witness weights are drawn uniformly from these eight integers (three random bits each).
 _ALPHABET = (-4, -3, -2, -1, 1, 2, 3, 4)
-_SMALL = {t: str(t) for t in range(-64, 65)}
 
 
 @dataclass(frozen=True)
@@ -85,23 +86,20 @@ class ChartPoint:
     integers: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict:
-        """Exact rational strings, layers keyed by index."""
+        """Exact numbers (integer weights as JSON integers, other rationals as strings), layers keyed
+        by index."""
         return {
             "x": [str(a) for a in self.x],
-            "W": {str(l): self._matrix_strings(l) for l in self.W},
+            "W": {str(l): self._matrix_json(l) for l in self.W},
             "u": {str(l): [str(a) for a in us] for l, us in self.u.items()},
-            "w": vector_strings(self.w),
+            "w": [int(a) if a.q == 1 else str(a) for a in self.w.entries()],
         }
 
-    def _matrix_strings(self, l: int) -> list[list[str]]:
+    def _matrix_json(self, l: int) -> list[list[int]] | list[list[str]]:
         if l not in self.integers:
             return matrix_strings(self.W[l])
-        cols = self.W[l].ncols()
-        try:
-            texts = list(map(_SMALL.__getitem__, self.integers[l]))
-        except KeyError:  # the fibre's pivot row can hold larger integers
-            texts = [_SMALL.get(t) or str(t) for t in self.integers[l]]
-        return [texts[i : i + cols] for i in range(0, len(texts), cols)]
+        cols, entries = self.W[l].ncols(), self.integers[l]
+        return [entries[i : i + cols] for i in range(0, len(entries), cols)]
 
     @classmethod
     def from_json(cls, data: dict) -> ChartPoint:
@@ -113,18 +111,44 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class LayeredDerivatives:
-    """Backward vectors, Jacobians and Hessian at a chart point (exact).
+    """Backward vectors, Jacobians and Hessian at a chart point (exact, or residues modulo a prime).
 
     ``v[l]`` for ``l = first-1..L-1``; ``J[l] = dz_l/dh_{first-1}``;
     ``hessian`` is the Hessian with respect to ``h_{first-1}`` (x for first = 1).
+    The matrices are ``fmpq_mat`` over Q, or ``nmod_mat`` when computed modulo p.
     """
 
-    v: dict[int, QQMatrix]
-    J: dict[int, QQMatrix]
-    hessian: QQMatrix
+    v: dict[int, QQMatrix | flint.nmod_mat]
+    J: dict[int, QQMatrix | flint.nmod_mat]
+    hessian: QQMatrix | flint.nmod_mat
 
 
-def chart_derivatives(charts: dict[int, Chart], point: ChartPoint, first: int = 1) -> LayeredDerivatives:
+class _Ring(NamedTuple):
+    """Where :func:`chart_derivatives` computes: Q (``modulus=None``) or GF(p)."""
+
+    scalars: Callable[[Sequence[flint.fmpq]], list]
+    matrix: Callable[[QQMatrix], QQMatrix | flint.nmod_mat]
+    new: Callable[[int, int, list], QQMatrix | flint.nmod_mat]
+    zeros: Callable[[int, int], QQMatrix | flint.nmod_mat]
+
+
+def _ring(modulus: int | None) -> _Ring:
+    if modulus is None:
+        return _Ring(list, lambda M: M, QQMatrix, QQMatrix)
+    return _Ring(
+        lambda values: residues(values, modulus),
+        lambda M: modular_matrix(M, modulus),
+        lambda rows, cols, entries: flint.nmod_mat(rows, cols, entries, modulus),
+        lambda rows, cols: flint.nmod_mat(rows, cols, modulus),
+    )
+
+
+_RATIONALS = _ring(None)
+
+
+def chart_derivatives(
+    charts: dict[int, Chart], point: ChartPoint, first: int = 1, modulus: int | None = None
+) -> LayeredDerivatives:
     """Backward vectors and structured Hessian of a layered network in chart coordinates.
 
     ``v_{L-1} = w``, ``v_{l-1} = W_l^T D_l v_l``, ``J_first = W_first``,
@@ -132,7 +156,10 @@ def chart_derivatives(charts: dict[int, Chart], point: ChartPoint, first: int = 
     with ``D_l = diag sigma'(u_l)``; with ``first = k`` this is the Hessian of
     the rest of the network ``g`` as a function of ``h_{k-1}``.  This is the
     matrix form of :func:`symmorse.model.network.structured_derivatives` (the tests
-    compare them), fast for wide layers.
+    compare them), fast for wide layers.  With a prime ``modulus`` the same
+    computation runs in GF(p) (:mod:`symmorse.exact.modular`): the residues of
+    the exact values, cheap at any size (``ZeroDivisionError`` if p divides a
+    denominator).
 
     Examples
     --------
@@ -141,21 +168,25 @@ def chart_derivatives(charts: dict[int, Chart], point: ChartPoint, first: int = 
     >>> d = chart_derivatives({1: tanh}, p)
     >>> d.v[0].entries(), d.hessian.entries()
     ([3/2], [-3])
+    >>> chart_derivatives({1: tanh}, p, modulus=7).hessian.entries()  # -3 = 4 mod 7
+    [4]
     """
+    ring = _ring(modulus)
     top = max(point.W)
-    d1 = {l: [charts[l].exact[0](a) for a in point.u[l]] for l in point.u}
-    d2 = {l: [charts[l].exact[1](a) for a in point.u[l]] for l in point.u}
-    v = {top: point.w}
+    d1 = {l: ring.scalars([charts[l].exact[0](a) for a in point.u[l]]) for l in point.u}
+    d2 = {l: ring.scalars([charts[l].exact[1](a) for a in point.u[l]]) for l in point.u}
+    W = {l: ring.matrix(point.W[l]) for l in range(first, top + 1)}
+    v = {top: ring.matrix(point.w)}
     for l in range(top, first - 1, -1):
-        v[l - 1] = point.W[l].transpose() * _scaled(d1[l], v[l])
-    J = {first: point.W[first]}
+        v[l - 1] = W[l].transpose() * _scaled(ring, d1[l], v[l])
+    J = {first: W[first]}
     for l in range(first + 1, top + 1):
-        J[l] = point.W[l] * _scaled(d1[l - 1], J[l - 1])
+        J[l] = W[l] * _scaled(ring, d1[l - 1], J[l - 1])
     n = point.W[first].ncols()
-    hessian = QQMatrix(n, n)
+    hessian = ring.zeros(n, n)
     for l in range(first, top + 1):
         curvature = [a * b for a, b in zip(d2[l], v[l].entries())]
-        hessian += J[l].transpose() * _scaled(curvature, J[l])
+        hessian += J[l].transpose() * _scaled(ring, curvature, J[l])
     return LayeredDerivatives(v, J, hessian)
 
 
@@ -384,9 +415,13 @@ _GRID = 32
 _INPUTS = tuple(range(-8, 9))
 
 
+#: Byte b -> its alphabet letter shifted by 4 (0..3, 5..8): ``b & 7`` picks one of eight letters.
+_LETTERS = bytes(_ALPHABET[b & 7] + 4 for b in range(256))
+
+
 def _random_integers(count: int, rng: random.Random) -> list[int]:
     """``count`` integers drawn uniformly from the alphabet ``+-1..+-4``, in one call of the generator."""
-    return [_ALPHABET[b & 7] for b in rng.randbytes(count)]
+    return [t - 4 for t in rng.randbytes(count).translate(_LETTERS)]
 
 
 def _integer_matrix(rows: int, cols: int, entries: list[int]) -> QQMatrix:
@@ -426,11 +461,15 @@ def chart_grid(chart: Chart) -> tuple[tuple[flint.fmpq, flint.fmpq, flint.fmpq],
     return tuple(curved or table)
 
 
-def _scaled(factors: Sequence[flint.fmpq], M: QQMatrix) -> QQMatrix:
-    """``diag(factors) * M`` (row i of M times ``factors[i]``)."""
+def _scaled(ring: _Ring, factors: Sequence, M: QQMatrix | flint.nmod_mat) -> QQMatrix | flint.nmod_mat:
+    """``diag(factors) * M`` (row i of M times ``factors[i]``), in the ring of M."""
+    n = M.nrows()
     if M.ncols() == 1:
-        return QQMatrix(M.nrows(), 1, [f * a for f, a in zip(factors, M.entries())])
-    return diagonal(factors) * M
+        return ring.new(n, 1, [f * a for f, a in zip(factors, M.entries())])
+    D = ring.zeros(n, n)
+    for i, f in enumerate(factors):
+        D[i, i] = f
+    return D * M
 
 
 def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> list[int]:
@@ -481,7 +520,7 @@ def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.R
     w = _integer_matrix(ws[top], 1, _random_integers(ws[top], rng))
     v = w
     for l in range(top, k, -1):
-        v = W[l].transpose() * _scaled(d1[l], v)
+        v = W[l].transpose() * _scaled(_RATIONALS, d1[l], v)
     y = [d * a for d, a in zip(d1[k], v.entries())]
     if all(a == 0 for a in y):
         return None
@@ -491,19 +530,48 @@ def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.R
     return ChartPoint(x, dict(sorted(W.items())), u, w, integers)
 
 
-def _try_witness(b: Branch, ws: list[int], charts: dict[int, Chart], point: ChartPoint) -> dict | None:
-    """The claims that make ``point`` a witness for branch ``b``, or None."""
-    d = chart_derivatives(charts, point)
+def _try_witness(
+    b: Branch, ws: list[int], charts: dict[int, Chart], point: ChartPoint, exact_det: bool = False
+) -> dict | None:
+    """The claims that make ``point`` a witness for branch ``b``, or None.
+
+    By default the determinants and ranks are computed modulo the primes of
+    :data:`~symmorse.exact.modular.PRIMES` (a second prime is tried when the
+    first residue vanishes): a non-zero residue proves a non-zero determinant,
+    a rank modulo p is a lower bound (DESIGN section 2).  With ``exact_det``
+    they are computed over Q and the claims carry the exact determinant.
+    """
+    for modulus in [None] if exact_det else PRIMES[:2]:
+        claims = _claims(b, ws, charts, point, modulus)
+        if claims is not None:
+            return claims
+    return None
+
+
+def _claims(
+    b: Branch, ws: list[int], charts: dict[int, Chart], point: ChartPoint, modulus: int | None
+) -> dict | None:
+    def value(det: flint.fmpq | flint.nmod) -> str | int:
+        return str(det) if modulus is None else int(det)
+
+    suffix = "" if modulus is None else "_residue"
+    claims: dict = {} if modulus is None else {"modulus": modulus}
+    d = chart_derivatives(charts, point, modulus=modulus)
     if b.kind == "morse":
         det = d.hessian.det()
-        return {"det_hessian": str(det)} if det != 0 else None
-    g = chart_derivatives(charts, point, first=b.step)
+        return {**claims, f"det_hessian{suffix}": value(det)} if det != 0 else None
+    g = chart_derivatives(charts, point, first=b.step, modulus=modulus)
     det_g = g.hessian.det()
     jacobian_rank = d.J[b.step - 1].rank()
     hessian_rank = d.hessian.rank()
-    if det_g == 0 or jacobian_rank != b.source_width or hessian_rank >= ws[0]:
-        return None
-    return {"det_hessian_g": str(det_g), "rank_jacobian": jacobian_rank, "rank_hessian": hessian_rank}
+    if det_g == 0 or jacobian_rank != b.source_width or hessian_rank != b.source_width:
+        return None  # rank Hess Phi <= n_{k-1} < n_0 at a point of the branch (DESIGN section 2)
+    return {
+        **claims,
+        f"det_hessian_g{suffix}": value(det_g),
+        "rank_jacobian": jacobian_rank,
+        "rank_hessian": hessian_rank,
+    }
 
 
 def _search(
@@ -514,6 +582,7 @@ def _search(
     name: str,
     attempts: int,
     deadline: Deadline,
+    exact_det: bool = False,
 ) -> BranchResult:
     rng = random.Random(f"{seed}:{ws}:{name}:{b.step}")
     for _ in range(attempts):
@@ -521,7 +590,7 @@ def _search(
         point = _random_point(ws, charts, b.step, rng)
         if point is None:
             continue
-        claims = _try_witness(b, ws, charts, point)
+        claims = _try_witness(b, ws, charts, point, exact_det)
         if claims is not None:
             note = (
                 "det Hess Phi != 0 at a critical point: critical points for an open set of weights, "
@@ -569,6 +638,7 @@ def certify(
     attempts: int = 8,
     time_limit: float | None = None,
     route: str = "auto",
+    exact_det: bool = False,
 ) -> Certificate | GraphCertificate:
     """Classify an architecture and prove its verdicts with exact witnesses.
 
@@ -583,6 +653,9 @@ def certify(
     route : ``"auto"`` (branches for layered MLPs, death strata for other
         graphs) or ``"graph"`` (strata for any graph); see
         :func:`~symmorse.search.classify.classify`.
+    exact_det : compute the determinants of a layered witness over Q and write them into
+        the certificate (by default they are proved non-zero by their residues modulo a
+        60-bit prime, which is much cheaper on wide layers).
 
     Returns
     -------
@@ -619,7 +692,7 @@ def certify(
             results.append(BranchResult(b, "undecided", "sigma' > 0 not proved"))
         else:
             try:
-                results.append(_search(b, c.widths, charts, seed, act.name, attempts, deadline))
+                results.append(_search(b, c.widths, charts, seed, act.name, attempts, deadline, exact_det))
             except TimeLimitReached as exc:
                 results.append(BranchResult(b, "undecided", str(exc)))
     critical, morse, reasons = _verdicts(c, results)

@@ -54,7 +54,11 @@ class Krawczyk(NamedTuple):
 
 
 def krawczyk(
-    centre: Sequence[arb], box: Sequence[arb], value: Sequence[arb], jacobian: Sequence[Sequence[arb]]
+    centre: Sequence[arb],
+    box: Sequence[arb],
+    value: Sequence[arb],
+    jacobian: Sequence[Sequence[arb]],
+    Y: arb_mat | None = None,
 ) -> Krawczyk | None:
     """The Krawczyk operator of f on a box, from enclosures of ``f(c)`` and of the Jacobian over the box.
 
@@ -68,11 +72,15 @@ def krawczyk(
         An enclosure of ``f(c)``.
     jacobian : sequence of sequences of arb, or an arb_mat
         An enclosure ``J(X)`` of the Jacobian of f over X (rows).
+    Y : arb_mat, optional
+        The preconditioner (any matrix works; a ball matrix stands for every matrix in it).  By
+        default the inverse of the midpoint of ``J(X)``; a certificate passes the rational
+        matrix it records.
 
     Returns
     -------
     Krawczyk or None
-        None if the midpoint of ``J(X)`` is singular (no Y).
+        None if no Y is given and the midpoint of ``J(X)`` is singular.
 
     Examples
     --------
@@ -84,13 +92,17 @@ def krawczyk(
     >>> K = krawczyk([c], [X], [c**2 - 2], [[2 * X]])
     >>> K.inside([(fmpq(14, 10), fmpq(15, 10))]), K.injective, K.image[0].contains(arb(2).sqrt())
     (True, True, True)
+    >>> K = krawczyk([c], [X], [c**2 - 2], [[2 * X]], Y=arb_mat([[fmpq(1, 3)]]))
+    >>> K.inside([(fmpq(14, 10), fmpq(15, 10))])
+    True
     """
     n = len(centre)
     J = jacobian if isinstance(jacobian, arb_mat) else arb_mat([list(row) for row in jacobian])
-    try:
-        Y = J.mid().inv().mid()
-    except ZeroDivisionError:
-        return None
+    if Y is None:
+        try:
+            Y = J.mid().inv().mid()
+        except ZeroDivisionError:
+            return None
     f = value if isinstance(value, arb_mat) else arb_mat(n, 1, list(value))
     shift = arb_mat(n, 1, [xi - ci for xi, ci in zip(box, centre)])
     image, M = krawczyk_image(arb_mat(n, 1, list(centre)), f, J, shift, Y)

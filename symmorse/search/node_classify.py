@@ -15,8 +15,11 @@ it (:mod:`symmorse.search.node_certificate`: expressions that print back, a
 real-analytic field and flow, exact residuals, a determinant shown non-zero),
 and ``undecided`` with the reason otherwise.  The independent kernel
 (:mod:`symmorse.kernel.node`, not imported here) re-derives the certificate later.
-Without a closed-form flow the witness is computed from the variational equations
-and labelled ``numerical``.
+Without a closed-form flow, a globally Lipschitz layer field (tanh, sigmoid,
+arctan) gets a *ball witness* (:mod:`symmorse.search.node_ball`): rational weights
+with one non-degenerate critical point in a Krawczyk box, proved with validated
+flows and written to the certificate for the kernel to re-derive; otherwise the
+witness is computed from the variational equations and labelled ``numerical``.
 A verdict ranges over the weights that are not given (``free_weights``): a
 given W~ is used as fixed only where its value decides the answer (W~ = 0,
 or an affine field with W given too: then grad Phi is one exact constant);
@@ -38,10 +41,12 @@ import mpmath
 import sympy
 from flint import fmpq_mat
 
+from ..exact.errors import ActivationError, InputError
 from ..exact.limits import Deadline, TimeLimitReached
 from ..exact.numbers import globally_lipschitz, rational_string, real_analytic, to_fmpq
 from ..model.flows import TIME
 from ..model.node import NeuralODE, expression_text, parse_matrix
+from .node_ball import ball_witness
 from .node_certificate import (
     FORMAT,
     UNDECIDABLE,
@@ -233,7 +238,12 @@ def classify_node(
     try:
         if node.flow is not None and not numerical:
             return _exact_witness(base, seed, attempts, deadline)
-        return _numerical_witness(base, seed, attempts, digits, deadline)
+        if numerical:
+            return _numerical_witness(base, seed, attempts, digits, deadline, "numerical route requested")
+        proved, why = _ball_witness(base, seed, attempts, deadline)
+        if proved is not None:
+            return proved
+        return _numerical_witness(base, seed, attempts, digits, deadline, f"no closed-form flow, and {why}")
     except TimeLimitReached as exc:
         return base.result(base.kind(), "undecided", base.morse_claim(), "undecided", f"{exc}")
 
@@ -556,7 +566,72 @@ def _exact_witness(base, seed, attempts, deadline):
     return base.result(cls, "undecided", "undecided", "undecided", reason)
 
 
-def _numerical_witness(base, seed, attempts, digits, deadline):
+def _ball_witness(base, seed, attempts, deadline):
+    """A witness proved by validated flows (:mod:`symmorse.search.node_ball`), or (None, why not)."""
+    node, rng = base.node, random.Random(seed)
+    cls = base.kind()
+    morse = "fails" if cls == "degenerate" else "generic"
+    try:
+        field, _ = base.ode()
+        _global_phi(cls, field, None, node.h)
+        flow_field = node.flow_field()
+    except NotShown as exc:
+        return None, f"no ball witness: {exc}"
+    except (InputError, ActivationError) as exc:
+        return None, f"no ball witness (validated flows take tanh, sigmoid or arctan layers): {exc}"
+    last = "no attempt"
+    for _ in range(attempts):
+        deadline.check("witness search")
+        W, y, u = _bundle_point(base, rng)
+        U = column_basis(W)
+        try:
+            ball = ball_witness(
+                flow_field,
+                to_fmpq(node.T),
+                [[to_fmpq(v) for v in U.row(i)] for i in range(U.rows)],
+                [to_fmpq(v) for v in y],
+                [to_fmpq(v) for v in u],
+            )
+        except NotShown as exc:
+            last = str(exc)
+            continue
+        witness = {
+            "y": [rational_string(v) for v in y],
+            "W_out": [rational_string(v) for v in ball.w_out],
+            "ball": ball.to_json(),
+        }
+        if base.W is None:
+            witness["W"] = _rows(W)
+        cert = base.skeleton(cls, "generic", morse, witness)
+        if node.layers is not None:
+            cert["layer_field"] = {**node.layers.to_json(), "activation": flow_field.activation}
+        over = ", ".join(base.free_weights())
+        box = " x ".join(f"[{lo}, {hi}]" for lo, hi in ball.box)
+        found = (
+            f"ball witness (validated flows, C^2 Lohner at {ball.prec} bits): for W, b = y and the rational "
+            f"W_out = {witness['W_out']}, the reduced gradient s -> U^T Dphi_T(y + U s)^T W_out^T has "
+            f"exactly one zero s* in the box {box} (Krawczyk test), where det(U^T H U) is in {ball.det} != 0 "
+            f"(Morse index {ball.index})"
+        )
+        if cls == "degenerate":
+            reason = (
+                f"{base.degenerate_reason()}; {found}: a critical point of the reduced map s -> G(U s + b) "
+                f"with det(U^T H U) != 0, which persists for an open set of (b, W_out): there Phi has "
+                f"degenerate critical points (statement over {over})"
+            )
+        else:
+            reason = (
+                f"{found}, so x* = s* is a non-degenerate critical point of Phi. It persists for an open set "
+                f"of ({over}) (implicit function theorem), and det Hess, analytic on the connected critical "
+                f"bundle {{W^T u = 0}}, vanishes only on a null set: critical points exist for an open set "
+                f"of ({over}) and are non-degenerate for almost every ({over})"
+            )
+        shown = {**witness, "det_hessian": str(ball.det), "index": ball.index}
+        return base.result(cls, "generic", morse, "proved", reason, certificate=cert, witness=shown), ""
+    return None, f"no ball witness in {attempts} points of the critical bundle (last: {last})"
+
+
+def _numerical_witness(base, seed, attempts, digits, deadline, why):
     node, rng = base.node, random.Random(seed)
     cls = base.kind()
     last = "no attempt"
@@ -583,7 +658,6 @@ def _numerical_witness(base, seed, attempts, digits, deadline):
             }
             if base.W is None:
                 witness["W"] = _rows(W)
-            why = "no closed-form flow" if node.flow is None else "numerical route requested"
             reason = (
                 f"{why}: at a point of the critical bundle the variational equations give "
                 f"det Hess = {mpmath.nstr(det, 12)} (to about {digits} digits), so critical points "

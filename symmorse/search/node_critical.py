@@ -19,21 +19,36 @@ Examples
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import sympy
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
 
-from ..exact.errors import WeightsError
-from ..model.node import NeuralODE, NodeWeights, exact_value, mp_value
+from ..exact.errors import ActivationError, InputError, WeightsError
+from ..exact.numbers import rational_string, to_fmpq
+from ..exact.validated_flow import FlowEnclosureError, validated_flow
+from ..model.node import NeuralODE, NodeWeights, exact_value, expression_text, mp_value
 from .newton import newton
+from .node_ball import PRECISION, krawczyk_box
+from .node_certificate import FORMAT, NotShown
 
-__all__ = ["NumericalCriticalPoint", "node_critical_points"]
+__all__ = [
+    "NumericalCriticalPoint",
+    "node_critical_points",
+    "CertifiedPoint",
+    "certify_critical_points",
+    "critical_points_certificate",
+]
 
 #: Newton steps from one start; a degenerate critical point converges only linearly.
 _STEPS = 80
+#: Iterates beyond this (in any coordinate) are abandoned on the validated-flow route.
+_FAR = 10**4
 
 
 @dataclass(frozen=True)
@@ -164,8 +179,11 @@ def node_critical_points(
 
 def _critical_point(node, weights, x, digits, tol, integrate):
     """Newton from x; the converged point (or the last iterate) if grad Phi is small there, else None."""
+    validated = _validated_evaluator(node, weights, digits) if node.flow is None or integrate else None
 
     def gradient_and_hessian(point):
+        if validated is not None:
+            return validated(point)
         e = node.evaluate(point, weights, digits, integrate)
         return e.gradient, e.hessian
 
@@ -173,12 +191,219 @@ def _critical_point(node, weights, x, digits, tol, integrate):
 
     def record(point):
         iterates.append(point)
-        return True
+        return validated is None or all(abs(v) < _FAR for v in point)  # a validated flow needs finite starts
 
-    point = newton(gradient_and_hessian, x, tol, steps=_STEPS, inside=record)
-    if point is None and len(iterates) == _STEPS:  # no singular Hessian, no overflow: slow convergence
-        point = iterates[-1]
-    if point is None:
+    try:
+        point = newton(gradient_and_hessian, x, tol, steps=_STEPS, inside=record)
+        if point is None and len(iterates) == _STEPS:  # no singular Hessian, no overflow: slow convergence
+            point = iterates[-1]
+        if point is None:
+            return None
+        gradient, _ = gradient_and_hessian(point)
+    except ArithmeticError:  # the validated flow from an iterate far away could not be enclosed
         return None
-    e = node.evaluate(point, weights, digits, integrate)
-    return point if mpmath.norm(mpmath.matrix(e.gradient)) < tol ** (mpmath.mpf(1) / 3) else None
+    return point if mpmath.norm(mpmath.matrix(gradient)) < tol ** (mpmath.mpf(1) / 3) else None
+
+
+def _validated_evaluator(node, weights, digits):
+    """grad Phi and Hess Phi at a point from the validated flow at a point box (faster than the
+    variational equations in mpmath, and as accurate), or None if the field has no ball form."""
+    try:
+        field = node.flow_field()
+    except (InputError, ActivationError):
+        return None
+    prec = max(64, math.ceil(digits * math.log2(10)) + 24)
+    W, b, w_out = (_fmpq_rows(M) for M in (weights.W, weights.b, weights.W_out.T))
+    T = to_fmpq(node.T)
+
+    def evaluate(point):
+        x = [_exact(v) for v in point]
+        y = [bi[0] + sum((a * xj for a, xj in zip(row, x)), fmpq(0)) for bi, row in zip(b, W)]
+        try:
+            e = validated_flow(field, T, y, prec=prec)
+        except FlowEnclosureError as exc:
+            raise ArithmeticError(str(exc)) from None
+        with ctx.workprec(prec):
+            Wb = arb_mat(fmpq_mat(W))
+            wb = [arb(v[0]) for v in w_out]
+            gradient = (Wb.transpose() * e.jacobian.transpose() * arb_mat(len(wb), 1, wb)).entries()
+            hessian = Wb.transpose() * e.curvature(wb) * Wb
+            n = len(x)
+            return [_mp(g) for g in gradient], mpmath.matrix(
+                [[_mp(hessian[i, j]) for j in range(n)] for i in range(n)]
+            )
+
+    return evaluate
+
+
+def _fmpq_rows(M):
+    return [[to_fmpq(v) for v in M.row(i)] for i in range(M.rows)]
+
+
+def _exact(v) -> fmpq:
+    """An mpmath number (binary) as the exact rational it is (with its sign)."""
+    p, q = mpmath.libmp.to_rational(mpmath.mpf(v)._mpf_)
+    return fmpq(int(p), int(q))
+
+
+def _mp(ball: arb) -> mpmath.mpf:
+    mantissa, exponent = ball.mid().man_exp()
+    return mpmath.ldexp(mpmath.mpf(int(mantissa)), int(exponent))
+
+
+@dataclass(frozen=True)
+class CertifiedPoint:
+    """A Newton point proved by validated flows: exactly one critical point, non-degenerate, in a box.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import NeuralODE
+    >>> node = NeuralODE(1, "0, h1**2 - 2*h1")
+    >>> p = certify_critical_points(node, node.weights(W="1; 0"), [[mpmath.mpf(1)]])[0]
+    >>> p.index, p.to_json()["status"]
+    (0, 'certified (Krawczyk box, validated flows at 128 bits)')
+    """
+
+    box: list
+    Y: list
+    index: int
+    prec: int
+    det: arb
+
+    def to_json(self) -> dict:
+        """The certificate's point object, with a status and the determinant enclosure for people.
+
+        Examples
+        --------
+        >>> CertifiedPoint([(fmpq(0), fmpq(1))], [[fmpq(2)]], 1, 64, arb(-3)).to_json()["box"]
+        [['0', '1']]
+        """
+        return {
+            "box": [[rational_string(lo), rational_string(hi)] for lo, hi in self.box],
+            "Y": [[rational_string(v) for v in row] for row in self.Y],
+            "index": self.index,
+            "det_hessian": str(self.det),
+            "status": f"certified (Krawczyk box, validated flows at {self.prec} bits)",
+        }
+
+
+def certify_critical_points(
+    node: NeuralODE,
+    weights: NodeWeights,
+    points: Sequence[Sequence[object]],
+    prec: int = PRECISION,
+    refine: int = 2,
+) -> list[CertifiedPoint | None]:
+    """For each (numerical) critical point, a box proved to hold exactly one critical point of Phi.
+
+    With rank W = n the gradient ``W^T Dphi_T(W x + b)^T W~^T`` is the reduced gradient of
+    :func:`~symmorse.search.node_ball.krawczyk_box` with U = W and y = b, so the same Krawczyk
+    test on validated flows certifies the point, its non-degeneracy and its Morse index.  None
+    for a point that is not certified (degenerate, rank W < n, a field without a ball form, or
+    the test failing).  The points may be rough (found by another program, say): ``refine``
+    Newton steps on the validated flow (at 20 digits) come first.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import NeuralODE
+    >>> node = NeuralODE(1, "0, h1**3 - 3*h1")
+    >>> w = node.weights(W="1; 0")
+    >>> pts = certify_critical_points(node, w, [[mpmath.mpf(-1)], [mpmath.mpf("0.5")]], refine=0)
+    >>> pts[0].index, pts[1]
+    (1, None)
+    >>> certify_critical_points(node, w, [[mpmath.mpf("0.9")]])[0].index  # refined towards 1 first
+    0
+    """
+    try:
+        field = node.flow_field()
+    except (InputError, ActivationError):
+        return [None] * len(points)
+    W = _fmpq_rows(weights.W)
+    if fmpq_mat(W).rank() != node.n:
+        return [None] * len(points)
+    b = [row[0] for row in _fmpq_rows(weights.b)]
+    w_out = [row[0] for row in _fmpq_rows(weights.W_out.T)]
+    evaluate = _validated_evaluator(node, weights, 20) if refine else None
+    out: list[CertifiedPoint | None] = []
+    for point in points:
+        if evaluate is not None:  # a few Newton steps on the validated flow: a rough start is enough
+            with mpmath.workdps(30):
+                point = _refined(evaluate, [mpmath.mpf(v) for v in point], refine)
+        if point is None:
+            out.append(None)
+            continue
+        centre = [_rounded(v) for v in point]
+        try:
+            box = krawczyk_box(field, to_fmpq(node.T), W, b, w_out, centre, prec)
+        except NotShown:
+            out.append(None)
+            continue
+        out.append(CertifiedPoint(box.box, box.Y, box.index, prec, box.det))
+    return out
+
+
+def _refined(evaluate, x, steps):
+    """``steps`` Newton steps from x (None if the Hessian is singular or the flow is not enclosed)."""
+    try:
+        for _ in range(steps):
+            gradient, hessian = evaluate(x)
+            x = list(mpmath.matrix(x) - mpmath.lu_solve(hessian, mpmath.matrix(gradient)))
+    except (ArithmeticError, ZeroDivisionError):
+        return None
+    return x
+
+
+def _rounded(v) -> fmpq:
+    """A short rational next to v (denominator up to 10^15), the centre of its Krawczyk box."""
+    exact = _exact(v)
+    close = Fraction(int(exact.p), int(exact.q)).limit_denominator(10**15)
+    return fmpq(close.numerator, close.denominator)
+
+
+def critical_points_certificate(
+    node: NeuralODE,
+    weights: NodeWeights,
+    points: Sequence[CertifiedPoint],
+    domain: Sequence[tuple[object, object]] | None = None,
+    prec: int = PRECISION,
+) -> dict:
+    """The ``symmorse-node/1`` certificate (kind ``critical-points``) of certified critical points.
+
+    Only the points whose box lies in ``domain`` (if given) are listed; ``complete`` is false:
+    the certificate proves that each listed point exists, is non-degenerate, has its index and
+    differs from the others, not that there are no more.
+
+    Examples
+    --------
+    >>> from symmorse.model.node import NeuralODE
+    >>> node = NeuralODE(1, "0, h1**2 - 2*h1")
+    >>> w = node.weights(W="1; 0")
+    >>> cert = critical_points_certificate(node, w, certify_critical_points(node, w, [[mpmath.mpf(1)]]))
+    >>> cert["kind"], len(cert["points"]), cert["complete"]
+    ('critical-points', 1, False)
+    """
+    box = None if domain is None else [(to_fmpq(lo), to_fmpq(hi)) for lo, hi in domain]
+
+    def inside(p):
+        return box is None or all(a <= lo and hi <= b for (lo, hi), (a, b) in zip(p.box, box))
+
+    cert = {
+        "format": FORMAT,
+        "kind": "critical-points",
+        "n": node.n,
+        "m": node.m,
+        "T": rational_string(node.T),
+        "field": [expression_text(f) for f in node.field],
+        "flow": None,
+        "weights": weights.to_json(),
+        "prec": prec,
+        "points": [
+            {k: v for k, v in p.to_json().items() if k in ("box", "Y", "index")} for p in points if inside(p)
+        ],
+        "complete": False,
+    }
+    if box is not None:
+        cert["domain"] = [[rational_string(lo), rational_string(hi)] for lo, hi in box]
+    if node.layers is not None:
+        cert["layer_field"] = {**node.layers.to_json(), "activation": node.flow_field().activation}
+    return cert

@@ -1,7 +1,7 @@
 """Validated flows: rigorous enclosures of ``phi_T``, ``D phi_T`` and ``D^2 phi_T`` over a box.
 
 For a neural-ODE field ``h' = f(h)`` on R^m (layers ``V sigma(A h + c)`` or a
-polynomial field, see :mod:`symmorse.model.taylor_fields`), an exact time
+polynomial field, see :mod:`symmorse.exact.taylor_fields`), an exact time
 T > 0 and a box Y of initial values (python-flint balls),
 :func:`validated_flow` returns balls that contain ``phi_T(y)``,
 ``D phi_T(y)`` and ``D^2 phi_{T,i}(y)`` for *every* y in Y.
@@ -9,7 +9,10 @@ T > 0 and a box Y of initial values (python-flint balls),
 Method: the C^2 Lohner algorithm (Lohner 1987 [1]_; C^1 and C^r versions by
 Zgliczynski [2]_ and Wilczak-Zgliczynski [3]_, as in the CAPD library [4]_):
 a Taylor method of order p with an a-priori enclosure and a Lohner (QR)
-coordinate change.  One step of size h from the set ``[x]`` of current states:
+coordinate change.  This module and :mod:`symmorse.exact.taylor_fields` are
+in the exact domain layer so that the search and the trusted kernel
+(:mod:`symmorse.kernel.node`, ball witnesses) run the same integrator.
+One step of size h from the set ``[x]`` of current states:
 
 1. *A-priori enclosure.*  A box Z with ``[x] + [0, h] f(Z) ⊆ Z`` is sought
    (candidate ``[x] + [0, h] f([x])``, widened up to ten times, then h is
@@ -21,7 +24,7 @@ coordinate change.  One step of size h from the set ``[x]`` of current states:
    (``G' = Df G + D^2f[X, X]``, ``G(0) = 0``) in ``± nu h e^{mu h}`` with
    ``nu >= |D^2f(Z)[W, W]|``, refined the same way.
 2. *Taylor coefficients* of the solution and of both variations by recursive
-   Taylor arithmetic in ball arithmetic (:func:`~symmorse.model.taylor_fields.jets`),
+   Taylor arithmetic in ball arithmetic (:func:`~symmorse.exact.taylor_fields.jets`),
    at the centre ``x^`` (values, orders 0..p) and over the whole box [x]
    (``D a_j``, ``D^2 a_j``, orders 0..p).
 3. *Remainder.*  Lagrange's form, componentwise: the order-(p+1) coefficient
@@ -68,8 +71,8 @@ from dataclasses import dataclass
 
 from flint import arb, arb_mat, ctx, fmpq
 
-from ..exact.errors import InputError, SymmorseError, WeightsError
-from ..exact.numbers import to_fmpq
+from .errors import InputError, SymmorseError, WeightsError
+from .numbers import to_fmpq
 from .taylor_fields import FlowField, flow_field, jets, pairs
 
 __all__ = ["FlowEnclosure", "FlowEnclosureError", "default_order", "validated_flow"]
@@ -201,12 +204,13 @@ def validated_flow(
     Parameters
     ----------
     field : field description
-        Layers (a :class:`~symmorse.model.node.LayerField`, a mapping
-        ``{"A", "V", "c", "activation"}`` or a
-        :class:`~symmorse.model.taylor_fields.LayerFlowField`), polynomial
+        Layers (a mapping ``{"A", "V", "c", "activation"}`` of exact numbers
+        or a :class:`~symmorse.exact.taylor_fields.LayerFlowField`), polynomial
         components (``"h2, -h1**3"``, a list of texts or SymPy expressions), or
-        a :class:`~symmorse.model.node.NeuralODE` (see
-        :func:`~symmorse.model.taylor_fields.flow_field`).
+        a model object with a ``flow_field()`` method (a
+        :class:`~symmorse.model.node.LayerField` or
+        :class:`~symmorse.model.node.NeuralODE`); see
+        :func:`~symmorse.exact.taylor_fields.flow_field`.
     T : exact number
         The final time, T > 0 (``"1/3"``, ``1``, ``0.5``: read exactly).
     box : sequence
@@ -258,7 +262,7 @@ def validated_flow(
     >>> validated_flow("h1**2", 2, [1], max_steps=100)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
       ...
-    symmorse.model.validated_flow.FlowEnclosureError: the flow could not be enclosed up to T = 2: ...
+    symmorse.exact.validated_flow.FlowEnclosureError: the flow could not be enclosed up to T = 2: ...
     """
     f = flow_field(field)
     m = f.m

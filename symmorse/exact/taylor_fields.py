@@ -1,6 +1,6 @@
 """Vector fields in ball arithmetic with Taylor coefficients of their solutions and variations.
 
-The validated integrator (:mod:`symmorse.model.validated_flow`) needs, for an
+The validated integrator (:mod:`symmorse.exact.validated_flow`) needs, for an
 initial value x0 (a ball vector, possibly wide), the Taylor coefficients in
 time of the solution ``x(t)`` of ``x' = f(x)`` and of its first and second
 variations ``X' = Df(x) X``, ``G' = Df(x) G + D^2f(x)[X, X]``, all in
@@ -21,6 +21,12 @@ and the variations are linear: ``X_{j+1} = (1/(j+1)) sum_i M_i X_{j-i}``.
 Every operation is a ball operation, so each coefficient encloses the true
 coefficient for every initial value in the balls (inclusion principle).
 
+The fields are plain data (exact rational matrices and an activation name, or
+polynomial texts), so that the search and the trusted kernel
+(:mod:`symmorse.kernel.node`) integrate with the same code; the model's
+:class:`~symmorse.model.node.LayerField` and :class:`~symmorse.model.node.NeuralODE`
+adapt themselves through their ``flow_field()`` methods.
+
 Second variations are stored for the pairs ``(l, n)``, ``l <= n`` (see
 :func:`pairs`): column ``pair`` of an ``m x len(pairs)`` matrix holds
 ``d^2 x_i / dy_l dy_n`` for i = 1..m.
@@ -34,13 +40,12 @@ from dataclasses import dataclass, field
 import sympy
 from flint import arb, arb_mat, arb_poly, ctx, fmpq
 
-from ..exact.errors import ActivationError, InputError
-from ..exact.expressions import parse_expression
-from ..exact.numbers import to_fmpq
-from .activations import get_activation
-from .node import MAX_PHASE_DIM, LayerField, NeuralODE, layer_field, phase_symbols, split_components
+from .errors import ActivationError, InputError, WeightsError
+from .expressions import parse_expression, split_components
+from .numbers import to_fmpq
 
 __all__ = [
+    "MAX_PHASE_DIM",
     "ACTIVATIONS",
     "pairs",
     "TaylorSeries",
@@ -51,9 +56,11 @@ __all__ = [
     "jets",
 ]
 
-#: Activations with Taylor recurrences here (names as :func:`~symmorse.model.activations.get_activation`
-#: spells them; the aliases atan, logistic and linear are accepted too).
+#: Largest phase-space dimension accepted (by the integrator and by :class:`~symmorse.model.node.NeuralODE`).
+MAX_PHASE_DIM = 12
+#: Activations with Taylor recurrences here (the aliases atan, logistic and linear are accepted too).
 ACTIVATIONS = ("tanh", "sigmoid", "arctan", "softplus", "identity")
+_ALIASES = {"atan": "arctan", "logistic": "sigmoid", "linear": "identity"}
 
 
 def pairs(m: int) -> list[tuple[int, int]]:
@@ -74,6 +81,25 @@ def _column(entries: Sequence) -> arb_mat:
 def _ball_matrix(rows: Sequence[Sequence[fmpq]]) -> arb_mat:
     """A ball matrix containing an exact rational matrix (at the working precision)."""
     return arb_mat(len(rows), len(rows[0]), [arb(v) for row in rows for v in row])
+
+
+def _rational_rows(M: object, what: str) -> list[list[fmpq]]:
+    """The rows of a non-empty exact rational matrix (nested sequences or a SymPy matrix)."""
+    if isinstance(M, sympy.MatrixBase):
+        M = M.tolist()
+    if (
+        isinstance(M, (str, bytes))
+        or not isinstance(M, Sequence)
+        or not M
+        or any(isinstance(r, (str, bytes)) or not isinstance(r, Sequence) for r in M)
+        or not M[0]
+        or any(len(r) != len(M[0]) for r in M)
+    ):
+        raise InputError(f"{what} must be a non-empty matrix (rows of equal length)")
+    try:
+        return [[to_fmpq(v) for v in r] for r in M]
+    except (WeightsError, TypeError, ValueError):
+        raise InputError(f"{what}: every entry must be an exact number") from None
 
 
 def _conv(a: list, b: list, j: int, start: int = 0):
@@ -179,7 +205,7 @@ class LayerFlowField(FlowField):
     ----------
     A, V, c : matrices
         Exact numbers (nested lists of ints, rational strings, floats read
-        exactly, SymPy matrices); as in :func:`~symmorse.model.node.layer_field`.
+        exactly, SymPy matrices); A is k x m, V is m x k, c has k entries (default 0).
     activation : str
         tanh, sigmoid (logistic), arctan (atan), softplus or identity (linear).
 
@@ -194,41 +220,26 @@ class LayerFlowField(FlowField):
     """
 
     def __init__(self, A: object, V: object, c: object = None, activation: str = "tanh") -> None:
-        def plain(M):
-            return M.tolist() if isinstance(M, sympy.MatrixBase) else M
-
-        data = {"A": plain(A), "V": plain(V), "activation": activation}
-        if c is not None:
-            data["c"] = list(c) if isinstance(c, sympy.MatrixBase) else c
-        self._init_from(layer_field(data))
-
-    @classmethod
-    def from_layer_field(cls, layers: LayerField) -> LayerFlowField:
-        """The ball version of a :class:`~symmorse.model.node.LayerField`.
-
-        Examples
-        --------
-        >>> lf = layer_field({"A": [[2]], "V": [[-1]], "c": [0], "activation": "atan"})
-        >>> LayerFlowField.from_layer_field(lf).activation
-        'arctan'
-        """
-        self = cls.__new__(cls)
-        self._init_from(layers)
-        return self
-
-    def _init_from(self, layers: LayerField) -> None:
-        name = get_activation(layers.activation).name
+        name = activation if isinstance(activation, str) else ""
+        name = _ALIASES.get(name.lower(), name.lower())
         if name not in ACTIVATIONS:
             raise ActivationError(
-                f"validated flows support the activations {', '.join(ACTIVATIONS)}, not {layers.activation!r}"
+                f"validated flows support the activations {', '.join(ACTIVATIONS)}, not {activation!r}"
             )
         self.activation = name
-        self.k, self.m = layers.A.shape
+        self.A = _rational_rows(A, "field A")
+        self.k, self.m = len(self.A), len(self.A[0])
         if not 1 <= self.m <= MAX_PHASE_DIM:
             raise InputError(f"the phase space must have dimension 1..{MAX_PHASE_DIM}, got {self.m}")
-        self.A = [[to_fmpq(v) for v in layers.A.row(r)] for r in range(self.k)]
-        self.V = [[to_fmpq(v) for v in layers.V.row(i)] for i in range(self.m)]
-        self.c = [to_fmpq(v) for v in layers.c]
+        self.V = _rational_rows(V, "field V")
+        if (len(self.V), len(self.V[0])) != (self.m, self.k):
+            raise InputError(f"field V must be {self.m} x {self.k} (A is {self.k} x {self.m})")
+        if c is None:
+            self.c = [fmpq(0)] * self.k
+        else:
+            self.c = _rational_rows([list(c)], "field c")[0]
+            if len(self.c) != self.k:
+                raise InputError(f"field c must have {self.k} entries, got {len(self.c)}")
 
     def _weights(self):
         cache = self._precision_cache()
@@ -416,7 +427,7 @@ class PolynomialFlowField(FlowField):
         m = len(texts)
         if not 1 <= m <= MAX_PHASE_DIM:
             raise InputError(f"the phase space must have dimension 1..{MAX_PHASE_DIM}, got {m}")
-        h = phase_symbols(m)
+        h = [sympy.Symbol(f"h{i}", real=True) for i in range(1, m + 1)]
         exprs = [_polynomial_component(t, h, i) for i, t in enumerate(texts, 1)]
         self.m = m
         self.expressions = tuple(exprs)
@@ -600,11 +611,12 @@ def _polynomial_component(value: object, h: list[sympy.Symbol], i: int) -> sympy
 def flow_field(field: object) -> FlowField:
     """The :class:`FlowField` of a field description.
 
-    Accepted: a :class:`FlowField`; a :class:`~symmorse.model.node.LayerField`
-    or a mapping ``{"A", "V", "c", "activation"}``; a
-    :class:`~symmorse.model.node.NeuralODE` (its layers, or its expressions,
-    which must then be polynomial); polynomial components as text
-    ``"h2, -h1**3"`` or a sequence of texts or SymPy expressions.
+    Accepted: a :class:`FlowField`; a mapping ``{"A", "V", "c", "activation"}``
+    of exact numbers (c and activation optional, tanh by default); polynomial
+    components as text ``"h2, -h1**3"`` or a sequence of texts or SymPy
+    expressions; or any object with a ``flow_field()`` method that returns a
+    :class:`FlowField` (the model's :class:`~symmorse.model.node.LayerField` and
+    :class:`~symmorse.model.node.NeuralODE` have one).
 
     Raises
     ------
@@ -624,19 +636,20 @@ def flow_field(field: object) -> FlowField:
     """
     if isinstance(field, FlowField):
         return field
-    if isinstance(field, LayerField):
-        return LayerFlowField.from_layer_field(field)
-    if isinstance(field, NeuralODE):
-        if field.layers is not None:
-            return LayerFlowField.from_layer_field(field.layers)
-        return PolynomialFlowField(list(field.field))
+    adapter = getattr(field, "flow_field", None)
+    if callable(adapter):
+        made = adapter()
+        if isinstance(made, FlowField):
+            return made
     if isinstance(field, Mapping):
-        return LayerFlowField.from_layer_field(layer_field(field))
+        if not {"A", "V"} <= set(field) or set(field) - {"A", "V", "c", "activation"}:
+            raise InputError('a layer field is {"A": [[...]], "V": [[...]], "c": [...], "activation": ...}')
+        return LayerFlowField(field["A"], field["V"], field.get("c"), field.get("activation", "tanh"))
     if isinstance(field, str) or (isinstance(field, Sequence) and field):
         return PolynomialFlowField(field)
     raise InputError(
-        "a validated flow needs a layer field {'A', 'V', 'c', 'activation'}, a LayerField, a NeuralODE "
-        f"or polynomial components such as 'h2, -h1'; got {type(field).__name__}"
+        "a validated flow needs a layer field {'A', 'V', 'c', 'activation'}, polynomial components such "
+        f"as 'h2, -h1', or a model object with a flow_field() method; got {type(field).__name__}"
     )
 
 
