@@ -359,3 +359,126 @@ def test_tampered_zero_certificates(tamper, expected):
     cert = zero()
     tamper(cert)
     assert answer(cert) == expected
+
+
+# -- reading: polynomials, numbers, sizes ---------------------------------------------------------
+
+
+def _linear_factor_to_the_degree(c):
+    n = len(c["variables"])
+    linear = {"terms": [["1", [1] + [0] * (n - 1)]]}  # W1_1_1, to the power deg P = 8
+    c["factorization"]["factors"] = [{"polynomial": linear, "multiplicity": 8, "degree": 1}]
+
+
+def _product_factor(c):
+    n = len(c["variables"])
+    product = {"terms": [["1", [1, 1] + [0] * (n - 2)]]}  # W1_1_1 * W1_2_1
+    c["factorization"]["factors"] = [{"polynomial": product, "multiplicity": 1, "degree": 2}]
+
+
+def _huge_exponent(c):
+    n = len(c["variables"])
+    c["membership"]["cofactors"][0]["terms"].append(["1", [10_000] + [0] * (n - 1)])
+
+
+@pytest.mark.parametrize(
+    "tamper, expected",
+    [
+        (_linear_factor_to_the_degree, "rejected: the factorization does not multiply out to P"),
+        (_product_factor, "rejected: factor 0 is not irreducible over Q"),
+        (
+            lambda c: c["factorization"]["factors"][0].update(multiplicity=True),
+            "rejected: factor 0 has an impossible multiplicity",
+        ),
+        (
+            lambda c: c["factorization"].update(factors=[5]),
+            "refused: elimination certificate: factor 0 must be an object with a 'terms' list",
+        ),
+        (
+            lambda c: c.update(polynomial={"terms": "x"}),
+            "refused: elimination certificate: polynomial must be an object with a 'terms' list",
+        ),
+        (_huge_exponent, "rejected: P != sum_k A_k E_k: the cofactor identity fails"),
+        (
+            lambda c: c["polynomial"]["terms"][0][1].__setitem__(0, -1),
+            "refused: elimination certificate: malformed term ['1', [-1, 0, 0, 0, 2, 0, 0, 0]] in polynomial",
+        ),
+        (
+            lambda c: c["polynomial"]["terms"][0][1].__setitem__(0, True),
+            "refused: elimination certificate: malformed term ['1', [True, 0, 0, 0, 2, 0, 0, 0]] "
+            "in polynomial",
+        ),
+        (
+            lambda c: c["polynomial"]["terms"].__setitem__(0, ["a long coefficient " * 6, [0]]),
+            "refused: elimination certificate: malformed term "
+            + str(["a long coefficient " * 6, [0]])[:80]
+            + " in polynomial",
+        ),
+        (
+            lambda c: c.pop("factorization"),
+            "refused: elimination certificate: missing or malformed 'factorization'",
+        ),
+        (
+            lambda c: c["activation"]["coefficients"].__setitem__(0, "zero"),
+            "refused: elimination certificate: an activation coefficient is not an exact rational string",
+        ),
+    ],
+)
+def test_more_tampered_measure_zero_certificates(tamper, expected):
+    cert = null()
+    tamper(cert)
+    assert answer(cert) == expected
+
+
+def test_repeated_monomials_add_up_and_a_denominator_of_one_is_read():
+    cert = null()
+    c, exponents = cert["polynomial"]["terms"][0]
+    assert c == "1"
+    cert["polynomial"]["terms"][0] = ["1/3", exponents]
+    cert["polynomial"]["terms"].append(["2/3", list(exponents)])
+    cert["value"] = "14641/9"
+    cert["factorization"]["content"] = "1/1"
+    assert answer(cert) == null_accepted("14641/9")
+
+
+@pytest.mark.parametrize("data", [None, [], "architecture", 3])
+def test_a_certificate_that_is_not_an_object_is_refused(data):
+    assert answer(data) == "refused: elimination certificate: missing or malformed 'architecture'"
+
+
+WIDTHS = "refused: elimination certificate: widths must be 2 to 8 integers in 1..64"
+SIZES = (
+    "refused: elimination certificate beyond the checked sizes (input width <= 2, <= 40 weights, "
+    "activation degree <= 9)"
+)
+
+
+@pytest.mark.parametrize(
+    "widths, expected",
+    [
+        ([1], WIDTHS),
+        ([1] * 9, WIDTHS),
+        ([0, 1], WIDTHS),
+        ([1, 2.0, 1], WIDTHS),
+        ([1, True, 1], WIDTHS),
+        ([1, 65, 1], WIDTHS),
+        ([1, 64, 1], SIZES),
+        ([1, 14, 1], SIZES),  # 43 weights
+        ([3, 1, 1], SIZES),
+        ([1, 1], "rejected: variables must be ['w1', 'b1', 'x1']"),
+        ([1] * 8, "rejected: variables must be " + str(elimination.parameter_names([1] * 8) + ["x1"])),
+        ([1, 13, 1], "rejected: variables must be " + str(elimination.parameter_names([1, 13, 1]) + ["x1"])),
+    ],
+)
+def test_the_sizes_the_kernel_checks(widths, expected):
+    cert = null()
+    cert["architecture"]["widths"] = widths
+    assert answer(cert) == expected
+
+
+def test_the_activation_degree_limit():
+    cert = null()
+    cert["activation"] = {"name": "poly:z**10+z", "coefficients": ["0", "1"] + ["0"] * 8 + ["1"]}
+    assert answer(cert) == SIZES
+    cert["activation"] = {"name": "poly:z**9+z", "coefficients": ["0", "1"] + ["0"] * 7 + ["1"]}
+    assert answer(cert) == "rejected: P != sum_k A_k E_k: the cofactor identity fails"

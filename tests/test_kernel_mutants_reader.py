@@ -60,7 +60,9 @@ def test_integers_past_the_int_string_limit_are_read_exactly_up_to_max_digits():
     too_long = loads("9" * (MAX_DIGITS + 1))
     assert isinstance(too_long, TooLong) and too_long.digits == MAX_DIGITS + 1
     assert repr(too_long) == f"an integer of {MAX_DIGITS + 1} digits (more than {MAX_DIGITS})"
-    assert refusal(validate, {"n": too_long}, Obj({"n": Int()})) == f"n: expected an integer, got {too_long!r}"
+    assert (
+        refusal(validate, {"n": too_long}, Obj({"n": Int()})) == f"n: expected an integer, got {too_long!r}"
+    )
 
 
 def test_an_object_may_have_max_items_keys_but_not_more(monkeypatch):
@@ -138,12 +140,16 @@ def test_rational_length_limits():
     assert rational("7" * MAX_DIGITS, "x") == flint.fmpz("7" * MAX_DIGITS)
     assert refusal(rational, "7" * (MAX_DIGITS + 1), "x") == f"x: a number with more than {MAX_DIGITS} digits"
     overlong = "1" * (2 * MAX_DIGITS + 3)
-    assert refusal(rational, overlong, "x").startswith("x: expected an exact rational (e.g. 2 or '-3/5'), got \"111")
+    assert refusal(rational, overlong, "x").startswith(
+        "x: expected an exact rational (e.g. 2 or '-3/5'), got \"111"
+    )
 
 
 def test_rational_refusals_show_the_value():
     assert refusal(rational, "1/0", "w[0]") == 'w[0]: zero denominator in "1/0"'
-    assert refusal(rational, "one", "w[1]") == "w[1]: expected an exact rational (e.g. 2 or '-3/5'), got \"one\""
+    assert (
+        refusal(rational, "one", "w[1]") == "w[1]: expected an exact rational (e.g. 2 or '-3/5'), got \"one\""
+    )
     assert refusal(rational, None, "w[2]") == "w[2]: expected an exact rational (e.g. 2 or '-3/5'), got null"
 
 
@@ -168,7 +174,10 @@ def test_str_limits_choices_and_their_description():
     assert [Str(3).accepts(v) for v in ("", "abc", "abcd", 3)] == [True, True, False, False]
     assert Str(3, lo=1).accepts("") is False
     assert Str(choices=("a", "b")).accepts("b") and not Str(choices=("a", "b")).accepts("c")
-    assert refusal(validate, {"s": "c"}, Obj({"s": Str(choices=("a", "b"))})) == 's: expected one of a, b, got "c"'
+    assert (
+        refusal(validate, {"s": "c"}, Obj({"s": Str(choices=("a", "b"))}))
+        == 's: expected one of a, b, got "c"'
+    )
 
 
 def test_any_spec_accepts_everything():
@@ -180,7 +189,10 @@ def test_list_and_tuple():
     assert List(Int()).lo == 0
     validate([], List(Int()))
     validate([1, 2], List(Int(), hi=2))
-    assert refusal(validate, [1, 2, 3], List(Int(), hi=2)) == ": expected a list of 0 to 2 entries, got [1, 2, 3]"
+    assert (
+        refusal(validate, [1, 2, 3], List(Int(), hi=2))
+        == ": expected a list of 0 to 2 entries, got [1, 2, 3]"
+    )
     assert refusal(validate, [1, "a"], List(Int())) == '[1]: expected an integer, got "a"'
     validate([1, "1/2"], Tuple(Int(), Rational()))
     assert refusal(validate, [1], Tuple(Int(), Int())) == ": expected a list of 2 entries, got [1]"
@@ -195,7 +207,10 @@ def test_obj_names_missing_and_unknown_keys_and_its_own_path():
     assert refusal(validate, {"o": 3}, Obj({"o": spec})) == "o: expected an object, got 3"
     assert refusal(validate, {"b": "x"}, spec) == "a: missing"
     assert refusal(validate, {"a": 1, "c": 0}, spec) == '"c": unknown key (known: a, b)'
-    assert refusal(validate, {"o": {"a": 1, "b": 2}}, Obj({"o": spec})) == "o.b: expected a string of 0 to 1000000 characters, got 2"
+    assert (
+        refusal(validate, {"o": {"a": 1, "b": 2}}, Obj({"o": spec}))
+        == "o.b: expected a string of 0 to 1000000 characters, got 2"
+    )
     assert refusal(validate, {"a": 1, "b": 2}, Obj({"a": Int()})) == '"b": unknown key (known: a)'
 
 
@@ -216,7 +231,10 @@ def test_either_tries_each_option_in_order_and_reports_the_last():
     spec = Either(Int(), Str(choices=("x",)), List(Int()))
     for value in (1, "x", [1]):
         validate({"v": value}, Obj({"v": spec}))
-    assert refusal(validate, {"v": "y"}, Obj({"v": spec})) == 'v: expected a list of 0 to 100000 entries, got "y"'
+    assert (
+        refusal(validate, {"v": "y"}, Obj({"v": spec}))
+        == 'v: expected a list of 0 to 100000 entries, got "y"'
+    )
     assert refusal(validate, {"v": ["a"]}, Obj({"v": Either(Int(), List(Int()))})) == (
         'v[0]: expected an integer, got "a"'
     )
@@ -227,9 +245,14 @@ def test_bykey_chooses_the_spec_by_tag_and_names_the_tag():
     validate({"kind": "a", "n": 1}, spec)
     validate({"kind": "b"}, spec)
     assert refusal(validate, {"kind": "c"}, spec) == 'kind: expected one of a, b, got "c"'
-    assert refusal(validate, {"x": {"kind": "c"}}, Obj({"x": spec})) == 'x.kind: expected one of a, b, got "c"'
+    assert (
+        refusal(validate, {"x": {"kind": "c"}}, Obj({"x": spec})) == 'x.kind: expected one of a, b, got "c"'
+    )
     assert refusal(validate, {"x": 3}, Obj({"x": spec})) == "x.kind: expected one of a, b, got null"
-    assert refusal(validate, {"x": {"kind": "a", "n": "1"}}, Obj({"x": spec})) == 'x.n: expected an integer, got "1"'
+    assert (
+        refusal(validate, {"x": {"kind": "a", "n": "1"}}, Obj({"x": spec}))
+        == 'x.n: expected an integer, got "1"'
+    )
 
 
 def test_json_refuses_floats_and_deep_nesting_naming_the_path():
@@ -244,13 +267,21 @@ def test_json_refuses_floats_and_deep_nesting_naming_the_path():
     for _ in range(MAX_DEPTH):
         deepest = [deepest]
     Json().check(deepest, "d")
-    assert refusal(Json().check, [deepest], "d") == f"d{'[0]' * (MAX_DEPTH + 1)}: nested more than {MAX_DEPTH} levels deep"
+    assert (
+        refusal(Json().check, [deepest], "d")
+        == f"d{'[0]' * (MAX_DEPTH + 1)}: nested more than {MAX_DEPTH} levels deep"
+    )
     nested = 1
     for _ in range(MAX_DEPTH):
         nested = {"k": nested}
     Json().check(nested, "d")
-    assert refusal(Json().check, {"k": nested}, "d") == f"d{'.k' * (MAX_DEPTH + 1)}: nested more than {MAX_DEPTH} levels deep"
-    assert refusal(Json().check, {"k": [object]}, "d").startswith("d.k[0]: not a JSON value, got <class 'object'>")
+    assert (
+        refusal(Json().check, {"k": nested}, "d")
+        == f"d{'.k' * (MAX_DEPTH + 1)}: nested more than {MAX_DEPTH} levels deep"
+    )
+    assert refusal(Json().check, {"k": [object]}, "d").startswith(
+        "d.k[0]: not a JSON value, got <class 'object'>"
+    )
 
 
 def test_shown_values_are_cut_in_the_middle():
@@ -260,5 +291,7 @@ def test_shown_values_are_cut_in_the_middle():
     just = "b" * 58  # shown with its quotes: 60 characters, not cut
     assert refusal(validate, {"s": just}, Obj({"s": Str(10)})).endswith(json.dumps(just))
     over = "c" * 59  # 61 characters: cut
-    assert refusal(validate, {"s": over}, Obj({"s": Str(10)})).endswith('"' + "c" * 44 + " ... " + "c" * 9 + '"')
+    assert refusal(validate, {"s": over}, Obj({"s": Str(10)})).endswith(
+        '"' + "c" * 44 + " ... " + "c" * 9 + '"'
+    )
     assert refusal(validate, {"n": float("nan")}, Obj({"n": Int()})) == "n: expected an integer, got nan"
