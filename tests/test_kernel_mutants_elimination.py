@@ -56,7 +56,7 @@ def answer(cert: dict) -> str:
         result = elimination.check(cert)
     except CertificateError as exc:
         return f"refused: {exc}"
-    return f"{'accepted' if result.accepted else 'rejected'}: {result.reason}"
+    return f"{ {True: 'accepted', False: 'rejected'}[result.accepted] }: {result.reason}"
 
 
 def null_accepted(value: str) -> str:
@@ -464,9 +464,11 @@ SIZES = (
         ([1, 65, 1], WIDTHS),
         ([1, 64, 1], SIZES),
         ([1, 14, 1], SIZES),  # 43 weights
+        ([2, 10, 1], SIZES),  # 41 weights
         ([3, 1, 1], SIZES),
         ([1, 1], "rejected: variables must be ['w1', 'b1', 'x1']"),
         ([1] * 8, "rejected: variables must be " + str(elimination.parameter_names([1] * 8) + ["x1"])),
+        ([1, 2, 2], "rejected: the output width must be 1"),
         ([1, 13, 1], "rejected: variables must be " + str(elimination.parameter_names([1, 13, 1]) + ["x1"])),
     ],
 )
@@ -482,3 +484,35 @@ def test_the_activation_degree_limit():
     assert answer(cert) == SIZES
     cert["activation"] = {"name": "poly:z**9+z", "coefficients": ["0", "1"] + ["0"] * 7 + ["1"]}
     assert answer(cert) == "rejected: P != sum_k A_k E_k: the cofactor identity fails"
+
+
+@pytest.mark.parametrize(
+    "tamper, expected",
+    [
+        (
+            lambda c: c["activation"].update(coefficients=["1"]),
+            "rejected: the activation must be a non-constant polynomial",
+        ),
+        (
+            lambda c: c["activation"].update(coefficients=["0", "1", "0"]),
+            "rejected: the activation must be a non-constant polynomial",
+        ),
+        (
+            lambda c: c["activation"].update(name="poly:z**3"),
+            "rejected: the activation name contradicts its coefficients",
+        ),
+        (
+            lambda c: c["activation"].update(name="z**3+z"),
+            "rejected: the activation name contradicts its coefficients",
+        ),
+        (
+            lambda c: c.update(variables=c["variables"][::-1]),
+            "rejected: variables must be ['W1_1_1', 'W1_2_1', 'b1_1', 'b1_2', 'w1', 'w2', 'b2', 'x1']",
+        ),
+        (lambda c: c.update(verdict="maybe"), "refused: elimination certificate: unknown verdict 'maybe'"),
+    ],
+)
+def test_tampered_activations_variables_and_verdicts(tamper, expected):
+    cert = null()
+    tamper(cert)
+    assert answer(cert) == expected
