@@ -56,11 +56,27 @@ TESTS: dict[str, list[str]] = {
     "elimination": ["test_elimination.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
     "critical": ["test_kernel_critical.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
     "base": ["test_kernel_base.py", "test_checker.py", "test_kernel_hardening.py", "test_elimination.py"],
-    "layered": ["test_checker.py", "test_kernel_hardening.py", "test_fuzz_certificates.py", "test_certify.py"],
+    "layered": [
+        "test_checker.py",
+        "test_kernel_hardening.py",
+        "test_fuzz_certificates.py",
+        "test_certify.py",
+    ],
 }
 
 #: The order of a full run: the modules being rewritten elsewhere (base, layered) come last.
-ORDER = ["reader", "schemas", "__init__", "constants", "elimination", "critical", "node", "graph", "base", "layered"]
+ORDER = [
+    "reader",
+    "schemas",
+    "__init__",
+    "constants",
+    "elimination",
+    "critical",
+    "node",
+    "graph",
+    "base",
+    "layered",
+]
 
 #: mutmut's exit codes, by what they mean here.
 KILLED = {1, 3}
@@ -219,8 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=1, help="mutmut workers (default 1)")
     parser.add_argument("--resume", action="store_true", help="keep .mutation/<module>/ and its results")
     parser.add_argument("--retest", nargs="*", default=[], help="mutant names to run again (with --resume)")
-    parser.add_argument("--report-only", action="store_true", help="only read the results already in .mutation/")
-    parser.add_argument("--survivors", action="store_true", help="print the diff of each unexplained survivor")
+    parser.add_argument(
+        "--retest-survivors",
+        action="store_true",
+        help="with --resume: run the survivors, untested and timed-out mutants of the last run again",
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="only read the results already in .mutation/"
+    )
+    parser.add_argument(
+        "--survivors", action="store_true", help="print the diff of each unexplained survivor"
+    )
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     args = parser.parse_args(argv)
     modules = args.modules or ORDER
@@ -233,12 +258,17 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         dest = WORK / module
         if not args.report_only:
-            retest = [n for n in args.retest if n.startswith(f"symmorse.kernel.{module}.")]
+            retest = [n for n in args.retest if _owner(n) == module]
+            if args.retest_survivors:
+                retest += [k for k, v in results(dest, module).items() if v not in KILLED and k not in retest]
             run_module(module, children=args.max_children, resume=args.resume, retest=retest)
         row = summary(module, results(dest, module), listed)
         row["seconds"] = round(time.monotonic() - start)
         rows.append(row)
-        print(f"{module}: {row['mutants']} mutants, score {100 * row['score']:.1f}% ({row['seconds']} s)", flush=True)
+        print(
+            f"{module}: {row['mutants']} mutants, score {100 * row['score']:.1f}% ({row['seconds']} s)",
+            flush=True,
+        )
     print()
     print_table(rows)
     for r in rows:
