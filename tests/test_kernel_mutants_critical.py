@@ -4,13 +4,18 @@ ball is exact, so a Krawczyk image can be made to touch a leaf exactly, and each
 """
 
 import copy
+import functools
 from fractions import Fraction
 
 import mpmath
 import pytest
 from flint import arb, ctx, fmpq
 
+from symmorse.exact.errors import CertificateError
+from symmorse.exact.linalg import Inertia
 from symmorse.kernel import critical as kc
+from symmorse.model.network import Network
+from symmorse.search.critical_validated import validated_critical_points
 
 
 def affine(w2: str = "1", leaves: list | None = None, domain: list | None = None) -> dict:
@@ -174,3 +179,144 @@ def test_activation_enclosures_at_a_point_are_tight_and_true(name, point):
         for ball, value in zip(balls, values):
             assert ball.is_finite() and ball.rad() < arb(2) ** -40, (name, ball)
             assert ball.contains(arb(value)), (name, ball, value)
+
+
+# -- a certificate with a point: Phi = tanh(x + 1) - tanh(x - 1), one maximum at 0 (index 1) ---------
+
+
+@functools.cache
+def _bump(domain: tuple = ("-3", "3")) -> dict:
+    net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": [1, -1]}, {"W": [[1, -1]], "b": [0]}])
+    return validated_critical_points(net, [domain]).certificate
+
+
+def bump(domain: tuple = ("-3", "3")) -> dict:
+    return copy.deepcopy(_bump(domain))
+
+
+def test_the_bump_certificate():
+    assert answer(bump()) == "accepted: 1 critical points in the domain (0 boundary), complete; 10 leaves"
+
+
+def test_a_point_identified_through_the_other_inclusion():
+    """Point 0 is given by its small box only (R = V); point 1 is the same point with R as both boxes:
+    V_1 = R is not inside R_0 = V, but V_0 = V is inside R_1 = R, so it is identified."""
+    cert = bump()
+    p = cert["points"][0]
+    small = {**p, "box": p["inner"], "Y": p["Y_inner"]}
+    large = {**p, "inner": p["box"], "Y_inner": p["Y"], "same_as": 0}
+    cert["points"] = [small, large]
+    for leaf in cert["leaves"]:
+        if leaf["kind"] == "unique":
+            leaf["point"] = 1
+    assert answer(cert) == "accepted: 1 critical points in the domain (0 boundary), complete; 10 leaves"
+    cert["points"][1]["same_as"] = None
+    assert answer(cert) == "rejected: points 0 and 1 are not shown to be distinct"
+
+
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda p: p.update(index="1"), "point 0: the index must be an integer"),
+        (lambda p: p.update(index=0), "point 0: the Morse index is 1, not 0"),
+        (lambda p: p.update(box=[["0"]]), "point 0 box is not a 1 x 2 matrix"),
+        (lambda p: p.update(inner=[["0", "1", "2"]]), "point 0 inner is not a 1 x 2 matrix"),
+        (lambda p: p.update(Y=[["1"], ["2"]]), "point 0 Y is not a 1 x 1 matrix"),
+        (
+            lambda p: p.update(inner=[["1/2", "1"]]),
+            "point 0: K(X) is not inside the interior of its inner box",
+        ),
+        (lambda p: p.update(same_as=0), "point 0: same_as must name an earlier point"),
+    ],
+)
+def test_tampered_points(edit, reason):
+    cert = bump()
+    edit(cert["points"][0])
+    assert answer(cert) == f"rejected: {reason}"
+
+
+@pytest.mark.parametrize("found", [None, Inertia(negative=0, zero=1, positive=0)])
+def test_an_undecided_inertia_does_not_fix_the_index(monkeypatch, found):
+    monkeypatch.setattr(kc, "inertia", lambda matrix: found)
+    assert answer(bump()) == "rejected: point 0: the Hessian enclosure does not fix the index"
+
+
+def test_points_outside_or_on_the_boundary_of_the_domain_are_counted_as_such():
+    point = bump()["points"][0]
+    lo, hi = point["inner"][0]
+    outside = bump(("1/4", "3"))
+    outside["points"] = [point]
+    assert answer(outside) == "accepted: 0 critical points in the domain (0 boundary), complete; 2 leaves"
+    for domain in ((hi, "3"), ("-3", lo)):
+        cert = bump(domain)  # the search finds the point on the boundary too: give it as ours
+        cert["points"] = [point]
+        assert answer(cert).startswith("accepted: 1 critical points in the domain (1 boundary), complete; ")
+
+
+def test_the_first_unresolved_leaf_is_named():
+    leaves = [
+        {"box": [["0", "1"]], "kind": "excluded", "coordinate": 0},
+        {"box": [["1", "2"]], "kind": "unresolved"},
+        {"box": [["2", "4"]], "kind": "unresolved"},
+    ]
+    cert = affine(leaves=leaves)
+    assert answer(cert) == "rejected: complete is claimed but leaf 1 is unresolved"
+    cert["complete"] = False
+    assert answer(cert) == (
+        "accepted: 0 critical points in the domain (0 boundary), NOT complete (2 unresolved leaves); 3 leaves"
+    )
+
+
+SHAPE = f"{kc.FORMAT}: widths must be 2 to 12 integers in 1..256 ending in 1, one layer each"
+
+
+def identity_net(widths: list) -> dict:
+    layers = [{"W": [["1"] * a for _ in range(b)], "b": ["0"] * b} for a, b in zip(widths, widths[1:])]
+    cert = affine()
+    cert.update(architecture={"widths": widths}, layers=layers, domain=[["0", "1"]])
+    cert["leaves"] = [{"box": [["0", "1"]], "kind": "excluded", "coordinate": 0}]
+    return cert
+
+
+@pytest.mark.parametrize("widths", [[1, 1], [1] * 12, [1, 256, 1]])
+def test_the_largest_and_smallest_architectures_are_checked(widths):
+    assert answer(identity_net(widths)) == COMPLETE.format(1)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c["architecture"].update(widths=[1]),
+        lambda c: c["architecture"].update(widths=[1] * 13),
+        lambda c: c["architecture"].update(widths=[1, 257, 1]),
+        lambda c: c["architecture"].update(widths=[1, 0, 1]),
+        lambda c: c["architecture"].update(widths=[1, 2.0, 1]),
+        lambda c: c["architecture"].update(widths=[1, 1, 2]),
+        lambda c: c["architecture"].update(widths="1,1,1"),
+        lambda c: c.update(layers=c["layers"][:1]),
+        lambda c: c.update(layers={"0": c["layers"][0]}),
+        lambda c: c.update(leaves={"0": c["leaves"][0]}),
+        lambda c: c.update(points={}),
+        lambda c: c.update(complete=1),
+    ],
+)
+def test_malformed_shapes_are_refused(edit):
+    cert = affine()
+    edit(cert)
+    with pytest.raises(CertificateError) as info:
+        kc.check(cert)
+    assert str(info.value) == SHAPE
+
+
+def test_missing_keys_are_refused():
+    with pytest.raises(CertificateError) as info:
+        kc.check({"format": kc.FORMAT})
+    assert str(info.value) == (
+        f"{kc.FORMAT}: missing architecture, activation, layers, domain, points, leaves or complete"
+    )
+
+
+def test_a_leaf_box_is_named():
+    cert = affine()
+    cert["leaves"][0]["box"] = [["0", "4", "5"]]
+    assert answer(cert) == "rejected: leaf 0 box is not a 1 x 2 matrix"
