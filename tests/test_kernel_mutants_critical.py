@@ -320,3 +320,29 @@ def test_a_leaf_box_is_named():
     cert = affine()
     cert["leaves"][0]["box"] = [["0", "4", "5"]]
     assert answer(cert) == "rejected: leaf 0 box is not a 1 x 2 matrix"
+
+
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda c: c["layers"].__setitem__(1, 3), "layer 2 is not an object"),
+        (lambda c: c["layers"][1].update(b=["0", "1"]), "layer 2 b is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(b="0"), "layer 1 b is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(W=[["1"], ["1"]]), "layer 1 W is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(W=[]), "layer 1 W is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(W=["1"]), "layer 1 W is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(W=[["1", "2"]]), "layer 1 W is not a 1 x 1 matrix"),
+        (lambda c: c["layers"][0].update(W=[["1/0"]]), "layer 1 W[0][0]: zero denominator"),
+        (lambda c: c["layers"][0].update(W=[["0.5"]]), "layer 1 W[0][0]: not a rational p/q"),
+    ],
+)
+def test_refusals_name_the_layer(edit, reason):
+    cert = affine()
+    edit(cert)
+    assert answer(cert) == f"rejected: {reason}"
+
+
+def test_a_denominator_of_one_is_read():
+    cert = affine()
+    cert["layers"][1]["W"] = [["3/1"]]
+    assert answer(cert) == COMPLETE.format(1)
