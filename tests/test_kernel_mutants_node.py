@@ -1,0 +1,245 @@
+"""The neural-ODE kernel (``symmorse.kernel.node``) answer by answer: the exact accept text of every kind of
+true certificate, and for each tampering the exact reason.  Written against the surviving mutants of
+``tools/mutation.py`` (``docs/mutation-testing.md``).
+"""
+
+import copy
+
+import pytest
+
+from symmorse.exact.errors import CertificateError
+from symmorse.kernel import node
+
+from .test_check_node import CERTS, STILL_TRUE, TAMPERED
+
+ACCEPTED = {
+    "affine": (
+        "the field is affine, so phi_T and Phi are affine: Hess Phi = 0 and grad Phi is "
+        "constant, zero only for a null set of (W, b, W_out, b_out) (where W^T Dphi_T^T W_out^T "
+        "= 0); every critical point is degenerate"
+    ),
+    "affine-fixed": (
+        "the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T W_out^T is "
+        "constant, with component 1 = 3 != 0: no critical points, for every b, b_out"
+    ),
+    "augmented": (
+        "witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = 405/2 != 0. det Hess "
+        "is analytic on the connected critical bundle {W^T u = 0}, so it vanishes only on a null "
+        "set: critical points exist for an open set of (W, b, W_out, b_out) and are "
+        "non-degenerate for almost every (W, b, W_out, b_out)"
+    ),
+    "augmented-n2m4": (
+        "witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = -320 != 0. det Hess "
+        "is analytic on the connected critical bundle {W^T u = 0}, so it vanishes only on a null "
+        "set: critical points exist for an open set of (W, b, W_out, b_out) and are "
+        "non-degenerate for almost every (W, b, W_out, b_out)"
+    ),
+    "constant": (
+        "the closed-form flow is real-analytic on all of R^(m+1), so phi_T is defined on all of "
+        "R^m; W_out = 0 or W = 0, so Phi is constant for every W, b, b_out: every point is a "
+        "degenerate critical point"
+    ),
+    "degenerate": (
+        "rank W = 1 < n = 2: Phi(x) = G(W x + b) is constant along ker W and Hess Phi = W^T H W "
+        "has rank <= 1, so every critical point is degenerate and lies in an affine family of "
+        "critical points of dimension >= 1; witness: with U a basis of the image of W, the "
+        "reduced map s -> G(U s + b) has at s = 0, b = y a critical point (U^T u = 0) with "
+        "det(U^T H U) = 2 != 0, which persists for an open set of (b, W_out): there Phi has "
+        "degenerate critical points (statement over b, W_out, b_out)"
+    ),
+    "embedding": ("Phi(x) = W_out phi_T(W x + b) + b_out equals x**3 + y**2 identically on R^2"),
+    "non-augmented": (
+        "the closed-form flow is real-analytic on all of R^(m+1), so phi_T is defined on all of "
+        "R^m; rank W = m = 2: W^T is injective, Dphi_T is invertible and W_out != 0, so grad Phi "
+        "= W^T Dphi_T^T W_out^T never vanishes, for generic W (every W of rank m, an open dense "
+        "set), every b, W_out, b_out (W_out != 0)"
+    ),
+    "transcendental": (
+        "witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = [23.3459473526115 +/- "
+        "4.77e-14] != 0. det Hess is analytic on the connected critical bundle {W^T u = 0}, so "
+        "it vanishes only on a null set: critical points exist for an open set of (W, b, W_out, "
+        "b_out) and are non-degenerate for almost every (W, b, W_out, b_out)"
+    ),
+}
+
+
+def answer(cert: object) -> str:
+    """``accepted: ...``, ``rejected: ...`` or ``refused: ...`` (CertificateError)."""
+    try:
+        result = node.check(cert)
+    except CertificateError as exc:
+        return f"refused: {exc}"
+    return f"{ {True: 'accepted', False: 'rejected'}[result.accepted] }: {result.reason}"
+
+
+def tampered(name: str, *edits) -> dict:
+    """A copy of CERTS[name] with each ``(path, value)`` edit made (value DELETE removes the key)."""
+    cert = copy.deepcopy(CERTS[name])
+    for path, value in edits:
+        target = cert
+        for key in path[:-1]:
+            target = target[key]
+        if value is DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return cert
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_the_accept_texts(name):
+    assert answer(copy.deepcopy(CERTS[name])) == f"accepted: {ACCEPTED[name]}"
+
+
+#: The full answer to each tampering of ``test_check_node.TAMPERED`` (which checks a part of it), in order.
+TAMPERED_ANSWERS = [
+    (
+        "rejected: class augmented implies critical_points/morse = ('generic', 'generic'), "
+        "the certificate says ('generic', 'fails')"
+    ),
+    (
+        "rejected: class non-augmented implies critical_points/morse = ('none', 'generic'), "
+        "the certificate says ('generic', 'generic')"
+    ),
+    "rejected: claimed rank W = 2, but rank W = 1",
+    "rejected: claimed rank W_out = 1, but it is 0",
+    (
+        "rejected: class augmented states what holds for generic W_out, so W_out must be "
+        "free, not fixed to [1, 1]"
+    ),
+    (
+        "rejected: class degenerate states what holds for generic W_out, so W_out must be "
+        "free, not fixed to [0, 0, 1]"
+    ),
+    (
+        "rejected: the verdict ranges over the weights the certificate does not fix, ['W', "
+        "'b', 'W_out', 'b_out']; the certificate claims free_weights = ['b', 'b_out']"
+    ),
+    (
+        "rejected: the verdict ranges over the weights the certificate does not fix, ['b', "
+        "'b_out']; the certificate claims free_weights = ['W', 'b', 'W_out', 'b_out']"
+    ),
+    ("rejected: the field is not built from real-analytic functions (needed for a C^1 flow)"),
+    "rejected: T = 0 is not positive",
+    "rejected: field: expected 3 components, got 2",
+    (
+        "rejected: refuted: flow component 2 satisfies d/dt phi = f(phi) (non-zero at a "
+        "rational point, by balls)"
+    ),
+    ("rejected: refuted: flow component 1 satisfies d/dt phi = f(phi) (a non-zero constant)"),
+    (
+        "rejected: refuted: flow component 1 satisfies d/dt phi = f(phi) (non-zero at a "
+        "rational point, by balls)"
+    ),
+    "rejected: refuted: flow component 1 at t = 0 is h1 (a non-zero constant)",
+    "rejected: class constant needs W_out = 0 or W = 0",
+    "rejected: class affine needs W_out != 0",
+    "rejected: class non-augmented needs rank W = m = 2, but rank W = 1",
+    "rejected: class affine needs 0 < rank W < m (rank W = 2, m = 2)",
+    "rejected: class affine needs 0 < rank W < m (rank W = 0, m = 2)",
+    ("rejected: refuted: field component 2 is affine: d^2 f_2/dh1dh1 = 0 (a non-zero constant)"),
+    "rejected: class degenerate needs a given W with rank W < n = 2 and rank W < m = 3",
+    "rejected: class degenerate needs a given W with rank W < n = 2 and rank W < m = 3",
+    (
+        "rejected: class degenerate implies critical_points/morse = ('generic', 'fails'), "
+        "the certificate says ('generic', 'generic')"
+    ),
+    "rejected: class augmented needs m > n, got m = 2, n = 2",
+    "rejected: class augmented needs rank W = n = 2, but rank W = 1",
+    "rejected: the witness W does not have rank n = 2",
+    "rejected: grad Phi = W^T Dphi_T^T W_out^T = 0 exactly (Phi is constant)",
+    ("rejected: refuted: grad Phi = W^T Dphi_T^T W_out^T = 0 (component 1: 3) (a non-zero constant)"),
+    (
+        "rejected: class affine implies critical_points/morse = (('none', 'generic'), "
+        "('everywhere', 'fails')), the certificate says ('everywhere', 'generic')"
+    ),
+    "rejected: the verdict for fixed W and W_out needs the closed-form flow",
+    ("rejected: the flow is not real-analytic on all of R^(m+1), so it is not shown to be global"),
+    ("rejected: Dphi_T of the flow is not shown to be constant (it keeps h after t = T is put in)"),
+    "rejected: a witness needs the closed-form flow",
+    ("rejected: the flow is not real-analytic on all of R^(m+1), so it is not shown to be global"),
+    "rejected: W^T u != 0: the witness is not on the critical bundle",
+    "rejected: W^T u != 0: the witness is not on the critical bundle",
+    "rejected: the witness has u = 0",
+    "rejected: refuted: Dphi_T(y)^T W_out^T = u in component 1 (a non-zero constant)",
+    "rejected: refuted: Dphi_T(y)^T W_out^T = u in component 1 (a non-zero constant)",
+    "rejected: refuted: Dphi_T(y)^T W_out^T = u in component 1 (a non-zero constant)",
+    "rejected: refuted: Dphi_T(y)^T W_out^T = u in component 1 (a non-zero constant)",
+    "rejected: det(U^T Hess U) = 0 at the witness",
+    ("rejected: refuted: Phi(x) = x**3 + y**2 equals the target x**3 + y**2 + 1 (a non-zero constant)"),
+    (
+        "rejected: refuted: Phi(x) = x**3 + y**2 + y equals the target x**3 + y**2 (non-zero "
+        "at a rational point, by balls)"
+    ),
+    (
+        "rejected: refuted: Phi(x) = y**2 + (x + 1)**3 equals the target x**3 + y**2 "
+        "(non-zero at a rational point, by balls)"
+    ),
+    (
+        "rejected: refuted: flow component 3 satisfies d/dt phi = f(phi) (non-zero at a "
+        "rational point, by balls)"
+    ),
+    "rejected: an embedding needs the closed-form flow",
+    (
+        "rejected: the field and the flow are not shown to be real-analytic on all of R^m "
+        "and R^(m+1), so the flow is not shown to exist up to time T from every start point"
+    ),
+    (
+        "rejected: not shown: Phi(x) = x**3 + y**2 equals the target x**3 + y**2 + "
+        "exp(x/100000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000000000000000000000000000000000000000000000000000)"
+        " - 1 (neither expansion nor ball arithmetic decides it)"
+    ),
+]
+
+#: The accept texts of ``test_check_node.STILL_TRUE``, in order.
+STILL_TRUE_ANSWERS = [
+    (
+        "accepted: witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = 405/2 "
+        "!= 0. det Hess is analytic on the connected critical bundle {W^T u = 0}, so it "
+        "vanishes only on a null set: critical points exist for an open set of (b, W_out, "
+        "b_out) and are non-degenerate for almost every (b, W_out, b_out)"
+    ),
+    (
+        "accepted: the field is affine and W^T Dphi_T^T W_out^T = 0 exactly: for these W and "
+        "W_out, Phi is constant for every b, b_out, so every point is a degenerate critical "
+        "point"
+    ),
+    (
+        "accepted: the closed-form flow is real-analytic on all of R^(m+1), so phi_T is "
+        "defined on all of R^m; rank W = 1 < n = 2: Phi(x) = G(W x + b) is constant along "
+        "ker W and Hess Phi = W^T H W has rank <= 1, so every critical point is degenerate "
+        "and lies in an affine family of critical points of dimension >= 1"
+    ),
+    (
+        "accepted: the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T "
+        "W_out^T is constant, with component 1 = 3 != 0: no critical points, for every b, "
+        "b_out"
+    ),
+]
+
+
+@pytest.mark.parametrize("k", range(len(TAMPERED)))
+def test_tampered_certificates_get_the_full_reason(k):
+    name, edits, part = TAMPERED[k]
+    assert part in TAMPERED_ANSWERS[k]
+    assert answer(tampered(name, *edits)) == TAMPERED_ANSWERS[k]
+
+
+@pytest.mark.parametrize("k", range(len(STILL_TRUE)))
+def test_true_variants_get_the_full_accept_text(k):
+    name, edits = STILL_TRUE[k]
+    assert answer(tampered(name, *edits)) == STILL_TRUE_ANSWERS[k]
