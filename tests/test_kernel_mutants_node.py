@@ -243,3 +243,40 @@ def test_tampered_certificates_get_the_full_reason(k):
 def test_true_variants_get_the_full_accept_text(k):
     name, edits = STILL_TRUE[k]
     assert answer(tampered(name, *edits)) == STILL_TRUE_ANSWERS[k]
+
+
+CLAIMS = 'refused: an embedding certificate claims {"phi_equals_target": true}'
+TINY = "(exp(1/10**1000) - 1)"  # non-zero, but below every ball the kernel computes
+
+
+def test_a_slope_not_shown_non_zero_is_rejected_as_such():
+    cert = tampered(
+        "affine-fixed",
+        (("field",), [f"h2*{TINY}", "0"]),
+        (("flow",), [f"h1 + h2*{TINY}*t", "h2"]),
+        (("W_out",), ["1", "0"]),
+    )
+    assert answer(cert) == "rejected: grad Phi = W^T Dphi_T^T W_out^T is not shown to be non-zero"
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        ((("weights", "b"), ["0"]), "refused: b must be a 1 x 3 matrix"),
+        ((("weights", "W_out"), ["1"]), "refused: W_out must be a 1 x 3 matrix"),
+        ((("weights", "W"), [["1"]]), "refused: W must be a 3 x 2 matrix"),
+        ((("weights", "b_out"), "x"), "refused: b_out: 'x' is not a number (expected e.g. -3/5, 0.25 or 2)"),
+        ((("weights",), []), "refused: 'weights' must be an object"),
+        ((("claims",), {"phi_equals_target": True, "x": 1}), CLAIMS),
+        ((("claims",), []), CLAIMS),
+        ((("claims",), {"phi_equals_target": 1}), CLAIMS),
+        ((("claims",), {}), CLAIMS),
+        ((("flow",), None), "rejected: an embedding needs the closed-form flow"),
+    ],
+)
+def test_malformed_embeddings_name_the_field(edit, expected):
+    assert answer(tampered("embedding", edit)) == expected
+
+
+def test_a_malformed_target_is_named():
+    assert answer(tampered("embedding", (("target",), "x +* y"))).startswith("refused: target 'x +* y': ")
