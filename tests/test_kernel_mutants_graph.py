@@ -98,3 +98,149 @@ def test_tampered_certificates_get_the_full_reason(name):
     tamper(data)
     assert part in TAMPERED_ANSWERS[name]
     assert answer(data) == TAMPERED_ANSWERS[name]
+
+
+# -- malformed graphs and strata lists, on the certificate of resnet:2,2,1 ---------------------------
+
+
+def _nodes(d):
+    return d["architecture"]["nodes"]
+
+
+def _edges(d):
+    return d["architecture"]["edges"]
+
+
+def _node(d, name):
+    return next(n for n in _nodes(d) if n["id"] == name)
+
+
+GRAPH_TAMPERS = {
+    "nodes not a list": lambda d: d["architecture"].update(nodes={}),
+    "edges missing": lambda d: d["architecture"].pop("edges"),
+    "architecture a list": lambda d: d.update(architecture=[]),
+    "node entry with an unknown key": lambda d: _node(d, "a1_1").update(colour="red"),
+    "node entry without id": lambda d: _nodes(d).append({"activation": "tanh"}),
+    "node entry not an object": lambda d: _nodes(d).append("z"),
+    "repeated node id": lambda d: _nodes(d).append({"id": "a1_1"}),
+    "boolean node id": lambda d: _nodes(d).append({"id": True}),
+    "list node id": lambda d: _nodes(d).append({"id": [1]}),
+    "edge entry with an unknown key": lambda d: _edges(d)[0].update(weight="1"),
+    "edge entry not an object": lambda d: _edges(d).append(["x1", "y"]),
+    "edge to an unknown node": lambda d: _edges(d).append({"source": "x1", "target": "z"}),
+    "edge from an unknown node": lambda d: _edges(d).append({"source": "z", "target": "y"}),
+    "self-loop": lambda d: _edges(d).append({"source": "a1_1", "target": "a1_1"}),
+    "repeated edge": lambda d: _edges(d).append({"source": "x1", "target": "s0_1"}),
+    "cycle": lambda d: _edges(d).append({"source": "a1_1", "target": "s0_1"}),
+    "disconnected node": lambda d: _nodes(d).append({"id": "lonely"}),
+    "weight fixed to 0": lambda d: _edges(d)[5].update(fixed_weight="0"),
+    "weight fixed to a non-number": lambda d: _edges(d)[5].update(fixed_weight="one"),
+    "bias fixed to a non-number": lambda d: _node(d, "s1_1").update(fixed_bias="zero"),
+    "input with an activation": lambda d: _node(d, "x1").update(activation="tanh"),
+    "output with an activation": lambda d: _node(d, "y").update(activation="tanh"),
+    "input with a bias": lambda d: _node(d, "x2").update(fixed_bias="1"),
+    "charted unit with a bias": lambda d: _node(d, "a1_1").update(fixed_bias="1"),
+    "two outputs": lambda d: (
+        _nodes(d).append({"id": "y2"}),
+        _edges(d).append({"source": "a1_1", "target": "y2"}),
+    ),
+    "parameters wrong": lambda d: d.update(parameters=15),
+    "inputs wrong": lambda d: d.update(inputs=3),
+    "class wrong": lambda d: d.update(**{"class": "bottleneck"}),
+    "strata not a list": lambda d: d.update(strata={}),
+    "no strata, verdicts claimed": lambda d: d.update(strata=[]),
+    "no strata, undecided": lambda d: d.update(
+        strata=[], critical_points="undecided", morse="undecided", status="undecided"
+    ),
+    "stratum not an object": lambda d: d["strata"].append(3),
+    "stratum decided a bool": lambda d: d["strata"][0].update(decided=True),
+    "stratum cancelling not a list": lambda d: d["strata"][0].update(cancelling="x1"),
+    "stratum with an unknown node": lambda d: d["strata"][0].update(cancelling=["x1", "z"]),
+    "stratum decided 0": lambda d: d["strata"][0].update(decided=0),
+    "stratum decided beyond the graph": lambda d: d["strata"][0].update(decided=9),
+    "stratum repeated": lambda d: d["strata"].append(dict(d["strata"][0])),
+    "stratum c wrong": lambda d: d["strata"][0].update(c=1),
+    "stratum c_free wrong": lambda d: d["strata"][0].update(c_free=1),
+    "stratum complete wrong": lambda d: d["strata"][0].update(complete=False),
+    "stratum N wrong": lambda d: d["strata"][0].update(N=["s1_1"]),
+    "stratum N repeated": lambda d: d["strata"][0].update(N=["a1_1", "a1_1"]),
+    "stratum kappa wrong": lambda d: d["strata"][0].update(kappa=2),
+    "stratum cut missing": lambda d: d["strata"][0].update(cut="a1_1", kappa=4),
+    "stratum cut does not separate": lambda d: d["strata"][0].update(cut=["s1_1"], kappa=1),
+    "stratum cut too large": lambda d: d["strata"][0].update(cut=["s0_1", "s0_2"], kappa=2),
+    "missing key": lambda d: d.pop("strata"),
+}
+
+GRAPH_ANSWERS = {
+    "nodes not a list": (
+        "refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"
+    ),
+    "edges missing": ("refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"),
+    "architecture a list": (
+        "refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"
+    ),
+    "node entry with an unknown key": ("rejected: bad node entry {'id': 'a1_1', 'colour': 'red'}"),
+    "node entry without id": ("rejected: bad node entry {'activation': 'tanh'}"),
+    "node entry not an object": ("rejected: bad node entry 'z'"),
+    "repeated node id": ("rejected: node 'a1_1': bad or repeated id"),
+    "boolean node id": ("rejected: node True: bad or repeated id"),
+    "list node id": ("rejected: node [1]: bad or repeated id"),
+    "edge entry with an unknown key": (
+        "rejected: bad edge entry {'source': 'x1', 'target': 's0_1', 'weight': '1'}"
+    ),
+    "edge entry not an object": ("rejected: bad edge entry ['x1', 'y']"),
+    "edge to an unknown node": ("rejected: edge 'x1' -> 'z': unknown or repeated"),
+    "edge from an unknown node": ("rejected: edge 'z' -> 'y': unknown or repeated"),
+    "self-loop": ("rejected: edge 'a1_1' -> 'a1_1': unknown or repeated"),
+    "repeated edge": ("rejected: edge 'x1' -> 's0_1': unknown or repeated"),
+    "cycle": ("rejected: the graph is not a connected DAG"),
+    "disconnected node": ("rejected: the graph is not a connected DAG"),
+    "weight fixed to 0": ("rejected: a weight fixed to 0 is no edge"),
+    "weight fixed to a non-number": (
+        "rejected: fixed weight s0_1->s1_1: expected an exact rational (e.g. 2 or '-3/5'), got \"one\""
+    ),
+    "bias fixed to a non-number": (
+        "rejected: fixed bias of s1_1: expected an exact rational (e.g. 2 or '-3/5'), got \"zero\""
+    ),
+    "input with an activation": ("rejected: input node 'x1' has no activation (inputs are x)"),
+    "output with an activation": ("rejected: the output node has no activation (Phi is affine in it)"),
+    "input with a bias": ("rejected: inputs have no bias"),
+    "charted unit with a bias": (
+        "rejected: a non-identity unit cannot fix its bias (it is its chart coordinate)"
+    ),
+    "two outputs": ("rejected: the graph must have inputs and exactly one output"),
+    "parameters wrong": ("rejected: p = 14, n0 = 2"),
+    "inputs wrong": ("rejected: p = 14, n0 = 2"),
+    "class wrong": ("rejected: the class of a strata certificate is 'graph'"),
+    "strata not a list": ("rejected: strata must be a list"),
+    "no strata, verdicts claimed": ("rejected: critical_points = 'none' does not follow (proved: undecided)"),
+    "no strata, undecided": ("accepted: accepted: no strata claimed (undecided)"),
+    "stratum not an object": ("rejected: stratum 7: malformed"),
+    "stratum decided a bool": ("rejected: stratum 0: malformed"),
+    "stratum cancelling not a list": ("rejected: stratum 0: malformed"),
+    "stratum with an unknown node": ("rejected: stratum 0: unknown node"),
+    "stratum decided 0": ("rejected: stratum 0: bad or repeated entry"),
+    "stratum decided beyond the graph": ("rejected: stratum 0: bad or repeated entry"),
+    "stratum repeated": ("rejected: stratum 7: bad or repeated entry"),
+    "stratum c wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2']): c, c_free or complete wrong"),
+    "stratum c_free wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2']): c, c_free or complete wrong"),
+    "stratum complete wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2']): c, c_free or complete wrong"),
+    "stratum N wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2']): N is ['a1_1']"),
+    "stratum N repeated": ("rejected: stratum 0 (cancelling ['x1', 'x2']): N is ['a1_1']"),
+    "stratum kappa wrong": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2']): kappa is not the size of the cut"
+    ),
+    "stratum cut missing": ("rejected: stratum 0 (cancelling ['x1', 'x2']): cut missing"),
+    "stratum cut does not separate": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2']): the cut does not separate the inputs from N"
+    ),
+    "stratum cut too large": ("rejected: stratum 0 (cancelling ['x1', 'x2']): kappa <= 2 is not below c = 2"),
+    "missing key": ("refused: certificate lacks the key 'strata'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_TAMPERS))
+def test_malformed_graphs_and_strata_are_named(name):
+    data = json.loads(_source("resnet:2,2,1"))
+    GRAPH_TAMPERS[name](data)
+    assert answer(data) == GRAPH_ANSWERS[name]
