@@ -280,3 +280,121 @@ def test_malformed_embeddings_name_the_field(edit, expected):
 
 def test_a_malformed_target_is_named():
     assert answer(tampered("embedding", (("target",), "x +* y"))).startswith("refused: target 'x +* y': ")
+
+
+# -- more tamperings: rank claims, witnesses, matrices, variable names -----------------------------
+
+FIXED_W = ((("W",), [["3"], ["0"]]), (("claims", "free_weights"), ["b", "W_out", "b_out"]))
+
+MORE = {
+    "rank claim true": ("augmented", [(("claims", "rank_W_out"), True)]),
+    "rank claim 1.0": ("augmented", [(("claims", "rank_W"), 1.0)]),
+    "witness W_out as numbers": ("augmented", [(("witness", "W_out"), ["-225/16", 3])]),
+    "witness W_out not real": ("augmented", [(("witness", "W_out"), ["sqrt(-1)", "3"])]),
+    "witness W of the wrong shape": ("augmented", [(("witness", "W"), [["3", "0"]])]),
+    "witness y of the wrong shape": ("augmented", [(("witness", "y"), ["0"])]),
+    "witness u of the wrong shape": ("augmented", [(("witness", "u"), ["0", "3", "0"])]),
+    "witness not an object": ("augmented", [*FIXED_W, (("witness",), ["x"])]),
+    "witness without flow": ("augmented", [(("flow",), None)]),
+    "W rows not lists": ("augmented", [*FIXED_W, (("W",), ["3", "0"])]),
+    "W entry not a number": ("augmented", [*FIXED_W, (("W",), [["x"], ["0"]])]),
+    "field not a list": ("augmented", [(("field",), "0, h1**3")]),
+    "verdict a list": ("augmented", [(("verdict",), ["augmented"])]),
+    "claims a list": ("augmented", [(("claims",), [])]),
+    "W_out of the wrong length": ("augmented", [(("W_out",), ["1"])]),
+    "non-augmented with W fixed": (
+        "non-augmented",
+        [(("W",), [["1", "0"], ["0", "1"]]), (("claims", "free_weights"), ["b", "W_out", "b_out"])],
+    ),
+    "affine with W fixed": (
+        "affine",
+        [(("W",), [["1"], ["0"]]), (("claims", "free_weights"), ["b", "W_out", "b_out"])],
+    ),
+    "constant without a global flow": (
+        "constant",
+        [(("field",), ["0", "h2**2"]), (("flow",), None)],
+    ),
+    "degenerate without witness nor global flow": (
+        "degenerate",
+        [(("witness",), None), (("verdict", "critical_points"), "undecided"), (("flow",), None)],
+    ),
+    "target not a string": ("embedding", [(("target",), 3)]),
+    "variable h0": ("embedding", [(("variables",), ["h0", "y"]), (("target",), "h0**3 + y**2")]),
+    "variable h4": ("embedding", [(("variables",), ["x", "h4"]), (("target",), "x**3 + h4**2")]),
+    "variable h3": ("embedding", [(("variables",), ["x", "h3"]), (("target",), "x**3 + h3**2")]),
+    "variable pi": ("embedding", [(("variables",), ["x", "pi"]), (("target",), "x**3")]),
+    "variables not a list": ("embedding", [(("variables",), "x,y")]),
+}
+
+MORE_ANSWERS = {
+    "rank claim true": ("rejected: claimed rank W_out = True, but it is 1"),
+    "rank claim 1.0": ("rejected: claimed rank W = 1.0, but rank W = 1"),
+    "witness W_out as numbers": (
+        "accepted: witness: at x = 0, b = y, grad Phi = W^T u = 0 and det Hess Phi = 405/2 "
+        "!= 0. det Hess is analytic on the connected critical bundle {W^T u = 0}, so it "
+        "vanishes only on a null set: critical points exist for an open set of (W, b, W_out, "
+        "b_out) and are non-degenerate for almost every (W, b, W_out, b_out)"
+    ),
+    "witness W_out not real": ("refused: witness W_out[1] is not a real number"),
+    "witness W of the wrong shape": ("refused: witness W must be a 2 x 1 matrix"),
+    "witness y of the wrong shape": ("refused: witness y must be a 1 x 2 matrix"),
+    "witness u of the wrong shape": ("refused: witness u must be a 1 x 2 matrix"),
+    "witness not an object": ("refused: 'witness' must be an object"),
+    "witness without flow": ("rejected: a witness needs the closed-form flow"),
+    "W rows not lists": ("refused: W must be a 2 x 1 matrix"),
+    "W entry not a number": ("refused: W: 'x' is not a number (expected e.g. -3/5, 0.25 or 2)"),
+    "field not a list": ("refused: field must be a list of expressions"),
+    "verdict a list": ("refused: 'verdict' and 'claims' must be objects"),
+    "claims a list": ("refused: 'verdict' and 'claims' must be objects"),
+    "W_out of the wrong length": ("refused: W_out must be a 1 x 2 matrix"),
+    "non-augmented with W fixed": (
+        "accepted: the closed-form flow is real-analytic on all of R^(m+1), so phi_T is "
+        "defined on all of R^m; rank W = m = 2: W^T is injective, Dphi_T is invertible and "
+        "W_out != 0, so grad Phi = W^T Dphi_T^T W_out^T never vanishes, for this W and every "
+        "b, W_out, b_out (W_out != 0)"
+    ),
+    "affine with W fixed": (
+        "accepted: the field is affine, so phi_T and Phi are affine: Hess Phi = 0 and grad "
+        "Phi is constant, zero only for a null set of (b, W_out, b_out) (where W^T Dphi_T^T "
+        "W_out^T = 0); every critical point is degenerate"
+    ),
+    "constant without a global flow": (
+        "rejected: class constant speaks of phi_T on all of R^m, but the flow is not shown "
+        "to exist for all start points up to time T (give a closed-form flow, real-analytic "
+        "on all of R^(m+1), an affine field or a globally Lipschitz layer field): a field "
+        "such as h^2 blows up in finite time"
+    ),
+    "degenerate without witness nor global flow": (
+        "rejected: class degenerate speaks of phi_T on all of R^m, but the flow is not shown "
+        "to exist for all start points up to time T (give a closed-form flow, real-analytic "
+        "on all of R^(m+1), an affine field or a globally Lipschitz layer field): a field "
+        "such as h^2 blows up in finite time"
+    ),
+    "target not a string": ("refused: target must be an expression string"),
+    "variable h0": ("accepted: Phi(x) = W_out phi_T(W x + b) + b_out equals h0**3 + y**2 identically on R^2"),
+    "variable h4": ("accepted: Phi(x) = W_out phi_T(W x + b) + b_out equals h4**2 + x**3 identically on R^2"),
+    "variable h3": ("refused: variable name 'h3' is not allowed (reserved or not a name)"),
+    "variable pi": ("refused: variable name 'pi' is not allowed (reserved or not a name)"),
+    "variables not a list": ("refused: 'variables' must be a list of 2 names"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_tamperings(name):
+    source, edits = MORE[name]
+    assert answer(tampered(source, *edits)) == MORE_ANSWERS[name]
+
+
+def test_a_witness_w_out_that_is_not_an_expression_is_named():
+    cert = tampered("augmented", (("witness", "W_out"), ["0", "3 +"]))
+    assert answer(cert).startswith("refused: witness W_out[2] '3 +': syntax error")
+
+
+def test_a_claim_sympy_cannot_evaluate_is_rejected_naming_the_error(monkeypatch):
+    def failing(e):
+        raise ValueError("cannot evaluate")
+
+    monkeypatch.setattr(node, "identity", failing)
+    assert answer(copy.deepcopy(CERTS["augmented"])) == (
+        "rejected: a claim could not be checked (ValueError: cannot evaluate)"
+    )

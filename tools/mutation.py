@@ -180,20 +180,25 @@ def run_module(module: str, *, children: int, resume: bool, retest: list[str]) -
 _DIFFS = """
 import sys
 from mutmut.mutation.diff_apply import get_diff_for_mutant
-for name in sys.argv[1:]:
-    lines = get_diff_for_mutant(name).splitlines()
+path = sys.argv[1]
+for name in sys.argv[2:]:
+    try:
+        lines = get_diff_for_mutant(name, path=path).splitlines()
+    except Exception as exc:  # a file being written by a running mutmut
+        lines = [f"- (no diff: {type(exc).__name__})"]
     print(name)
     print("\\n".join(line for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")))
     print()
 """
 
 
-def diffs(dest: Path, names: list[str]) -> str:
-    """The changed lines of the given mutants (mutmut's diffs, in one process)."""
+def diffs(dest: Path, module: str, names: list[str]) -> str:
+    """The changed lines of the given mutants of ``module`` (mutmut's diffs, in one process)."""
     if not names:
         return ""
+    path = f"symmorse/kernel/{module}.py"
     shown = subprocess.run(
-        [sys.executable, "-c", _DIFFS, *names], cwd=dest, capture_output=True, text=True, check=False
+        [sys.executable, "-c", _DIFFS, path, *names], cwd=dest, capture_output=True, text=True, check=False
     )
     return shown.stdout + shown.stderr
 
@@ -282,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     for r in rows:
         if args.survivors:
-            print(diffs(WORK / r["module"], r["open"] + r["untested"]))
+            print(diffs(WORK / r["module"], r["module"], r["open"] + r["untested"]))
         for name in r["open"]:
             print(f"survived, not listed as equivalent: {name}")
         for name in r["untested"]:
