@@ -398,3 +398,31 @@ def test_a_claim_sympy_cannot_evaluate_is_rejected_naming_the_error(monkeypatch)
     assert answer(copy.deepcopy(CERTS["augmented"])) == (
         "rejected: a claim could not be checked (ValueError: cannot evaluate)"
     )
+
+
+@pytest.mark.parametrize(
+    "cert, expected",
+    [
+        ("symmorse-node/1", "refused: not a symmorse-node/1 certificate"),
+        ([], "refused: not a symmorse-node/1 certificate"),
+        ({**CERTS["augmented"], "format": "symmorse-node/2"}, "refused: not a symmorse-node/1 certificate"),
+        ({**CERTS["augmented"], "kind": "proof"}, "refused: unknown certificate kind 'proof'"),
+        (
+            {**CERTS["augmented"], "T": "one"},
+            "refused: T: 'one' is not a number (expected e.g. -3/5, 0.25 or 2)",
+        ),
+        ({**CERTS["augmented"], "n": 101}, "refused: 'n' must be a positive integer"),
+        ({**CERTS["augmented"], "n": 0}, "refused: 'n' must be a positive integer"),
+        ({**CERTS["augmented"], "m": True}, "refused: 'm' must be a positive integer"),
+        ({**CERTS["augmented"], "m": "2"}, "refused: 'm' must be a positive integer"),
+        ({**CERTS["augmented"], "n": 100}, "rejected: claimed rank W = 1, but rank W = 2"),
+        ({**CERTS["augmented"], "witness": "W"}, "refused: the certificate lacks 'W'"),
+    ],
+)
+def test_malformed_top_level_fields_are_named(cert, expected):
+    assert answer(copy.deepcopy(cert)) == expected
+
+
+def test_a_malformed_flow_is_named():
+    cert = tampered("augmented", (("flow",), ["h1", "h2 +"]))
+    assert answer(cert).startswith("refused: flow component 2 'h2 +': syntax error")
