@@ -64,13 +64,24 @@ def test_an_exact_zero_ball_is_not_a_sign():
     assert decide(four - 3) is False
 
 
-@pytest.mark.parametrize(
-    "mid, rad", [(flint.fmpq(1, 2), flint.fmpq(1, 2)), (flint.fmpq(-1, 2), flint.fmpq(1, 2))]
-)
-def test_decide_counts_a_root_at_the_end_of_the_ball(monkeypatch, mid, rad):
-    """A ball [0, 1] or [-1, 0]: 0 is a root of R = z^2 + 4z at its end and the only one in it."""
+def _ball_ending_at_zero(side: int) -> flint.arb:
+    """A ball [0, 2^-53] (side 1) or [-2^-53, 0] (side -1) whose end is exactly 0: arb radii are
+    rounded up, so the end is made exact by subtracting the exact dyadic mid - rad."""
+    with flint.ctx.workprec(53):
+        third = flint.arb(1) / 3
+    with flint.ctx.workprec(300):
+        end = third.mid() - third.rad()
+        return third - end if side > 0 else end - third
+
+
+@pytest.mark.parametrize("side", [1, -1])
+def test_decide_counts_a_root_at_the_end_of_the_ball(monkeypatch, side):
+    """0 is a root of R = z^2 + 4z at an end of the ball and the only root in it: e = 0."""
+    ball = _ball_ending_at_zero(side)
+    lo, hi = (constants._dyadic(ball.mid() + k * ball.rad()) for k in (-1, 1))
+    assert (lo, hi)[side < 0] == 0 and lo < hi
     e = sympy.Pow(4, Rational(1, 2), evaluate=False) - 2
-    monkeypatch.setattr(constants, "_ball", lambda e, bits, values=None: flint.arb(mid, rad))
+    monkeypatch.setattr(constants, "_ball", lambda e, bits, values=None: ball)
     assert decide(e) is True
 
 

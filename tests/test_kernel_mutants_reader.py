@@ -295,3 +295,17 @@ def test_shown_values_are_cut_in_the_middle():
         '"' + "c" * 44 + " ... " + "c" * 9 + '"'
     )
     assert refusal(validate, {"n": float("nan")}, Obj({"n": Int()})) == "n: expected an integer, got nan"
+
+
+def test_json_integers_are_exact_rationals():
+    assert rational(2, "x") == 2 and rational(-7, "x") == -7
+    assert rational(int("9" * 50), "x") == flint.fmpz("9" * 50)
+
+
+def test_a_file_that_is_not_utf8_is_refused_not_crashed(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"name": "\xe9"}'.encode("latin-1"))
+    assert (
+        refusal(read_certificate, str(path))
+        == f"certificate {str(path)!r}: the certificate is not UTF-8 text"
+    )
