@@ -67,6 +67,7 @@ def test_krawczyk_images_that_miss_the_leaf_with_different_matrices_for_one_box(
     ],
 )
 def test_a_krawczyk_image_touching_the_closed_leaf_does_not_exclude_it(leaf, touching):
+    leaf = copy.deepcopy(leaf)  # edited below: the parameter is shared by every run of the test
     other = {
         "box": [["0", "1"] if leaf["box"][0][0] == "1" else ["1", "2"]],
         "kind": "excluded",
