@@ -516,3 +516,9 @@ def test_tampered_activations_variables_and_verdicts(tamper, expected):
     cert = null()
     tamper(cert)
     assert answer(cert) == expected
+
+
+def test_a_malformed_point_value_is_named():
+    cert = null()
+    cert["point"]["W1_1_1"] = "x"
+    assert answer(cert) == "refused: elimination certificate: point[W1_1_1] is not an exact rational string"

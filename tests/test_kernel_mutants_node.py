@@ -426,3 +426,59 @@ def test_malformed_top_level_fields_are_named(cert, expected):
 def test_a_malformed_flow_is_named():
     cert = tampered("augmented", (("flow",), ["h1", "h2 +"]))
     assert answer(cert).startswith("refused: flow component 2 'h2 +': syntax error")
+
+
+# -- how the flow is shown global, b_out, a slope with two components ------------------------------
+
+GLOBAL = {
+    "non-augmented, affine field, no flow": (
+        "non-augmented",
+        [(("field",), ["h2", "-h1"]), (("flow",), None)],
+    ),
+    "non-augmented, Lipschitz field, no flow": (
+        "non-augmented",
+        [(("field",), ["tanh(h2)", "sin(h1)"]), (("flow",), None)],
+    ),
+    "non-augmented, field h1**2, no flow": ("non-augmented", [(("flow",), None)]),
+    "embedding with b_out": ("embedding", [(("weights", "b_out"), "1"), (("target",), "x**3 + y**2 + 1")]),
+    "affine-fixed, two inputs": (
+        "affine-fixed",
+        [(("n",), 2), (("W",), [["1", "0"], ["0", "0"]]), (("claims", "rank_W"), 1)],
+    ),
+}
+
+GLOBAL_ANSWERS = {
+    "non-augmented, affine field, no flow": (
+        "accepted: the field is affine, so the flow is global; rank W = m = 2: W^T is "
+        "injective, Dphi_T is invertible and W_out != 0, so grad Phi = W^T Dphi_T^T W_out^T "
+        "never vanishes, for generic W (every W of rank m, an open dense set), every b, "
+        "W_out, b_out (W_out != 0)"
+    ),
+    "non-augmented, Lipschitz field, no flow": (
+        "accepted: the field is affine plus bounded-slope functions (tanh, atan, sin, cos, "
+        "1/(s + exp)) of affine forms, so it is globally Lipschitz and the flow is global; "
+        "rank W = m = 2: W^T is injective, Dphi_T is invertible and W_out != 0, so grad Phi "
+        "= W^T Dphi_T^T W_out^T never vanishes, for generic W (every W of rank m, an open "
+        "dense set), every b, W_out, b_out (W_out != 0)"
+    ),
+    "non-augmented, field h1**2, no flow": (
+        "rejected: class non-augmented speaks of phi_T on all of R^m, but the flow is not "
+        "shown to exist for all start points up to time T (give a closed-form flow, "
+        "real-analytic on all of R^(m+1), an affine field or a globally Lipschitz layer "
+        "field): a field such as h^2 blows up in finite time"
+    ),
+    "embedding with b_out": (
+        "accepted: Phi(x) = W_out phi_T(W x + b) + b_out equals x**3 + y**2 + 1 identically on R^2"
+    ),
+    "affine-fixed, two inputs": (
+        "accepted: the field is affine, so for these W and W_out grad Phi = W^T Dphi_T^T "
+        "W_out^T is constant, with component 1 = 1 != 0: no critical points, for every b, "
+        "b_out"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GLOBAL))
+def test_how_the_flow_is_shown_global(name):
+    source, edits = GLOBAL[name]
+    assert answer(tampered(source, *edits)) == GLOBAL_ANSWERS[name]

@@ -135,7 +135,8 @@ def _copy_checkout(dest: Path) -> None:
 
 
 def _configure(dest: Path, module: str) -> None:
-    """Append the ``[tool.mutmut]`` section for ``module`` to the copy's ``pyproject.toml``."""
+    """Write the ``[tool.mutmut]`` section for ``module`` at the end of the copy's ``pyproject.toml``
+    (replacing the one a previous run wrote)."""
     tests = tests_for(module)
     section = {
         "source_paths": ["symmorse"],
@@ -147,16 +148,28 @@ def _configure(dest: Path, module: str) -> None:
         "timeout_multiplier": 5.0,
     }
     lines = ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in section.items()]
-    with open(dest / "pyproject.toml", "a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    text = (dest / "pyproject.toml").read_text(encoding="utf-8").split("\n[tool.mutmut]\n")[0].rstrip("\n")
+    (dest / "pyproject.toml").write_text(text + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _meta(dest: Path, module: str) -> Path:
+    return dest / "mutants" / "symmorse" / "kernel" / f"{module}.py.meta"
 
 
 def results(dest: Path, module: str) -> dict[str, int | None]:
-    """mutmut's exit code for every mutant of ``module`` in the work directory ``dest`` (None: not run)."""
-    meta = dest / "mutants" / "symmorse" / "kernel" / f"{module}.py.meta"
-    if not meta.exists():
-        return {}
-    return dict(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    """mutmut's exit code for every mutant of ``module`` in the work directory ``dest`` (None: not run).
+
+    After ``--resume`` the earlier runs' codes (``previous.json``) stand for the mutants not run again:
+    new tests change the test selection, on which mutmut forgets every result, but a mutant that was
+    killed stays killed when tests are only added.
+    """
+    meta = _meta(dest, module)
+    codes = dict(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]) if meta.exists() else {}
+    previous = dest / "previous.json"
+    if previous.exists():
+        before = json.loads(previous.read_text(encoding="utf-8"))
+        codes = {k: before.get(k) if v is None else v for k, v in codes.items()}
+    return codes
 
 
 def run_module(module: str, *, children: int, resume: bool, retest: list[str]) -> Path:
@@ -167,8 +180,10 @@ def run_module(module: str, *, children: int, resume: bool, retest: list[str]) -
     if not dest.exists():
         _copy_checkout(dest)
         _configure(dest, module)
-    else:  # resuming: take the current tests
+    else:  # resuming: keep the results so far, take the current tests and their selection
+        (dest / "previous.json").write_text(json.dumps(results(dest, module)), encoding="utf-8")
         shutil.copytree(ROOT / "tests", dest / "tests", dirs_exist_ok=True)
+        _configure(dest, module)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     log = dest / "mutmut.log"
     with open(log, "a", encoding="utf-8") as out:
