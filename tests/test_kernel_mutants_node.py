@@ -482,3 +482,10 @@ GLOBAL_ANSWERS = {
 def test_how_the_flow_is_shown_global(name):
     source, edits = GLOBAL[name]
     assert answer(tampered(source, *edits)) == GLOBAL_ANSWERS[name]
+
+
+def test_a_witness_determinant_not_decided_is_rejected_as_not_shown(monkeypatch):
+    monkeypatch.setattr(node, "decide", lambda e: None)
+    assert answer(copy.deepcopy(CERTS["augmented"])) == (
+        "rejected: det(U^T Hess U) = 405/2 is not shown to be non-zero"
+    )
