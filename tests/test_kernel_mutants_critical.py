@@ -14,6 +14,7 @@ from flint import arb, ctx, fmpq
 from symmorse.exact.errors import CertificateError
 from symmorse.exact.linalg import Inertia
 from symmorse.kernel import critical as kc
+from symmorse.kernel.constants import _dyadic
 from symmorse.model.network import Network
 from symmorse.search.critical_validated import validated_critical_points
 
@@ -347,3 +348,52 @@ def test_a_denominator_of_one_is_read():
     cert = affine()
     cert["layers"][1]["W"] = [["3/1"]]
     assert answer(cert) == COMPLETE.format(1)
+
+
+def _krawczyk_image(Y: str) -> arb:
+    """The kernel's K([0, 2]) for Phi = x with the matrix Y (one coordinate)."""
+    cert = affine(domain=[["0", "2"]])
+    with ctx.workprec(kc.PRECISION):
+        net = kc._Network([1, 1, 1], kc.ACTIVATIONS["identity"], cert["layers"])
+        return net.krawczyk(((fmpq(0), fmpq(2)),), [[fmpq(Y)]])[0][0]
+
+
+@pytest.mark.parametrize("Y", ["1", "-1"])
+def test_a_krawczyk_image_ending_exactly_on_the_leaf_does_not_exclude_it(Y):
+    """The leaf starts (Y = 1) or ends (Y = -1) exactly where the image K ends: they share a point."""
+    K = _krawczyk_image(Y)
+    end = _dyadic(K.mid()) + _dyadic(K.rad()) * (1 if Y == "1" else -1)
+    assert 0 < end < 2
+    box = [str(end), "2"] if Y == "1" else ["0", str(end)]
+    rest = ["0", str(end)] if Y == "1" else [str(end), "2"]
+    leaves = [krawczyk_leaf(box, ["0", "2"], Y), {"box": [rest], "kind": "excluded", "coordinate": 0}]
+    cert = affine(leaves=leaves, domain=[["0", "2"]])
+    assert answer(cert) == "rejected: leaf 0: the Krawczyk image does not miss the leaf in coordinate 0"
+
+
+def test_a_point_whose_boxes_are_swapped_or_not_nested():
+    cert = bump()
+    p = cert["points"][0]
+    p["box"], p["inner"], p["Y"], p["Y_inner"] = p["inner"], p["box"], p["Y_inner"], p["Y"]
+    assert answer(cert) == "rejected: point 0: its inner box is not inside its box"
+
+
+def test_two_boxes_neither_inside_the_other_are_not_shown_to_be_one_point():
+    cert = bump()
+    p = cert["points"][0]
+    lo, hi = (kc._q(t, "") for t in p["inner"][0])
+    a, b = [[str(lo), str(2 * hi - lo)]], [[str(2 * lo - hi), str(hi)]]  # V widened right, V widened left
+    cert["points"] = [
+        {**p, "box": a, "inner": a, "Y": p["Y_inner"]},
+        {**p, "box": b, "inner": b, "Y": p["Y_inner"], "same_as": 0},
+    ]
+    for leaf in cert["leaves"]:
+        if leaf["kind"] == "unique":
+            leaf["point"] = 0
+    assert answer(cert) == "rejected: point 1 is not shown to be point 0"
+
+
+def test_thirteen_layers_are_refused():
+    with pytest.raises(CertificateError) as info:
+        kc.check(identity_net([1] * 13))
+    assert str(info.value) == SHAPE
