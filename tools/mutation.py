@@ -91,7 +91,7 @@ ORDER = [
 ]
 
 #: mutmut's exit codes, by what they mean here.
-KILLED = {1, 3}
+KILLED = {1, 3, -11}  # a test failed or errored, or the mutant crashed the test process (SIGSEGV)
 SURVIVED = {0}
 TIMEOUT = {36, -24, 24, 152, 255}
 NO_TESTS = {5, 33}
