@@ -166,12 +166,14 @@ GRAPH_TAMPERS = {
     "stratum N repeated": lambda d: d["strata"][0].update(N=["a1_1", "a1_1"]),
     "stratum kappa wrong": lambda d: d["strata"][0].update(kappa=2),
     "stratum cut missing": lambda d: d["strata"][0].update(cut="a1_1", kappa=4),
+    "stratum cut an object": lambda d: d["strata"][0].update(cut={"a1_1": 0}, kappa=1),
     "stratum cut does not separate": lambda d: d["strata"][0].update(cut=["s1_1"], kappa=1),
     "stratum cut too large": lambda d: d["strata"][0].update(cut=["s0_1", "s0_2"], kappa=2),
     "missing key": lambda d: d.pop("strata"),
 }
 
 GRAPH_ANSWERS = {
+    "stratum cut an object": "rejected: stratum 0 (cancelling ['x1', 'x2']): cut missing",
     "nodes not a list": (
         "refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"
     ),
@@ -244,3 +246,67 @@ def test_malformed_graphs_and_strata_are_named(name):
     data = json.loads(_source("resnet:2,2,1"))
     GRAPH_TAMPERS[name](data)
     assert answer(data) == GRAPH_ANSWERS[name]
+
+
+# -- paths of a cut family and witnesses, on the certificate of 3,5,2,4,1 ------------------------
+
+
+def _paths(d, paths):
+    d["strata"][5]["paths"] = paths
+
+
+STRATA_TAMPERS = {
+    "path through a decided node": lambda d: _paths(d, [["x1", "h1_1"], ["x2", "h1_3"], ["x3", "h1_4"]]),
+    "path leaving the graph": lambda d: _paths(d, [["x1", "h1_2", "h1_5"], ["x2", "h1_3"], ["x3", "h1_4"]]),
+    "empty path": lambda d: _paths(d, [[], ["x2", "h1_3"], ["x3", "h1_4"]]),
+    "paths an object": lambda d: _paths(d, {}),
+    "path not starting at an input": lambda d: _paths(d, [["h1_2"], ["x2", "h1_3"], ["x3", "h1_4"]]),
+    "paths not disjoint": lambda d: _paths(d, [["x1", "h1_2"], ["x2", "h1_2"], ["x3", "h1_4"]]),
+    "too few paths": lambda d: _paths(d, [["x1", "h1_2"], ["x2", "h1_3"]]),
+    "witness empty": lambda d: d["strata"][0].update(witness={}),
+    "witness claims missing": lambda d: d["strata"][0].pop("claims"),
+    "witness x too short": lambda d: d["strata"][0]["witness"].update(x=d["strata"][0]["witness"]["x"][:2]),
+    "witness x not a list": lambda d: d["strata"][0]["witness"].update(x="0"),
+    "witness weights malformed": lambda d: d["strata"][0]["witness"].update(weights=[["x1", "h1_1"]]),
+    "witness weight missing": lambda d: d["strata"][0]["witness"]["weights"].pop(),
+    "witness u missing": lambda d: d["strata"][0]["witness"]["u"].pop(),
+    "degenerate rank claim wrong": lambda d: d["strata"][8]["claims"].update(rank_cancellation_jacobian=1),
+    "degenerate rank claim true": lambda d: d["strata"][8]["claims"].update(rank_cancellation_jacobian=True),
+    "dimension wrong": lambda d: d["strata"][0].update(dimension=1),
+    "status of a witness stratum wrong": lambda d: d["strata"][0].update(status="null"),
+}
+
+STRATA_ANSWERS = {
+    "path through a decided node": (
+        "rejected: stratum 5 (cancelling ['h1_1']): paths must be disjoint and undecided"
+    ),
+    "path leaving the graph": ("rejected: stratum 5 (cancelling ['h1_1']): a path leaves the graph"),
+    "empty path": ("rejected: stratum 5 (cancelling ['h1_1']): paths missing"),
+    "paths an object": ("rejected: stratum 5 (cancelling ['h1_1']): paths missing"),
+    "path not starting at an input": ("rejected: stratum 5 (cancelling ['h1_1']): bad path ends"),
+    "paths not disjoint": ("rejected: stratum 5 (cancelling ['h1_1']): paths must be disjoint and undecided"),
+    "too few paths": ("rejected: stratum 5 (cancelling ['h1_1']): 1 + 2 cancellations do not exceed n0 = 3"),
+    "witness empty": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): witness missing"),
+    "witness claims missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): claims missing"),
+    "witness x too short": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
+    "witness x not a list": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
+    "witness weights malformed": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): malformed witness (not enough "
+        "values to unpack (expected 3, got 2))"
+    ),
+    "witness weight missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): weights do not fit"),
+    "witness u missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): chart values do not fit"),
+    "degenerate rank claim wrong": ("rejected: stratum 8 (cancelling ['h2_1', 'h2_2']): rank is 2"),
+    "degenerate rank claim true": ("rejected: stratum 8 (cancelling ['h2_1', 'h2_2']): rank is 2"),
+    "dimension wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): dim C_Z = p + n0 - c = 49"),
+    "status of a witness stratum wrong": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): unknown claim"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRATA_TAMPERS))
+def test_tampered_paths_and_witnesses(name):
+    data = json.loads(_source("3,5,2,4,1"))
+    STRATA_TAMPERS[name](data)
+    assert answer(data) == STRATA_ANSWERS[name]
