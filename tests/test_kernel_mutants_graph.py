@@ -5,10 +5,15 @@ against the surviving mutants of ``tools/mutation.py`` (``docs/mutation-testing.
 
 import json
 
+import flint
 import pytest
+import sympy
 
 from symmorse.exact.errors import CertificateError
+from symmorse.exact.expressions import parse_expression
 from symmorse.kernel import graph
+from symmorse.model.architecture import mlp
+from symmorse.search.certify import certify
 
 from .test_strata import TAMPERS, _source
 
@@ -310,3 +315,51 @@ def test_tampered_paths_and_witnesses(name):
     data = json.loads(_source("3,5,2,4,1"))
     STRATA_TAMPERS[name](data)
     assert answer(data) == STRATA_ANSWERS[name]
+
+
+# -- the cancellation Jacobian, against SymPy -------------------------------------------------------------
+
+
+def cancellation_rows(data: dict, entry: dict) -> list[list[flint.fmpq]]:
+    """dE_v/dx at the witness for each cancelling v, with SymPy: E_v = sum over live successors s of
+    theta_vs sigma'(z_s) a_s, where a_y = 1 and a_s is the same sum for s (the adjoint through live
+    units), z and the weights and biases as the witness gives them (tanh units)."""
+    wit, dead = entry["witness"], set(entry["dead"])
+    nodes = [n["id"] for n in data["architecture"]["nodes"]]
+    w = {(a, b): sympy.Rational(t) for a, b, t in wit["weights"]}
+    bias = {v: parse_expression(t, []) for v, t in wit["biases"]}
+    inputs = [v for v in nodes if not any(b == v for _, b in w)]
+    output = next(v for v in nodes if not any(a == v for a, _ in w))
+    x = {v: sympy.Symbol(v, real=True) for v in inputs}
+    h, z = dict(x), {}
+    for v in nodes:  # the node list is in topological order
+        if v not in x:
+            z[v] = sum(w[a, b] * h[a] for a, b in w if b == v) + bias[v]
+            h[v] = z[v] if v == output else sympy.tanh(z[v])
+
+    def slope(s):
+        return 1 if s == output else 1 - sympy.tanh(z[s]) ** 2
+
+    a = {output: sympy.Integer(1)}
+    for v in reversed(nodes):
+        if v != output:
+            a[v] = sum(w[v, s] * slope(s) * a[s] for b, s in w if b == v and s not in dead)
+    at = {x[v]: sympy.Rational(t) for v, t in zip(inputs, wit["x"])}
+    rows = [
+        [sympy.Rational(sympy.diff(a[v], x[i]).xreplace(at)) for i in inputs] for v in entry["cancelling"]
+    ]
+    return [[flint.fmpq(int(r.p), int(r.q)) for r in row] for row in rows]
+
+
+@pytest.mark.parametrize("arch", ["2,1,2,1", "2,1,2,2,1"])
+def test_the_cancellation_jacobian_is_the_x_derivative_of_the_cancellation_equations(monkeypatch, arch):
+    """The rows the kernel ranks for a degenerate stratum are dE_v/dx at the witness (SymPy)."""
+    data = json.loads(json.dumps(certify(mlp(arch), route="graph").to_json()))
+    (entry,) = [e for e in data["strata"] if e["kind"] == "degenerate"]
+    ranked = []
+    real = graph._rank
+    monkeypatch.setattr(graph, "_rank", lambda rows, n: ranked.append(rows) or real(rows, n))
+    assert graph.check_strata_certificate(data).accepted
+    rows = cancellation_rows(data, entry)
+    assert all(any(r != 0 for r in row) for row in rows)
+    assert rows in ranked
