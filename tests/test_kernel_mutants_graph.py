@@ -363,3 +363,51 @@ def test_the_cancellation_jacobian_is_the_x_derivative_of_the_cancellation_equat
     rows = cancellation_rows(data, entry)
     assert all(any(r != 0 for r in row) for row in rows)
     assert rows in ranked
+
+
+def _u(d, value):
+    d["strata"][0]["witness"]["u"][0][1] = value
+
+
+def _weight(d, value):
+    d["strata"][0]["witness"]["weights"][0][2] = value
+
+
+WITNESS_TAMPERS = {
+    "u at the chart's upper end": lambda d: _u(d, "1"),
+    "u at the chart's lower end": lambda d: _u(d, "-1"),
+    "u beyond the chart": lambda d: _u(d, "2"),
+    "u not a number": lambda d: _u(d, "x"),
+    "weight not a number": lambda d: _weight(d, "x"),
+    "det claim not a number": lambda d: d["strata"][0]["claims"].update(det_hessian="x"),
+}
+
+WITNESS_ANSWERS = {
+    "u at the chart's upper end": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1 outside the chart interval"
+    ),
+    "u at the chart's lower end": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1 outside the chart interval"
+    ),
+    "u beyond the chart": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1 outside the chart interval"
+    ),
+    "u not a number": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1: expected an exact "
+        "rational (e.g. 2 or '-3/5'), got \"x\""
+    ),
+    "weight not a number": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): weight x1->h1_1: expected an "
+        "exact rational (e.g. 2 or '-3/5'), got \"x\""
+    ),
+    "det claim not a number": (
+        "rejected: det_hessian: expected an exact rational (e.g. 2 or '-3/5'), got \"x\""
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WITNESS_TAMPERS))
+def test_tampered_witness_values(name):
+    data = json.loads(_source("3,5,2,4,1"))
+    WITNESS_TAMPERS[name](data)
+    assert answer(data) == WITNESS_ANSWERS[name]
