@@ -14,7 +14,8 @@ into ``.mutation/<module>/`` (git-ignored), adds a ``[tool.mutmut]`` section tha
 ``mutmut run --max-children N`` there (default one worker) and reads mutmut's results.  It then
 prints one row per module: mutants, killed, survived, timeout, no tests, equivalent (the survivors
 listed in ``docs/mutation-testing.md``) and the score ``killed / (total - equivalent)``; a timeout
-counts as not killed.  Survivors not listed as equivalent are printed by name (with ``--survivors``
+counts as not killed (an interrupted run also shows the mutants not run, and scores those run).
+Survivors not listed as equivalent are printed by name (with ``--survivors``
 also with their diff) and make the exit code 1.
 
 Time, one worker on a shared 2-core machine (December 2026; a first run, mutmut's stats included):
@@ -244,19 +245,19 @@ def summary(module: str, codes: dict[str, int | None], listed: dict[str, str]) -
         "untested": sorted(k for k, v in codes.items() if v in NO_TESTS and k not in listed),
         "stale": sorted(k for k in listed if _owner(k) == module and k not in equivalent),
     }
-    live = row["mutants"] - row["equivalent"]
+    live = row["mutants"] - row["equivalent"] - row["not_run"]  # a partial run: the score of those run
     row["score"] = row["killed"] / live if live else 1.0
     return row
 
 
 def print_table(rows: list[dict]) -> None:
     """Print the per-module table (markdown, as in ``docs/mutation-testing.md``)."""
-    print("| module | mutants | killed | survived | timeout | no tests | equivalent | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| module | mutants | killed | survived | timeout | no tests | not run | equivalent | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['module']} | {r['mutants']} | {r['killed']} | {r['survived']} | {r['timeout']} | "
-            f"{r['no_tests']} | {r['equivalent']} | {100 * r['score']:.1f}% |"
+            f"{r['no_tests']} | {r['not_run']} | {r['equivalent']} | {100 * r['score']:.1f}% |"
         )
 
 
