@@ -12,7 +12,7 @@ import sympy
 from symmorse.exact.errors import CertificateError
 from symmorse.exact.expressions import parse_expression
 from symmorse.kernel import graph
-from symmorse.model.architecture import mlp
+from symmorse.model.architecture import mlp, resnet_graph
 from symmorse.search.certify import certify
 
 from .test_strata import TAMPERS, _source
@@ -411,3 +411,78 @@ def test_tampered_witness_values(name):
     data = json.loads(_source("3,5,2,4,1"))
     WITNESS_TAMPERS[name](data)
     assert answer(data) == WITNESS_ANSWERS[name]
+
+
+def _block(d, **edits):
+    d["strata"][9]["block"].update(edits)
+
+
+BLOCK_TAMPERS = {
+    "block missing": lambda d: d["strata"][9].pop("block"),
+    "block A not a list": lambda d: _block(d, A="h3_4"),
+    "block A empty": lambda d: _block(d, A=[]),
+    "block A not cancelling": lambda d: _block(d, A=["h3_3"]),
+    "block A repeated": lambda d: _block(d, A=["h3_4", "h3_4"]),
+    "block B wrong": lambda d: _block(d, B=["h3_1"]),
+    "block B not a list": lambda d: _block(d, B="y"),
+    "block assignment not a list": lambda d: _block(d, assignment={}),
+    "block assignment entry short": lambda d: _block(d, assignment=[["h3_4", "y"]]),
+    "block assignment missing a weight": lambda d: _block(d, assignment=[]),
+    "block assignment of another edge": lambda d: _block(d, assignment=[["h3_3", "y", "1"]]),
+    "block assignment repeated": lambda d: _block(d, assignment=[["h3_4", "y", "1"], ["h3_4", "y", "2"]]),
+    "block assignment not a number": lambda d: _block(d, assignment=[["h3_4", "y", "w"]]),
+    "block assignment zero": lambda d: _block(d, assignment=[["h3_4", "y", "0"]]),
+    "witness x a string": lambda d: d["strata"][0]["witness"].update(x="123"),
+    "witness x not numbers": lambda d: d["strata"][0]["witness"].update(x=["a", "1", "2"]),
+    "witness bias changed": lambda d: d["strata"][0]["witness"]["biases"].__setitem__(1, ["h3_1", "1/4"]),
+}
+
+BLOCK_ANSWERS = {
+    "block missing": ("rejected: stratum 9 (cancelling ['h3_4']): block missing"),
+    "block A not a list": ("rejected: stratum 9 (cancelling ['h3_4']): block missing"),
+    "block A empty": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
+    "block A not cancelling": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
+    "block A repeated": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
+    "block B wrong": ("rejected: stratum 9 (cancelling ['h3_4']): B is ['y']"),
+    "block B not a list": ("rejected: stratum 9 (cancelling ['h3_4']): B is ['y']"),
+    "block assignment not a list": ("rejected: stratum 9 (cancelling ['h3_4']): bad assignment"),
+    "block assignment entry short": ("rejected: stratum 9 (cancelling ['h3_4']): bad assignment"),
+    "block assignment missing a weight": (
+        "rejected: stratum 9 (cancelling ['h3_4']): the assignment must give each free block weight"
+    ),
+    "block assignment of another edge": (
+        "rejected: stratum 9 (cancelling ['h3_4']): the assignment must give each free block weight"
+    ),
+    "block assignment repeated": (
+        "rejected: stratum 9 (cancelling ['h3_4']): the assignment must give each free block weight"
+    ),
+    "block assignment not a number": (
+        "rejected: stratum 9 (cancelling ['h3_4']): assignment: expected an exact rational "
+        "(e.g. 2 or '-3/5'), got \"w\""
+    ),
+    "block assignment zero": (
+        "rejected: stratum 9 (cancelling ['h3_4']): the block has rank < |B| at the assignment"
+    ),
+    "witness x a string": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
+    "witness x not numbers": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x: expected an exact rational "
+        "(e.g. 2 or '-3/5'), got \"a\""
+    ),
+    "witness bias changed": (
+        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): bias of node h3_1 is wrong"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLOCK_TAMPERS))
+def test_tampered_blocks_and_witness_inputs(name):
+    data = json.loads(_source("3,5,2,4,1"))
+    BLOCK_TAMPERS[name](data)
+    assert answer(data) == BLOCK_ANSWERS[name]
+
+
+def test_a_witness_on_a_graph_with_fixed_biases():
+    """resnet 1,1,[1]: the skip units are identity units with their biases fixed to 0."""
+    data = json.loads(json.dumps(certify(resnet_graph(1, 1, [1])).to_json()))
+    assert any("fixed_bias" in n for n in data["architecture"]["nodes"])
+    assert answer(data) == "accepted: accepted: 4 entries (strata and families), 1 witness verified"
