@@ -9,9 +9,10 @@ import flint
 import pytest
 import sympy
 
+from symmorse.cli import main
 from symmorse.exact.errors import CertificateError
 from symmorse.exact.expressions import parse_expression
-from symmorse.kernel import graph
+from symmorse.kernel import check_certificate, graph
 from symmorse.model.architecture import mlp, resnet_graph
 from symmorse.search.certify import certify
 
@@ -486,3 +487,34 @@ def test_a_witness_on_a_graph_with_fixed_biases():
     data = json.loads(json.dumps(certify(resnet_graph(1, 1, [1])).to_json()))
     assert any("fixed_bias" in n for n in data["architecture"]["nodes"])
     assert answer(data) == "accepted: accepted: 4 entries (strata and families), 1 witness verified"
+
+
+def test_a_graph_without_nodes_is_rejected_not_an_internal_error(tmp_path, capsys):
+    """Found by mutation testing: networkx raises NetworkXPointlessConcept for the connectivity of the
+    null graph, which the kernel let through (``symmorse check``: exit 3, internal error)."""
+    data = json.loads(_source("resnet:2,2,1"))
+    data["architecture"].update(nodes=[], edges=[])
+    result = check_certificate(data)
+    assert not result.accepted and result.reason == "the graph has no nodes"
+    path = tmp_path / "empty-graph.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert "the graph has no nodes" in capsys.readouterr().out
+
+
+def test_a_graph_of_one_node_has_no_input_and_output():
+    data = json.loads(_source("resnet:2,2,1"))
+    data["architecture"].update(nodes=[{"id": "x"}], edges=[])
+    assert answer(data) == "rejected: the graph must have inputs and exactly one output"
+
+
+def test_without_strata_the_morse_claim_must_be_undecided_too():
+    data = json.loads(_source("resnet:2,2,1"))
+    data.update(strata=[], critical_points="undecided", morse="generic", status="undecided")
+    assert answer(data) == "rejected: morse = 'generic' does not follow (proved: undecided)"
+
+
+def test_a_stratum_without_its_dead_set_is_rejected_naming_it():
+    data = json.loads(_source("resnet:2,2,1"))
+    del data["strata"][0]["dead"]
+    assert answer(data) == "rejected: stratum 0 (cancelling ['x1', 'x2']): the dead set is ['x1', 'x2']"
