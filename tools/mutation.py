@@ -184,16 +184,18 @@ def run_module(module: str, *, children: int, resume: bool, retest: list[str]) -
     if not dest.exists():
         _copy_checkout(dest)
         _configure(dest, module)
-    else:  # resuming: keep the results so far, take the current tests and their selection
+    else:  # resuming: keep the results so far, take the current sources, tests and their selection
         (dest / "previous.json").write_text(json.dumps(results(dest, module)), encoding="utf-8")
-        shutil.copytree(ROOT / "tests", dest / "tests", dirs_exist_ok=True)
+        _copy_checkout(dest)  # a changed kernel function gets new mutants, which the first run below tests
         _configure(dest, module)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    log = dest / "mutmut.log"
-    with open(log, "a", encoding="utf-8") as out:
-        cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *retest]
-        done = subprocess.run(cmd, cwd=dest, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-    return done.returncode
+    base = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+    code = 0
+    with open(dest / "mutmut.log", "a", encoding="utf-8") as out:
+        for cmd in [base] + ([base + retest] if retest else []):  # what is undecided, then the retests
+            done = subprocess.run(cmd, cwd=dest, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+            code = code or done.returncode
+    return code
 
 
 _DIFFS = """
