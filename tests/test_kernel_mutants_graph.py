@@ -6,6 +6,7 @@ against the surviving mutants of ``tools/mutation.py`` (``docs/mutation-testing.
 import json
 
 import flint
+import networkx as nx
 import pytest
 import sympy
 
@@ -518,3 +519,48 @@ def test_a_stratum_without_its_dead_set_is_rejected_naming_it():
     data = json.loads(_source("resnet:2,2,1"))
     del data["strata"][0]["dead"]
     assert answer(data) == "rejected: stratum 0 (cancelling ['x1', 'x2']): the dead set is ['x1', 'x2']"
+
+
+def _fixed_graph_certificate() -> dict:
+    """x -> h -> y, x -> y with every weight fixed (1, 1, -1): a stratum the rules cannot decide."""
+    fixed = nx.DiGraph([("x", "h"), ("h", "y"), ("x", "y")])
+    for edge, value in ((("x", "h"), "1"), (("h", "y"), "1"), (("x", "y"), "-1")):
+        fixed.edges[edge]["fixed_weight"] = value
+    return json.loads(json.dumps(certify(fixed).to_json()))
+
+
+def test_an_undecided_stratum_leaves_both_verdicts_undecided():
+    data = _fixed_graph_certificate()
+    assert (data["critical_points"], data["morse"]) == ("undecided", "undecided")
+    assert answer(data) == "accepted: accepted: 2 entries (strata and families), 0 witnesses verified"
+    data["critical_points"] = "none"
+    assert answer(data) == "rejected: critical_points = 'none' does not follow (proved: undecided)"
+    data = _fixed_graph_certificate()
+    data["morse"] = "generic"
+    assert answer(data) == "rejected: morse = 'generic' does not follow (proved: undecided)"
+
+
+def test_a_degenerate_stratum_left_undecided_leaves_morse_undecided():
+    data = json.loads(_source("3,5,2,4,1"))
+    data["strata"][8]["status"] = "undecided"
+    assert answer(data) == "rejected: morse = 'fails' does not follow (proved: undecided)"
+
+
+def test_n_is_only_read_on_complete_strata():
+    data = json.loads(_source("3,5,2,4,1"))
+    data["strata"][5]["N"] = []  # a family (incomplete): N means nothing there
+    assert answer(data) == "accepted: accepted: 13 entries (strata and families), 2 witnesses verified"
+
+
+def test_one_entry_is_one_entry():
+    data = json.loads(json.dumps(certify(mlp("2,1"), route="graph").to_json()))
+    assert answer(data) == "accepted: accepted: 1 entry (strata and families), 0 witnesses verified"
+
+
+def test_nothing_is_proved_without_sigma_prime_positive():
+    data = json.loads(json.dumps(certify(mlp("1,1,1"), route="graph").to_json()))
+    data["activation"] = "poly:z**2"
+    assert (
+        answer(data)
+        == "rejected: stratum 0 (cancelling ['x1']): nothing is proved while sigma' > 0 is not proved"
+    )
