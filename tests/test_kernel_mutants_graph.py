@@ -564,3 +564,12 @@ def test_nothing_is_proved_without_sigma_prime_positive():
         answer(data)
         == "rejected: stratum 0 (cancelling ['x1']): nothing is proved while sigma' > 0 is not proved"
     )
+
+
+def test_without_sigma_prime_positive_open_strata_are_undecided():
+    data = _fixed_graph_certificate()
+    data["activation"] = "poly:z**2"
+    data["strata"][1]["kind"] = "undecided"  # every entry open: nothing needs sigma' > 0
+    assert answer(data) == "accepted: accepted: 2 entries (strata and families), 0 witnesses verified"
+    data["morse"] = "generic"
+    assert answer(data) == "rejected: morse = 'generic' does not follow (proved: undecided)"
