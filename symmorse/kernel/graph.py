@@ -91,6 +91,7 @@ def _graph(arch: object) -> tuple[nx.DiGraph, dict, dict]:
             a in G and b in G and a != b and not G.has_edge(a, b), f"edge {a!r} -> {b!r}: unknown or repeated"
         )
         G.add_edge(a, b, w=entry.get("fixed_weight"))
+    require(len(G) > 0, "the graph has no nodes")  # networkx leaves connectivity of the null graph undefined
     require(nx.is_directed_acyclic_graph(G) and nx.is_weakly_connected(G), "the graph is not a connected DAG")
     fixed_w = {(a, b): number(t, f"fixed weight {a}->{b}") for a, b, t in G.edges(data="w") if t is not None}
     require(all(t != 0 for t in fixed_w.values()), "a weight fixed to 0 is no edge")
