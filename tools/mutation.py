@@ -45,7 +45,12 @@ DOC = ROOT / "docs" / "mutation-testing.md"
 #: The kernel tests selected for each kernel module (mutmut runs, for each mutant, only those of them
 #: that call the mutated function).  The new ``tests/test_kernel_mutants_<module>.py`` are added when present.
 TESTS: dict[str, list[str]] = {
-    "reader": ["test_kernel_hardening.py", "test_fuzz_certificates.py", "test_checker.py"],
+    "reader": [
+        "test_kernel_hardening.py",
+        "test_fuzz_certificates.py",
+        "test_checker.py",
+        "test_kernel_layered_fast.py",
+    ],
     "schemas": [
         "test_kernel_hardening.py",
         "test_fuzz_certificates.py",
