@@ -47,7 +47,9 @@ def test_a_kernel_that_fails_answers_not_checked_never_accepted(monkeypatch, err
         assert certificate is data
         raise error
 
-    monkeypatch.setitem(kernel.FORMATS, data["format"], failing)
+    from symmorse.kernel import layered
+
+    monkeypatch.setattr(layered, "check_mlp_certificate", failing)  # FORMATS looks it up on each check
     result = check_certificate(data)
     assert result.accepted is False
     assert result.reason == f"not checked: the kernel failed on this input ({type(error).__name__}: {error})"

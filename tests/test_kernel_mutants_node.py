@@ -456,7 +456,7 @@ GLOBAL_ANSWERS = {
     ),
     "non-augmented, Lipschitz field, no flow": (
         "accepted: the field is affine plus bounded-slope functions (tanh, atan, sin, cos, "
-        "1/(s + exp)) of affine forms, so it is globally Lipschitz and the flow is global; "
+        "1/(s + a exp)) of affine forms, so it is globally Lipschitz and the flow is global; "
         "rank W = m = 2: W^T is injective, Dphi_T is invertible and W_out != 0, so grad Phi "
         "= W^T Dphi_T^T W_out^T never vanishes, for generic W (every W of rank m, an open "
         "dense set), every b, W_out, b_out (W_out != 0)"
