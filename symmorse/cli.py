@@ -123,7 +123,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     if args.attempts < 1:
         raise InputError(f"--attempts must be at least 1, got {args.attempts}")
     route = "graph" if args.graph else "auto"
-    plain = not _graph_options(args) and re.fullmatch(r"[\d\s,]+", args.arch)
+    plain = not _graph_options(args) and re.fullmatch(r"[0-9\s,]+", args.arch, re.ASCII)
     architecture = args.arch if plain else _architecture(args)  # widths: certified without a graph
     cert = certify(
         architecture, args.activation, args.seed, args.attempts, args.time_limit, route, args.exact_det

@@ -322,32 +322,28 @@ def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biase
     sigmoid, polynomials, identity): False sends the witness to the SymPy route, which decides.
     """
     top, h = len(ws) - 2, x
-    for l in range(1, top + 2):
+    for l in range(1, top + 1):
         texts = biases[str(l)]
         if not (isinstance(texts, list) and len(texts) == ws[l]):
             return False
         incoming = (Ws[l] * flint.fmpq_mat(len(h), 1, h)).entries()
-        inverse = charts[l].inverse if l <= top else _ZERO
-        for i, (text, q) in enumerate(zip(texts, incoming)):
+        inverse = charts[l].inverse
+        for text, q, a in zip(texts, incoming, u[l]):
             read = _read_bias(text)
             if read is None:
                 return False
             c, terms = read
             if inverse.function is None:
-                expected = inverse.sign * inverse.argument(u[l][i]) - q if l <= top else flint.fmpq(0)
-                if terms or c != expected:
+                if terms or c != inverse.sign * inverse.argument(a) - q:
                     return False
-            elif not (c == -q and len(terms) == 1 and _same_term(terms[0], inverse, u[l][i])):
+            elif not (c == -q and len(terms) == 1 and _same_term(terms[0], inverse, a)):
                 return False
-        if l <= top:
-            value = charts[l].value
-            if value.function is not None:
-                return False
-            h = [value.sign * value.argument(a) for a in u[l]]
-    return True
-
-
-_ZERO = Term(1, None, lambda u: flint.fmpq(0))
+        value = charts[l].value
+        if value.function is not None:
+            return False
+        h = [value.sign * value.argument(a) for a in u[l]]
+    output = biases[str(top + 1)]  # the output bias is 0
+    return isinstance(output, list) and len(output) == 1 and _read_bias(output[0]) == (flint.fmpq(0), [])
 
 
 def _bias_list(biases: dict, layer: int, where: str) -> list:
