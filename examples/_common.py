@@ -68,3 +68,16 @@ def save(plt, fig, directory: str, filename: str) -> str:
     plt.close(fig)
     print(f"wrote {path}")
     return path
+
+
+def fit(model, x, y, steps: int, lr: float = 0.05) -> float:
+    """Train a torch model on (x, y) by Adam on the mean squared error; returns the last loss."""
+    import torch
+
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss = torch.mean((model(x) - y) ** 2)
+        loss.backward()
+        optimiser.step()
+    return loss.item()

@@ -23,6 +23,8 @@ import json
 import os
 import sys
 
+from _common import fit
+
 from symmorse.model.io import load_weights, write_atomic
 from symmorse.model.network import Network
 from symmorse.present.documents import weights_document
@@ -42,13 +44,8 @@ def train(path: str, steps: int) -> None:
     x = torch.cartesian_prod(grid, grid)
     y = (torch.sin(x[:, 0]) * torch.cos(x[:, 1]))[:, None]
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
-    optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
-    for _ in range(steps):
-        optimiser.zero_grad()
-        loss = torch.mean((model(x) - y) ** 2)
-        loss.backward()
-        optimiser.step()
-    print(f"trained 2,8,1 tanh for {steps} steps: mean squared error {loss.item():.4f}")
+    loss = fit(model, x, y, steps)
+    print(f"trained 2,8,1 tanh for {steps} steps: mean squared error {loss:.4f}")
     torch.save(model, path)
 
 

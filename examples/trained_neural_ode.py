@@ -26,7 +26,7 @@ import json
 import os
 import sys
 
-from _common import say, start, write
+from _common import fit, say, start, write
 
 TARGET = "(x1^2 - 1)^2 / 4 + x2^2 / 2 - 1/2"
 PREC = 96  # bits of the validated flows that certify the points (and that the kernel recomputes)
@@ -71,13 +71,8 @@ def train(folder: str, steps: int):
     x = torch.cartesian_prod(grid, grid)
     y = ((x[:, 0] ** 2 - 1) ** 2 / 4 + x[:, 1] ** 2 / 2 - 0.5)[:, None]
     model = Model()
-    optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
-    for _ in range(steps):
-        optimiser.zero_grad()
-        loss = torch.mean((model(x) - y) ** 2)
-        loss.backward()
-        optimiser.step()
-    print(f"trained for {steps} steps: mean squared error {loss.item():.4f} on the 17 x 17 grid")
+    loss = fit(model, x, y, steps)
+    print(f"trained for {steps} steps: mean squared error {loss:.4f} on the 17 x 17 grid")
     torch.save(model.state_dict(), os.path.join(folder, "trained_node.pt"))
     description = {
         "format": "symmorse-torch-node/1",
