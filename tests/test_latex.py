@@ -481,8 +481,9 @@ def test_latex_fragment(capsys, tmp_path):
     assert "\\begin{theorem}[2,3,1, $\\sigma = \\tanh$]" in out
     assert "Morse function for almost every weight" in out
     nums = Numbers("c")
-    residue = f"\\equiv {claims['det_hessian_residue']} \\not\\equiv 0 \\pmod{{{claims['modulus']}}}"
+    residue = f"\\equiv {claims['det_hessian_residue']} \\not\\equiv 0 \\pmod{{p}}"
     assert f"x = {nums.vector(x, transposed=False)}" in out and residue in out
+    assert f"p = {claims['modulus']} \\text{{ (a prime)}}" in out
     assert f"symmorse check {escape_text(str(path))}".replace("/", "/\\allowbreak{}") in out
     code, out, _ = run(capsys, "latex", "3,2,1", "--fragment", "-o", str(tmp_path / "f.tex"))
     assert code == 0 and "no critical point" in (tmp_path / "f.tex").read_text()

@@ -399,17 +399,20 @@ def _claim_lines(claims: dict, numbers: Numbers) -> list[str]:
     --------
     >>> for line in _claim_lines({"modulus": 7, "det_hessian_residue": 3, "rank_hessian": 2}, Numbers("")):
     ...     print(line)
-    \det \operatorname{Hess}\Phi(x) \equiv 3 \not\equiv 0 \pmod{7}
+    p = 7 \text{ (a prime)}
+    \det \operatorname{Hess}\Phi(x) \equiv 3 \not\equiv 0 \pmod{p}
     \operatorname{rank} \operatorname{Hess}\Phi(x) = 2
     """
     lines = []
     for key, value in claims.items():
-        if key.endswith("_residue"):
+        if key.endswith("_residue"):  # the prime on a line of its own: one column is narrow
             text = _CLAIM_TEXT[key.removesuffix("_residue")]
-            lines.append(f"{text} \\equiv {value} \\not\\equiv 0 \\pmod{{{claims['modulus']}}}")
+            lines.append(f"{text} \\equiv {value} \\not\\equiv 0 \\pmod{{p}}")
         elif key.startswith("det"):
             lines.append(f"{_CLAIM_TEXT.get(key, escape_text(key))} = {numbers.q(value)} \\ne 0")
-        elif key != "modulus":
+        elif key == "modulus":
+            lines.append(f"p = {value} \\text{{ (a prime)}}")
+        else:
             lines.append(f"{_CLAIM_TEXT.get(key, escape_text(key))} = {escape_text(str(value))}")
     return lines
 
