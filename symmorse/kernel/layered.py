@@ -11,9 +11,9 @@ dimension counts from the widths, re-derives backward vectors, Jacobians and
 the structured Hessian at every witness (one small routine over a DAG, with
 FLINT rationals), and re-derives the verdicts.  A claim of ``undecided`` is
 always acceptable; any stronger claim must follow.  It returns
-``accepted=False`` with the first false claim and raises
-:class:`~symmorse.exact.errors.CertificateError` only when the input is not a
-certificate at all (missing top-level keys, malformed widths).
+``accepted=False`` with the first false claim; the shape of the file (keys,
+JSON types, sizes) is the schema's (:mod:`symmorse.kernel.schemas`), checked
+before the kernel runs.
 
 SymPy is trusted here only through :mod:`symmorse.kernel.base`: to parse a
 polynomial activation and the witness biases, and to show each bias equal to
@@ -45,7 +45,7 @@ from .base import (
     positive_derivative,
     require,
 )
-from .reader import MAX_DIGITS, plain_integers
+from .reader import plain_integers
 
 __all__ = ["FORMAT", "check_mlp_certificate"]
 
@@ -81,15 +81,10 @@ def _vector(data: object, n: int, where: str) -> list[flint.fmpq]:
 
 
 def _widths(data: dict) -> list[int]:
-    arch = data["architecture"]
-    ws = arch.get("widths") if isinstance(arch, dict) else None
-    if not (
-        isinstance(ws, list)
-        and len(ws) >= 2
-        and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 10_000 for n in ws)
-        and ws[-1] == 1
-    ):
-        raise CertificateError("architecture widths must be a list of positive integers ending in 1")
+    """The widths (2 to 1,000 integers in 1..10,000 by the format's schema), ending in 1."""
+    ws = data["architecture"]["widths"]
+    if ws[-1] != 1:
+        raise CertificateError("architecture widths must end in 1 (one output)")
     return ws
 
 
@@ -118,18 +113,15 @@ def _branches(ws: list[int]) -> list[dict]:
 def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object) -> None:
     """Reject unless the witness lies on branch k and its claims hold."""
     k, top, where = branch["step"], len(ws) - 2, f"branch k={branch['step']}"
-    require(isinstance(witness, dict), f"{where}: witness missing")
-    W = witness.get("W", {})
-    require(
-        isinstance(W, dict) and set(W) == {str(l) for l in range(1, top + 1)},
-        f"{where}: witness W must have layers 1..{top}",
-    )
+    require(witness is not None, f"{where}: witness missing")
+    W, us = witness["W"], witness["u"]
+    layers = {str(l) for l in range(1, top + 1)}
+    require(set(W) == layers, f"{where}: witness W must have layers 1..{top}")
+    require(set(us) == layers, f"{where}: witness u must have layers 1..{top}")
     Ws = {l: _matrix(W[str(l)], (ws[l], ws[l - 1]), f"{where}: W{l}") for l in range(1, top + 1)}
-    us = witness.get("u", {})
-    require(isinstance(us, dict), f"{where}: witness u missing")
-    u = {l: _vector(us.get(str(l)), ws[l], f"{where}: u{l}") for l in range(1, top + 1)}
-    Ws[top + 1] = _matrix([witness.get("w")], (1, ws[top]), f"{where}: w")
-    x = _vector(witness.get("x"), ws[0], f"{where}: x")
+    u = {l: _vector(us[str(l)], ws[l], f"{where}: u{l}") for l in range(1, top + 1)}
+    Ws[top + 1] = _matrix([witness["w"]], (1, ws[top]), f"{where}: w")
+    x = _vector(witness["x"], ws[0], f"{where}: x")
     for l in range(1, top + 1):
         lo, hi = charts[l].interval
         require(
@@ -147,7 +139,7 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
         v[l - 1] = Ws[l].transpose() * Dv
     require(all(a == 0 for a in v[k - 1].entries()), f"{where}: W_k^T D_k v_k != 0, off the branch")
     claims = branch.get("claims")
-    require(isinstance(claims, dict), f"{where}: claims missing")
+    require(claims is not None, f"{where}: claims missing")
     curvature = {l: [a * b for a, b in zip(d2[l], v[l].entries())] for l in range(1, top + 1)}
     routes = []
     if "modulus" in claims:
@@ -157,11 +149,13 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
     require(bool(routes), f"{where}: the claims prove no determinant (neither modulus nor det_hessian)")
     for ring in routes:
         _claims_hold(ws, branch["kind"], k, ring, Ws, d1, curvature, claims, where)
-    biases = witness.get("biases")
+    biases = witness["biases"]
     require(
-        isinstance(biases, dict) and set(biases) == {str(l) for l in range(1, top + 2)},
-        f"{where}: biases must have layers 1..{top + 1}",
+        set(biases) == {str(l) for l in range(1, top + 2)}, f"{where}: biases must have layers 1..{top + 1}"
     )
+    for l in range(1, top + 2):
+        n = len(biases[str(l)])
+        require(n == ws[l], f"{where}: layer {l} has {ws[l]} biases, the witness gives {n}")
     if not _biases_match(ws, charts, Ws, u, x, biases):  # not term by term: the SymPy route decides
         nodes = {l: [(l, i) for i in range(ws[l])] for l in range(len(ws))}
         rows = {l: Ws[l].table() for l in range(1, top + 2)}
@@ -171,7 +165,7 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
             for i in range(ws[l])
         }
         hidden = [v for l in range(1, top + 1) for v in nodes[l]]
-        claimed = {(l, i): b for l in range(1, top + 2) for i, b in enumerate(_bias_list(biases, l, where))}
+        claimed = {(l, i): b for l in range(1, top + 2) for i, b in enumerate(biases[str(l)])}
         charted = {v: charts[v[0]] for v in hidden}
         check_biases(
             nodes[0],
@@ -222,53 +216,66 @@ def _diagonal_times(ring: _Ring, factors: list, M: object) -> object:
     return D * M
 
 
-def _jacobians_and_hessian(ring: _Ring, Ws: dict, d1: dict, curvature: dict, first: int, top: int):
-    """``J_l = dz_l/dh_{first-1}`` for ``first <= l <= top`` and
-    ``Hess = sum_l J_l^T diag(sigma''_l v_l) J_l``, in the ring."""
+def _jacobians(ring: _Ring, Ws: dict, d1: dict, first: int, last: int) -> dict:
+    """``J_l = dz_l/dh_{first-1}`` for ``first <= l <= last``, in the ring."""
     J = {first: ring.matrix(Ws[first])}
-    for l in range(first + 1, top + 1):
+    for l in range(first + 1, last + 1):
         J[l] = ring.matrix(Ws[l]) * _diagonal_times(ring, ring.scalars(d1[l - 1]), J[l - 1])
-    hessian = ring.zeros(Ws[first].ncols(), Ws[first].ncols())
-    for l in range(first, top + 1):
-        hessian += J[l].transpose() * _diagonal_times(ring, ring.scalars(curvature[l]), J[l])
-    return J, hessian
+    return J
+
+
+def _hessian(ring: _Ring, J: dict, curvature: dict) -> object:
+    """``sum_l J_l^T diag(sigma''_l v_l) J_l`` over the layers of J, in the ring."""
+    n = next(iter(J.values())).ncols()
+    hessian = ring.zeros(n, n)
+    for l, J_l in J.items():
+        hessian += J_l.transpose() * _diagonal_times(ring, ring.scalars(curvature[l]), J_l)
+    return hessian
 
 
 def _claims_hold(ws, kind, k, ring, Ws, d1, curvature, claims, where) -> None:
-    """The determinant and rank claims of a witness, in Q (exact values) or GF(p) (residues)."""
+    """The determinant and rank claims of a witness, in Q (exact values) or GF(p) (residues).
+
+    A Morse branch needs ``det Hess Phi != 0``.  A degenerate branch needs ``det Hess g != 0`` (g the
+    network from h_{k-1} on) and ``rank J_{k-1} = n_{k-1}``; the rank of Hess Phi then follows without
+    computing it: at ``v_{k-1} = 0``, ``Hess Phi = M^T Hess g M`` with ``M = D_{k-1} J_{k-1}`` of full row
+    rank n_{k-1} (sigma' > 0) and Hess g invertible, so ``rank Hess Phi = n_{k-1} < n_0`` (DESIGN section 2).
+    Over GF(p) a non-zero residue proves a non-zero determinant and a rank is a lower bound; the upper
+    bound ``rank J_{k-1} <= n_{k-1}`` is its number of rows.
+    """
     top = len(ws) - 2
-    try:
-        J, hessian = _jacobians_and_hessian(ring, Ws, d1, curvature, 1, top)
-        if kind != "morse":
-            _, hessian_g = _jacobians_and_hessian(ring, Ws, d1, curvature, k, top)
-    except ZeroDivisionError:
-        raise Rejected(f"{where}: the modulus {ring.modulus} divides a denominator of the witness") from None
     modular = ring.modulus is not None
 
     def agrees(key: str, label: str, value) -> None:
         key = f"{key}_residue" if modular else key
         claimed = claims.get(key)
-        held = type(claimed) is int and claimed == int(value) if modular else number(claimed, key) == value
+        held = (
+            type(claimed) is int and claimed == int(value)
+            if modular
+            else number(claimed, f"{where}: {key}") == value
+        )
         require(held, f"{where}: {label} is {value} in {ring.name}, claimed {key} = {claimed!r}")
 
-    if kind == "morse":
-        det = hessian.det()
-        require(det != 0, f"{where}: det Hess Phi = 0 at the witness (in {ring.name})")
-        agrees("det_hessian", "det Hess Phi", det)
-        return
-    det_g = hessian_g.det()
+    try:
+        if kind == "morse":
+            det = _hessian(ring, _jacobians(ring, Ws, d1, 1, top), curvature).det()
+            require(det != 0, f"{where}: det Hess Phi = 0 at the witness (in {ring.name})")
+            agrees("det_hessian", "det Hess Phi", det)
+            return
+        det_g = _hessian(ring, _jacobians(ring, Ws, d1, k, top), curvature).det()
+        rank_j = _jacobians(ring, Ws, d1, 1, k - 1)[k - 1].rank()
+    except ZeroDivisionError:
+        raise Rejected(f"{where}: the modulus {ring.modulus} divides a denominator of the witness") from None
     require(det_g != 0, f"{where}: det Hess g = 0 at the witness (in {ring.name})")
     agrees("det_hessian_g", "det Hess g", det_g)
-    rank_j, rank_h = J[k - 1].rank(), hessian.rank()
-    # Over GF(p) a rank is a lower bound; the upper bounds are structural: J_{k-1} has n_{k-1} rows,
-    # and at v_{k-1} = 0, Hess Phi = (D_{k-1} J_{k-1})^T Hess g (D_{k-1} J_{k-1}) has rank <= n_{k-1} < n_0.
     require(
         rank_j == ws[k - 1] == claims.get("rank_jacobian"),
         f"{where}: rank J_{k - 1} is {rank_j} in {ring.name}, claimed {claims.get('rank_jacobian')}",
     )
     require(
-        rank_h == claims.get("rank_hessian") and rank_h < ws[0] and (not modular or rank_h == ws[k - 1]),
-        f"{where}: rank Hess Phi is {rank_h} in {ring.name}, claimed {claims.get('rank_hessian')}",
+        claims.get("rank_hessian") == ws[k - 1],
+        f"{where}: rank Hess Phi is n_{k - 1} = {ws[k - 1]} (rank J_{k - 1} and det Hess g), "
+        f"claimed {claims.get('rank_hessian')}",
     )
 
 
@@ -282,10 +289,11 @@ _BIAS = re.compile(
 _ODD, _LOGARITHM = {"atanh", "atan"}, {"log"}
 
 
-def _read_bias(text: object) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmpq]]] | None:
+def _read_bias(text: str) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmpq]]] | None:
     """A bias text as its rational part and its function terms ``(sign, name, argument)``, or None
-    when it is not one or two terms of that simple shape."""
-    match = _BIAS.fullmatch(text) if isinstance(text, str) and len(text) <= 2 * MAX_DIGITS else None
+    when it is not one or two terms of that simple shape (or a number in it is refused: more than
+    :data:`~symmorse.kernel.reader.MAX_DIGITS` digits, a zero denominator)."""
+    match = _BIAS.fullmatch(text)  # linear in the text (at most MAX_EXPRESSION characters, the schema's)
     if match is None:
         return None
     first, name, argument, q, op, name2, argument2, q2 = match.groups()
@@ -305,14 +313,18 @@ def _read_bias(text: object) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmp
 
 
 def _same_term(read: tuple[int, str, flint.fmpq], term: Term, u: flint.fmpq) -> bool:
-    """Whether ``sign * name(a)`` (as read) is the value of ``term`` at u, by the function's symmetry."""
+    """Whether ``sign * name(a)`` (as read) is the value of ``term`` at u, by the function's symmetry.
+
+    The argument b of a logarithm is positive for every u inside the chart interval (checked before),
+    so ``a == b`` or ``a * b == 1`` makes a positive too.
+    """
     sign, name, a = read
     b = term.argument(u)
     if name != term.function:
         return False
     if name in _ODD:
         return sign * a == term.sign * b
-    return name in _LOGARITHM and a > 0 and b > 0 and (a == b if sign == term.sign else a * b == 1)
+    return name in _LOGARITHM and (a == b if sign == term.sign else a * b == 1)
 
 
 def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biases: dict) -> bool:
@@ -323,9 +335,7 @@ def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biase
     """
     top, h = len(ws) - 2, x
     for l in range(1, top + 1):
-        texts = biases[str(l)]
-        if not (isinstance(texts, list) and len(texts) == ws[l]):
-            return False
+        texts = biases[str(l)]  # n_l texts (checked before)
         incoming = (Ws[l] * flint.fmpq_mat(len(h), 1, h)).entries()
         inverse = charts[l].inverse
         for text, q, a in zip(texts, incoming, u[l]):
@@ -342,32 +352,30 @@ def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biase
         if value.function is not None:
             return False
         h = [value.sign * value.argument(a) for a in u[l]]
-    output = biases[str(top + 1)]  # the output bias is 0
-    return isinstance(output, list) and len(output) == 1 and _read_bias(output[0]) == (flint.fmpq(0), [])
+    return _read_bias(biases[str(top + 1)][0]) == (flint.fmpq(0), [])  # the output bias is 0
 
 
-def _bias_list(biases: dict, layer: int, where: str) -> list:
-    require(isinstance(biases.get(str(layer)), list), f"{where}: biases of layer {layer} missing")
-    return biases[str(layer)]
-
-
-def _verdicts(kind: str, monotone: bool, results: dict[str, list[str]]) -> tuple[str, str]:
-    """critical_points and morse as the verified evidence proves them (DESIGN section 2)."""
+def _verdicts(kind: str, monotone: bool, witnessed: list[str], undecided: bool) -> tuple[str, str]:
+    """critical_points and morse as the verified evidence proves them (DESIGN section 2): the kinds of
+    the branches with a verified witness, and whether a branch that is not null is left undecided."""
     if not monotone:
         return "undecided", "undecided"
-    if kind in ("non-augmented",):
+    if kind == "non-augmented":
         return "none", "generic"
-    witnessed = results["witness"]
     critical = "generic" if witnessed else "undecided"
     if "degenerate" in witnessed:
         return critical, "fails"
-    if results["open"] or results["degenerate"]:
-        return critical, "undecided"
-    return critical, "generic"
+    return critical, "undecided" if undecided else "generic"
 
 
 def check_mlp_certificate(data: dict) -> CheckResult:
     """Check a ``symmorse-certificate/1`` (a layered MLP given by its widths).
+
+    ``data`` must have the format's shape (:func:`~symmorse.kernel.schemas.check_shape`: the keys,
+    JSON types and sizes), as :func:`~symmorse.kernel.check_certificate` makes sure before it calls this
+    function; the kernel reads only what the schema allows.  A false claim gives ``accepted=False``
+    and its reason; widths that do not end in 1 raise
+    :class:`~symmorse.exact.errors.CertificateError` (not a layered MLP at all).
 
     Examples
     --------
@@ -375,9 +383,6 @@ def check_mlp_certificate(data: dict) -> CheckResult:
     >>> check_mlp_certificate(certify("2,3,1").to_json()).accepted
     True
     """
-    for key in ("architecture", "activation", "class", "critical_points", "morse", "status", "branches"):
-        if key not in data:
-            raise CertificateError(f"certificate lacks the key {key!r}")
     try:
         return _check_layered(data)
     except Rejected as exc:
@@ -387,7 +392,6 @@ def check_mlp_certificate(data: dict) -> CheckResult:
 def _check_layered(data: dict) -> CheckResult:
     ws = _widths(data)
     layer_acts = data.get("layer_activations", {})
-    require(isinstance(layer_acts, dict), "layer_activations must be an object")
     names = {l: layer_acts.get(str(l), data["activation"]) for l in range(1, len(ws) - 1)}
     require(set(layer_acts) <= {str(l) for l in names}, "layer_activations names a layer that is not hidden")
     table = {name: chart(name) for name in set(names.values())}
@@ -405,31 +409,27 @@ def _check_layered(data: dict) -> CheckResult:
     )
     require(data["class"] == kind, f"class is {kind!r}, not {data['class']!r}")
     claimed = data["branches"]
-    require(
-        isinstance(claimed, list) and len(claimed) == len(expected),
-        f"the architecture has {len(expected)} branches",
-    )
-    results: dict[str, list[str]] = {"witness": [], "open": [], "degenerate": []}
+    require(len(claimed) == len(expected), f"the architecture has {len(expected)} branches")
+    witnessed, undecided = [], False
     for want, got in zip(expected, claimed):
         require(
-            isinstance(got, dict) and all(got.get(key) == value for key, value in want.items()),
-            f"branch k={want['step']}: expected {want}",
+            all(got[key] == value for key, value in want.items()), f"branch k={want['step']}: expected {want}"
         )
-        if want["kind"] == "degenerate":
-            results["degenerate"].append(want["step"])
-        status = got.get("status")
+        status = got["status"]
         if want["kind"] == "null":
             require(status == "null", f"branch k={want['step']} is null")
         elif status == "witness":
             require(monotone, "a witness proves nothing while sigma' > 0 is not proved")
             _layered_witness(ws, charts, got, got.get("witness"))
-            results["witness"].append(want["kind"])
+            witnessed.append(want["kind"])
         else:
             require(status == "undecided", f"branch k={want['step']}: unknown status {status!r}")
-            results["open"].append(want["step"])
-    claims_follow(data, *_verdicts(kind, monotone, results))
-    return CheckResult(
-        True,
-        f"accepted: {len(expected)} {'branch' if len(expected) == 1 else 'branches'}, "
-        f"{len(results['witness'])} {'witness' if len(results['witness']) == 1 else 'witnesses'} verified",
-    )
+            undecided = True
+    claims_follow(data, *_verdicts(kind, monotone, witnessed, undecided))
+    branches, witnesses = _count(len(expected), "branch", "es"), _count(len(witnessed), "witness", "es")
+    return CheckResult(True, f"accepted: {branches}, {witnesses} verified")
+
+
+def _count(n: int, noun: str, plural: str) -> str:
+    """``1 branch``, ``2 branches``."""
+    return f"{n} {noun}{'' if n == 1 else plural}"
