@@ -80,6 +80,13 @@ TESTS: dict[str, list[str]] = {
         "test_kernel_hardening.py",
         "test_elimination.py",
         "test_kernel_layered_fast.py",
+        "test_kernel_mutants_layered.py",
+        # the DAG derivatives are the graph kernel's: its tests, without the catalogue-wide search ones
+        "test_strata.py",
+        "test_kernel_mutants_graph.py",
+        "--deselect=tests/test_strata.py::test_every_layered_catalog_certificate_gets_the_same_verdicts_by_its_strata",
+        "--deselect=tests/test_strata.py::test_the_catalogs_strata_certificates_are_reproduced",
+        "--deselect=tests/test_strata.py::test_the_search_at_random_weights_can_find_critical_points",
     ],
     "layered": [
         "test_checker.py",
