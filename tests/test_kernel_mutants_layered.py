@@ -166,6 +166,17 @@ def test_a_non_monotone_activation_decides_nothing():
     )
 
 
+@pytest.mark.parametrize(
+    "key, word",
+    [("critical_points", "maybe"), ("morse", "none"), ("status", "generic"), ("morse", "Undecided")],
+)
+def test_a_verdict_outside_its_vocabulary_is_unreadable(key, word):
+    data = fresh()
+    data[key] = word
+    with pytest.raises(CertificateError, match=key):
+        check_certificate(data)
+
+
 def test_a_non_augmented_network_has_no_critical_points():
     data = fresh("2,2,1")
     rejected(

@@ -45,7 +45,11 @@ _ACTIVATION = Str(MAX_EXPRESSION, lo=1)
 _VECTOR = Rationals()
 _MATRIX = List(Rationals())
 _WIDTHS = List(Int(1, 10_000), hi=MAX_WIDTHS, lo=2)
-_VERDICTS = {"critical_points": _NAME, "morse": _NAME, "status": _NAME}
+_VERDICTS = {
+    "critical_points": Str(choices=("none", "generic", "undecided")),
+    "morse": Str(choices=("generic", "fails", "undecided")),
+    "status": Str(choices=("proved", "undecided")),
+}
 _EXPLANATIONS = {"hypothesis": _TEXT, "reasons": List(_TEXT), "seed": Int()}
 
 LAYERED = Obj(
