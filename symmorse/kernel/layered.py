@@ -33,6 +33,7 @@ import flint
 
 from ..exact.errors import CertificateError
 from ..exact.modular import is_modulus, modular_matrix, residues
+from ..exact.words import plural
 from .base import (
     CheckResult,
     Rejected,
@@ -426,10 +427,5 @@ def _check_layered(data: dict) -> CheckResult:
             require(status == "undecided", f"branch k={want['step']}: unknown status {status!r}")
             undecided = True
     claims_follow(data, *_verdicts(kind, monotone, witnessed, undecided))
-    branches, witnesses = _count(len(expected), "branch", "es"), _count(len(witnessed), "witness", "es")
-    return CheckResult(True, f"accepted: {branches}, {witnesses} verified")
-
-
-def _count(n: int, noun: str, plural: str) -> str:
-    """``1 branch``, ``2 branches``."""
-    return f"{n} {noun}{'' if n == 1 else plural}"
+    verified = plural(len(witnessed), "witness", "witnesses")
+    return CheckResult(True, f"accepted: {plural(len(expected), 'branch')}, {verified} verified")
