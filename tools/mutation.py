@@ -42,6 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
 DOC = ROOT / "docs" / "mutation-testing.md"
 
+#: The search-side consistency tests of ``test_strata.py`` over the whole catalogue (a minute per
+#: mutant): not kernel tests, deselected wherever ``test_strata.py`` runs.
+STRATA_SEARCH_TESTS = [
+    "--deselect=tests/test_strata.py::test_every_layered_catalog_certificate_gets_the_same_verdicts_by_its_strata",
+    "--deselect=tests/test_strata.py::test_the_catalogs_strata_certificates_are_reproduced",
+    "--deselect=tests/test_strata.py::test_the_search_at_random_weights_can_find_critical_points",
+]
+
 #: The kernel tests selected for each kernel module (mutmut runs, for each mutant, only those of them
 #: that call the mutated function).  The new ``tests/test_kernel_mutants_<module>.py`` are added when present.
 TESTS: dict[str, list[str]] = {
@@ -65,10 +73,7 @@ TESTS: dict[str, list[str]] = {
         "test_kernel_hardening.py",
         "test_fuzz_certificates.py",
         "test_layers.py",
-        # search-side consistency over the whole catalogue (a minute per mutant): not kernel tests
-        "--deselect=tests/test_strata.py::test_every_layered_catalog_certificate_gets_the_same_verdicts_by_its_strata",
-        "--deselect=tests/test_strata.py::test_the_catalogs_strata_certificates_are_reproduced",
-        "--deselect=tests/test_strata.py::test_the_search_at_random_weights_can_find_critical_points",
+        *STRATA_SEARCH_TESTS,
     ],
     "node": ["test_check_node.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
     "node_ball": ["test_node_ball.py", "test_check_node.py"],
@@ -81,12 +86,10 @@ TESTS: dict[str, list[str]] = {
         "test_elimination.py",
         "test_kernel_layered_fast.py",
         "test_kernel_mutants_layered.py",
-        # the DAG derivatives are the graph kernel's: its tests, without the catalogue-wide search ones
+        # the DAG derivatives are the graph kernel's: its tests too
         "test_strata.py",
         "test_kernel_mutants_graph.py",
-        "--deselect=tests/test_strata.py::test_every_layered_catalog_certificate_gets_the_same_verdicts_by_its_strata",
-        "--deselect=tests/test_strata.py::test_the_catalogs_strata_certificates_are_reproduced",
-        "--deselect=tests/test_strata.py::test_the_search_at_random_weights_can_find_critical_points",
+        *STRATA_SEARCH_TESTS,
     ],
     "layered": [
         "test_checker.py",
