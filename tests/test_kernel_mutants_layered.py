@@ -8,11 +8,10 @@ import copy
 import functools
 import json
 
-import flint
 import pytest
 
 from symmorse.exact.errors import CertificateError
-from symmorse.exact.linalg import QQMatrix, column
+from symmorse.exact.linalg import QQMatrix, column, qq
 from symmorse.exact.modular import PRIMES
 from symmorse.kernel import check_certificate
 from symmorse.kernel.layered import check_mlp_certificate
@@ -49,18 +48,13 @@ def rebias(data: dict, entry: dict) -> None:
     wit = entry["witness"]
     top = len(data["architecture"]["widths"]) - 2
     point = ChartPoint(
-        [flint.fmpq(a) if isinstance(a, int) else _q(a) for a in wit["x"]],
-        {l: QQMatrix([[_q(a) for a in row] for row in wit["W"][str(l)]]) for l in range(1, top + 1)},
-        {l: [_q(a) for a in wit["u"][str(l)]] for l in range(1, top + 1)},
-        column([_q(a) for a in wit["w"]]),
+        [qq(a) for a in wit["x"]],
+        {l: QQMatrix([[qq(a) for a in row] for row in wit["W"][str(l)]]) for l in range(1, top + 1)},
+        {l: [qq(a) for a in wit["u"][str(l)]] for l in range(1, top + 1)},
+        column([qq(a) for a in wit["w"]]),
     )
     act = get_activation(data["activation"])
     wit["biases"] = layered_biases({l: act for l in range(1, top + 1)}, point)
-
-
-def _q(a: object) -> flint.fmpq:
-    num, _, den = str(a).partition("/")
-    return flint.fmpq(int(num), int(den or 1))
 
 
 def undecide(data: dict, entry: dict) -> None:
@@ -345,7 +339,7 @@ def test_a_bias_of_another_function_is_wrong():
 def test_a_polynomial_bias_written_as_two_rationals_is_their_sum():
     data = fresh("2,3,1", "poly:z**3+z")
     biases = data["branches"][0]["witness"]["biases"]["1"]
-    true = flint.fmpq(_q(biases[0]))
+    true = qq(biases[0])
     biases[0] = f"1 + {true}" if true >= 0 else f"1 - {-true}"  # 1 + b is not b
     rejected(data, "branch k=1: bias of node (1, 0) is wrong")
     biases[0] = f"{true - 1} + 1" if true - 1 >= 0 else f"-{1 - true} + 1"  # (b - 1) + 1 is b
