@@ -266,7 +266,7 @@ def real_roots_inside(p: flint.fmpq_poly, lo: object = None, hi: object = None) 
 def _primitive(p: flint.fmpq_poly) -> flint.fmpq_poly:
     """``c * p`` for the positive rational c that makes its coefficients coprime integers."""
     z = p.numer()  # p = numer / denom with denom > 0
-    c = abs(z.content()) if z != 0 else 1
+    c = z.content()  # FLINT's content is >= 0, and 0 only for the zero polynomial
     return flint.fmpq_poly(z) / c if c > 1 else flint.fmpq_poly(z)
 
 
