@@ -21,9 +21,10 @@ from .test_strata import TAMPERS, _source
 
 
 def answer(cert: object) -> str:
-    """``accepted: ...``, ``rejected: ...`` or ``refused: ...`` (CertificateError)."""
+    """``accepted: ...``, ``rejected: ...`` or ``refused: ...`` (CertificateError: the schema or the
+    graph), as ``symmorse check`` answers: the format's shape first, then the strata kernel."""
     try:
-        result = graph.check_strata_certificate(cert)
+        result = check_certificate(cert)
     except CertificateError as exc:
         return f"refused: {exc}"
     return f"{ {True: 'accepted', False: 'rejected'}[result.accepted] }: {result.reason}"
@@ -177,27 +178,33 @@ GRAPH_TAMPERS = {
     "stratum cut does not separate": lambda d: d["strata"][0].update(cut=["s1_1"], kappa=1),
     "stratum cut too large": lambda d: d["strata"][0].update(cut=["s0_1", "s0_2"], kappa=2),
     "missing key": lambda d: d.pop("strata"),
+    "stratum cut dropped": lambda d: d["strata"][0].pop("cut"),
+    "block dropped": lambda d: d["strata"][5].pop("block"),
 }
 
 GRAPH_ANSWERS = {
-    "stratum cut an object": "rejected: stratum 0 (cancelling ['x1', 'x2']): cut missing",
-    "nodes not a list": (
-        "refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"
+    "stratum cut dropped": "rejected: stratum 0 (cancelling ['x1', 'x2']): cut missing",
+    "block dropped": ("rejected: stratum 5 (cancelling ['s1_2']): block missing"),
+    "stratum cut an object": (
+        'refused: strata[0].cut: expected a list of 0 to 100000 entries, got {"a1_1": 0}'
     ),
-    "edges missing": ("refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"),
-    "architecture a list": (
-        "refused: the architecture must be a node-link graph with 'nodes' and 'edges' lists"
+    "nodes not a list": ("refused: architecture.nodes: expected a list of 0 to 100000 entries, got {}"),
+    "edges missing": ("refused: architecture.edges: missing"),
+    "architecture a list": ("refused: architecture: expected an object, got []"),
+    "node entry with an unknown key": (
+        'refused: architecture.nodes[4]."colour": unknown key (known: activation, fixed_bias, id)'
     ),
-    "node entry with an unknown key": ("rejected: bad node entry {'id': 'a1_1', 'colour': 'red'}"),
-    "node entry without id": ("rejected: bad node entry {'activation': 'tanh'}"),
-    "node entry not an object": ("rejected: bad node entry 'z'"),
-    "repeated node id": ("rejected: node 'a1_1': bad or repeated id"),
-    "boolean node id": ("rejected: node True: bad or repeated id"),
-    "list node id": ("rejected: node [1]: bad or repeated id"),
+    "node entry without id": ("refused: architecture.nodes[8].id: missing"),
+    "node entry not an object": ('refused: architecture.nodes[8]: expected an object, got "z"'),
+    "repeated node id": ("rejected: node 'a1_1': repeated id"),
+    "boolean node id": (
+        "refused: architecture.nodes[8].id: expected a string of 1 to 200 characters, got true"
+    ),
+    "list node id": ("refused: architecture.nodes[8].id: expected a string of 1 to 200 characters, got [1]"),
     "edge entry with an unknown key": (
-        "rejected: bad edge entry {'source': 'x1', 'target': 's0_1', 'weight': '1'}"
+        'refused: architecture.edges[0]."weight": unknown key (known: fixed_weight, source, target)'
     ),
-    "edge entry not an object": ("rejected: bad edge entry ['x1', 'y']"),
+    "edge entry not an object": ('refused: architecture.edges[12]: expected an object, got ["x1", "y"]'),
     "edge to an unknown node": ("rejected: edge 'x1' -> 'z': unknown or repeated"),
     "edge from an unknown node": ("rejected: edge 'z' -> 'y': unknown or repeated"),
     "self-loop": ("rejected: edge 'a1_1' -> 'a1_1': unknown or repeated"),
@@ -206,10 +213,12 @@ GRAPH_ANSWERS = {
     "disconnected node": ("rejected: the graph is not a connected DAG"),
     "weight fixed to 0": ("rejected: a weight fixed to 0 is no edge"),
     "weight fixed to a non-number": (
-        "rejected: fixed weight s0_1->s1_1: expected an exact rational (e.g. 2 or '-3/5'), got \"one\""
+        "refused: architecture.edges[5].fixed_weight: "
+        "expected an exact rational (e.g. 2 or '-3/5'), got \"one\""
     ),
     "bias fixed to a non-number": (
-        "rejected: fixed bias of s1_1: expected an exact rational (e.g. 2 or '-3/5'), got \"zero\""
+        "refused: architecture.nodes[5].fixed_bias: "
+        "expected an exact rational (e.g. 2 or '-3/5'), got \"zero\""
     ),
     "input with an activation": ("rejected: input node 'x1' has no activation (inputs are x)"),
     "output with an activation": ("rejected: the output node has no activation (Phi is affine in it)"),
@@ -221,12 +230,14 @@ GRAPH_ANSWERS = {
     "parameters wrong": ("rejected: p = 14, n0 = 2"),
     "inputs wrong": ("rejected: p = 14, n0 = 2"),
     "class wrong": ("rejected: the class of a strata certificate is 'graph'"),
-    "strata not a list": ("rejected: strata must be a list"),
+    "strata not a list": ("refused: strata: expected a list of 0 to 100000 entries, got {}"),
     "no strata, verdicts claimed": ("rejected: critical_points = 'none' does not follow (proved: undecided)"),
     "no strata, undecided": ("accepted: accepted: no strata claimed (undecided)"),
-    "stratum not an object": ("rejected: stratum 7: malformed"),
-    "stratum decided a bool": ("rejected: stratum 0: malformed"),
-    "stratum cancelling not a list": ("rejected: stratum 0: malformed"),
+    "stratum not an object": ("refused: strata[7]: expected an object, got 3"),
+    "stratum decided a bool": ("refused: strata[0].decided: expected an integer in 0.., got true"),
+    "stratum cancelling not a list": (
+        'refused: strata[0].cancelling: expected a list of 0 to 100000 entries, got "x1"'
+    ),
     "stratum with an unknown node": ("rejected: stratum 0: unknown node"),
     "stratum decided 0": ("rejected: stratum 0: bad or repeated entry"),
     "stratum decided beyond the graph": ("rejected: stratum 0: bad or repeated entry"),
@@ -239,12 +250,12 @@ GRAPH_ANSWERS = {
     "stratum kappa wrong": (
         "rejected: stratum 0 (cancelling ['x1', 'x2']): kappa is not the size of the cut"
     ),
-    "stratum cut missing": ("rejected: stratum 0 (cancelling ['x1', 'x2']): cut missing"),
+    "stratum cut missing": ('refused: strata[0].cut: expected a list of 0 to 100000 entries, got "a1_1"'),
     "stratum cut does not separate": (
         "rejected: stratum 0 (cancelling ['x1', 'x2']): the cut does not separate the inputs from N"
     ),
     "stratum cut too large": ("rejected: stratum 0 (cancelling ['x1', 'x2']): kappa <= 2 is not below c = 2"),
-    "missing key": ("refused: certificate lacks the key 'strata'"),
+    "missing key": ("refused: strata: missing"),
 }
 
 
@@ -271,6 +282,8 @@ STRATA_TAMPERS = {
     "paths not disjoint": lambda d: _paths(d, [["x1", "h1_2"], ["x2", "h1_2"], ["x3", "h1_4"]]),
     "too few paths": lambda d: _paths(d, [["x1", "h1_2"], ["x2", "h1_3"]]),
     "witness empty": lambda d: d["strata"][0].update(witness={}),
+    "witness dropped": lambda d: d["strata"][0].pop("witness"),
+    "paths dropped": lambda d: d["strata"][5].pop("paths"),
     "witness claims missing": lambda d: d["strata"][0].pop("claims"),
     "witness x too short": lambda d: d["strata"][0]["witness"].update(x=d["strata"][0]["witness"]["x"][:2]),
     "witness x not a list": lambda d: d["strata"][0]["witness"].update(x="0"),
@@ -284,27 +297,30 @@ STRATA_TAMPERS = {
 }
 
 STRATA_ANSWERS = {
+    "witness dropped": "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): witness missing",
+    "paths dropped": "rejected: stratum 5 (cancelling ['h1_1']): paths missing",
     "path through a decided node": (
         "rejected: stratum 5 (cancelling ['h1_1']): paths must be disjoint and undecided"
     ),
     "path leaving the graph": ("rejected: stratum 5 (cancelling ['h1_1']): a path leaves the graph"),
-    "empty path": ("rejected: stratum 5 (cancelling ['h1_1']): paths missing"),
-    "paths an object": ("rejected: stratum 5 (cancelling ['h1_1']): paths missing"),
+    "empty path": ("refused: strata[5].paths[0]: expected a list of 1 to 100000 entries, got []"),
+    "paths an object": ("refused: strata[5].paths: expected a list of 0 to 100000 entries, got {}"),
     "path not starting at an input": ("rejected: stratum 5 (cancelling ['h1_1']): bad path ends"),
     "paths not disjoint": ("rejected: stratum 5 (cancelling ['h1_1']): paths must be disjoint and undecided"),
     "too few paths": ("rejected: stratum 5 (cancelling ['h1_1']): 1 + 2 cancellations do not exceed n0 = 3"),
-    "witness empty": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): witness missing"),
+    "witness empty": ("refused: strata[0].witness.x: missing"),
     "witness claims missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): claims missing"),
     "witness x too short": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
-    "witness x not a list": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
+    "witness x not a list": ('refused: strata[0].witness.x: expected a list of 0 to 100000 entries, got "0"'),
     "witness weights malformed": (
-        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): malformed witness (not enough "
-        "values to unpack (expected 3, got 2))"
+        'refused: strata[0].witness.weights[0]: expected a list of 3 entries, got ["x1", "h1_1"]'
     ),
     "witness weight missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): weights do not fit"),
     "witness u missing": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): chart values do not fit"),
     "degenerate rank claim wrong": ("rejected: stratum 8 (cancelling ['h2_1', 'h2_2']): rank is 2"),
-    "degenerate rank claim true": ("rejected: stratum 8 (cancelling ['h2_1', 'h2_2']): rank is 2"),
+    "degenerate rank claim true": (
+        "refused: strata[8].claims.rank_cancellation_jacobian: expected an integer in 0.., got true"
+    ),
     "dimension wrong": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): dim C_Z = p + n0 - c = 49"),
     "status of a witness stratum wrong": (
         "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): unknown claim"
@@ -395,15 +411,13 @@ WITNESS_ANSWERS = {
         "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1 outside the chart interval"
     ),
     "u not a number": (
-        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): u of h3_1: expected an exact "
-        "rational (e.g. 2 or '-3/5'), got \"x\""
+        "refused: strata[0].witness.u[0][1]: expected an exact rational (e.g. 2 or '-3/5'), got \"x\""
     ),
     "weight not a number": (
-        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): weight x1->h1_1: expected an "
-        "exact rational (e.g. 2 or '-3/5'), got \"x\""
+        "refused: strata[0].witness.weights[0][2]: expected an exact rational (e.g. 2 or '-3/5'), got \"x\""
     ),
     "det claim not a number": (
-        "rejected: det_hessian: expected an exact rational (e.g. 2 or '-3/5'), got \"x\""
+        "refused: strata[0].claims.det_hessian: expected an exact rational (e.g. 2 or '-3/5'), got \"x\""
     ),
 }
 
@@ -441,14 +455,18 @@ BLOCK_TAMPERS = {
 
 BLOCK_ANSWERS = {
     "block missing": ("rejected: stratum 9 (cancelling ['h3_4']): block missing"),
-    "block A not a list": ("rejected: stratum 9 (cancelling ['h3_4']): block missing"),
+    "block A not a list": ('refused: strata[9].block.A: expected a list of 0 to 100000 entries, got "h3_4"'),
     "block A empty": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
     "block A not cancelling": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
     "block A repeated": ("rejected: stratum 9 (cancelling ['h3_4']): A must be cancelling nodes"),
     "block B wrong": ("rejected: stratum 9 (cancelling ['h3_4']): B is ['y']"),
-    "block B not a list": ("rejected: stratum 9 (cancelling ['h3_4']): B is ['y']"),
-    "block assignment not a list": ("rejected: stratum 9 (cancelling ['h3_4']): bad assignment"),
-    "block assignment entry short": ("rejected: stratum 9 (cancelling ['h3_4']): bad assignment"),
+    "block B not a list": ('refused: strata[9].block.B: expected a list of 0 to 100000 entries, got "y"'),
+    "block assignment not a list": (
+        "refused: strata[9].block.assignment: expected a list of 0 to 100000 entries, got {}"
+    ),
+    "block assignment entry short": (
+        'refused: strata[9].block.assignment[0]: expected a list of 3 entries, got ["h3_4", "y"]'
+    ),
     "block assignment missing a weight": (
         "rejected: stratum 9 (cancelling ['h3_4']): the assignment must give each free block weight"
     ),
@@ -459,16 +477,14 @@ BLOCK_ANSWERS = {
         "rejected: stratum 9 (cancelling ['h3_4']): the assignment must give each free block weight"
     ),
     "block assignment not a number": (
-        "rejected: stratum 9 (cancelling ['h3_4']): assignment: expected an exact rational "
-        "(e.g. 2 or '-3/5'), got \"w\""
+        "refused: strata[9].block.assignment[0][2]: expected an exact rational (e.g. 2 or '-3/5'), got \"w\""
     ),
     "block assignment zero": (
         "rejected: stratum 9 (cancelling ['h3_4']): the block has rank < |B| at the assignment"
     ),
-    "witness x a string": ("rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x has the wrong length"),
+    "witness x a string": ('refused: strata[0].witness.x: expected a list of 0 to 100000 entries, got "123"'),
     "witness x not numbers": (
-        "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): x: expected an exact rational "
-        "(e.g. 2 or '-3/5'), got \"a\""
+        "refused: strata[0].witness.x[0]: expected an exact rational (e.g. 2 or '-3/5'), got \"a\""
     ),
     "witness bias changed": (
         "rejected: stratum 0 (cancelling ['x1', 'x2', 'x3']): bias of node h3_1 is wrong"
@@ -515,9 +531,11 @@ def test_without_strata_the_morse_claim_must_be_undecided_too():
     assert answer(data) == "rejected: morse = 'generic' does not follow (proved: undecided)"
 
 
-def test_a_stratum_without_its_dead_set_is_rejected_naming_it():
+def test_a_stratum_without_its_dead_set_is_refused_naming_it():
     data = json.loads(_source("resnet:2,2,1"))
     del data["strata"][0]["dead"]
+    assert answer(data) == "refused: strata[0].dead: missing"
+    data["strata"][0]["dead"] = ["x1"]
     assert answer(data) == "rejected: stratum 0 (cancelling ['x1', 'x2']): the dead set is ['x1', 'x2']"
 
 
