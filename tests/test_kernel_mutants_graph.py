@@ -1,6 +1,7 @@
 """The strata kernel (``symmorse.kernel.graph``) answer by answer: the full reason for every tampering of
-``test_strata``, the accept texts, and refusals of malformed graphs naming the node or edge.  Written
-against the surviving mutants of ``tools/mutation.py`` (``docs/mutation-testing.md``).
+``test_strata``, the accept texts, and refusals of malformed graphs naming the field (the schema) or the
+node or edge (the kernel).  Written against the surviving mutants of ``tools/mutation.py``
+(``docs/mutation-testing.md``).
 """
 
 import json

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 __all__ = ["plural"]
 
-_IRREGULAR = {"family": "families", "branch": "branches", "box": "boxes", "stratum": "strata"}
+_IRREGULAR = {
+    "family": "families",
+    "branch": "branches",
+    "box": "boxes",
+    "stratum": "strata",
+    "entry": "entries",
+    "witness": "witnesses",
+}
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """``count`` and ``noun``, the noun in the plural unless ``count`` is 1.
 
     ``many`` gives the plural when it is neither ``noun + "s"`` nor one of the
-    irregular forms known here (family, branch, box, stratum).
+    irregular forms known here (family, branch, box, stratum, entry, witness).
 
     Examples
     --------

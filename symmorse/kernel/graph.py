@@ -368,8 +368,8 @@ def _check(data: dict) -> str:
     morse = "fails" if seen["degenerate"] else "undecided" if seen["open"] else "generic"
     claims_follow(data, critical if monotone else "undecided", morse if monotone else "undecided")
     return (
-        f"accepted: {plural(len(claimed), 'entry', 'entries')} (strata and families), "
-        f"{plural(seen['witness'], 'witness', 'witnesses')} verified"
+        f"accepted: {plural(len(claimed), 'entry')} (strata and families), "
+        f"{plural(seen['witness'], 'witness')} verified"
     )
 
 

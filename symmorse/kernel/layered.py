@@ -427,5 +427,5 @@ def _check_layered(data: dict) -> CheckResult:
             require(status == "undecided", f"branch k={want['step']}: unknown status {status!r}")
             undecided = True
     claims_follow(data, *_verdicts(kind, monotone, witnessed, undecided))
-    verified = plural(len(witnessed), "witness", "witnesses")
+    verified = plural(len(witnessed), "witness")
     return CheckResult(True, f"accepted: {plural(len(expected), 'branch')}, {verified} verified")

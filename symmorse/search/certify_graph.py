@@ -32,6 +32,7 @@ import sympy
 from ..exact.limits import Deadline, TimeLimitReached
 from ..exact.linalg import QQMatrix
 from ..exact.numbers import to_fmpq, to_sympy
+from ..exact.words import plural
 from ..model.activations import Activation, Chart, get_activation
 from ..model.architecture import describe, fixed_parameters, input_nodes, layers, to_json
 from ..model.network import structured_derivatives
@@ -123,8 +124,8 @@ class GraphCertificate:
         closed = [r for r in self.results if not r.stratum.complete]
         complete = [r for r in self.results if r.stratum.complete]
         lines.append(
-            f"  {len(complete)} {_plural(len(complete), 'stratum', 'strata')} listed one by one, "
-            f"{len(closed)} {_plural(len(closed), 'family', 'families')} of strata closed by a rule"
+            f"  {plural(len(complete), 'stratum')} listed one by one, "
+            f"{plural(len(closed), 'family')} of strata closed by a rule"
         )
         for r in complete:
             s = r.stratum
@@ -133,10 +134,6 @@ class GraphCertificate:
         lines.append(f"  critical points: {self.critical_points}; Morse: {self.morse}; status: {self.status}")
         lines += [f"  - {reason}" for reason in self.reasons]
         return "\n".join(lines)
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
 
 
 # -- chart points ----------------------------------------------------------------------------------------
