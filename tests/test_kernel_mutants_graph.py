@@ -592,3 +592,76 @@ def test_without_sigma_prime_positive_open_strata_are_undecided():
     assert answer(data) == "accepted: accepted: 2 entries (strata and families), 0 witnesses verified"
     data["morse"] = "generic"
     assert answer(data) == "rejected: morse = 'generic' does not follow (proved: undecided)"
+
+
+def _det_zero_witness() -> dict:
+    """resnet 1,1,[1] with its Morse witness moved to u = 0, where tanh'' = 0: a point of C_Z (the
+    adjoint of s0_1 is w - 1 = 0 for w = -1/3 through the unit of slope 1) at which det Hess Phi = 0."""
+    data = json.loads(json.dumps(certify(resnet_graph(1, 1, [1])).to_json()))
+    (entry,) = [e for e in data["strata"] if e["kind"] == "morse"]
+    witness = entry["witness"]
+    weights = {(a, b): t for a, b, t in witness["weights"]}
+    assert (weights[("a1_1", "s1_1")], weights[("s0_1", "s1_1")], weights[("s1_1", "y")]) == ("3", "1", "-1")
+    weights[("s0_1", "a1_1")] = "-1/3"
+    witness["weights"] = [[a, b, t] for (a, b), t in weights.items()]
+    witness["u"] = [["a1_1", "0"]]
+    (x,) = witness["x"]
+    bias = -sympy.Rational(-1, 3) * sympy.Rational(x)  # atanh(0) minus the incoming sum
+    witness["biases"] = [[v, str(bias) if v == "a1_1" else t] for v, t in witness["biases"]]
+    return data
+
+
+def test_a_witness_with_det_hessian_zero_is_rejected_even_when_claimed():
+    data = _det_zero_witness()
+    (entry,) = [e for e in data["strata"] if e["kind"] == "morse"]
+    entry["claims"]["det_hessian"] = "0"
+    assert answer(data) == "rejected: stratum 1 (cancelling ['s0_1']): det Hess Phi is 0"
+    entry["claims"]["det_hessian"] = "1"
+    assert answer(data) == "rejected: stratum 1 (cancelling ['s0_1']): det Hess Phi is 0"
+
+
+def test_one_undecided_family_at_the_root_leaves_everything_undecided():
+    """The family 'only the output decided' (decided = 1) covers every stratum: the walk stops there."""
+    data = json.loads(_source("resnet:2,2,1"))
+    family = {
+        "decided": 1,
+        "complete": False,
+        "dead": [],
+        "cancelling": [],
+        "c": 0,
+        "c_free": 0,
+        "kind": "undecided",
+        "rule": "fixed",
+        "status": "undecided",
+    }
+    data.update(strata=[family], critical_points="undecided", morse="undecided", status="undecided")
+    assert answer(data) == "accepted: accepted: 1 entry (strata and families), 0 witnesses verified"
+    data["strata"].append(dict(family, decided=2, cancelling=["x1"]))
+    assert answer(data) == "rejected: 1 listed strata are not strata of this graph"
+
+
+def _two_by_two() -> tuple[graph._Walk, frozenset, set]:
+    """a1 -> b1 and a2 -> b2 only (no a1 -> b2, a2 -> b1); a1 also has two fixed out-edges."""
+    G = nx.DiGraph(
+        [("x1", "a1"), ("x2", "a2"), ("a1", "b1"), ("a2", "b2"), ("a1", "c"), ("a1", "d")]
+        + [("b1", "y"), ("b2", "y"), ("c", "y"), ("d", "y"), ("x1", "d")]
+    )
+    fixed = {("a1", "c"): flint.fmpq(1), ("a1", "d"): flint.fmpq(2), ("x1", "d"): flint.fmpq(1)}
+    walk = graph._Walk(G, fixed, set(G) - {"x1", "x2", "y"})
+    return walk, frozenset({"a1", "a2"}), {"b1", "b2", "y"}
+
+
+def test_a_block_reads_a_missing_edge_as_the_weight_zero():
+    walk, cancelling, live = _two_by_two()
+    entry = {
+        "block": {"A": ["a1", "a2"], "B": ["b2", "b1"], "assignment": [["a1", "b1", "1"], ["a2", "b2", "1"]]}
+    }
+    assert graph._block(walk, entry, cancelling, live, "here") == "null"  # diag(1, 1): rank 2
+    entry["block"]["B"] = ["b1"]
+    with pytest.raises(graph.Rejected, match=r"^here: B is \['b1', 'b2'\]$"):
+        graph._block(walk, entry, cancelling, live, "here")
+
+
+def test_paths_run_only_through_nodes_with_at_most_one_fixed_out_edge():
+    walk, _, _ = _two_by_two()
+    assert walk.single == {"x1", "x2", "a2", "b1", "b2", "c", "d", "y"}
