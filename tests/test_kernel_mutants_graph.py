@@ -370,10 +370,20 @@ def cancellation_rows(data: dict, entry: dict) -> list[list[flint.fmpq]]:
     return [[flint.fmpq(int(r.p), int(r.q)) for r in row] for row in rows]
 
 
-@pytest.mark.parametrize("arch", ["2,1,2,1", "2,1,2,2,1"])
+def _output_fed_by_a_cancelling_unit() -> nx.DiGraph:
+    """x1, x2 -> v -> h -> y and v -> y: v cancels (c = 1 < n0) through h and through the output."""
+    G = nx.DiGraph()
+    G.add_nodes_from(["x1", "x2", "v", "h", "y"])  # in topological order, as cancellation_rows reads
+    G.add_edges_from([("x1", "v"), ("x2", "v"), ("v", "h"), ("v", "y"), ("h", "y")])
+    return G
+
+
+@pytest.mark.parametrize("arch", ["2,1,2,1", "2,1,2,2,1", "v->y"])
 def test_the_cancellation_jacobian_is_the_x_derivative_of_the_cancellation_equations(monkeypatch, arch):
-    """The rows the kernel ranks for a degenerate stratum are dE_v/dx at the witness (SymPy)."""
-    data = json.loads(json.dumps(certify(mlp(arch), route="graph").to_json()))
+    """The rows the kernel ranks for a degenerate stratum are dE_v/dx at the witness (SymPy); the
+    output's sigma'' is 0 (it is affine), which ``v->y`` needs."""
+    net = _output_fed_by_a_cancelling_unit() if arch == "v->y" else mlp(arch)
+    data = json.loads(json.dumps(certify(net, route="graph").to_json()))
     (entry,) = [e for e in data["strata"] if e["kind"] == "degenerate"]
     ranked = []
     real = graph._rank
@@ -665,3 +675,26 @@ def test_a_block_reads_a_missing_edge_as_the_weight_zero():
 def test_paths_run_only_through_nodes_with_at_most_one_fixed_out_edge():
     walk, _, _ = _two_by_two()
     assert walk.single == {"x1", "x2", "a2", "b1", "b2", "c", "d", "y"}
+
+
+def test_a_block_with_more_live_successors_than_cancelling_nodes_is_rejected():
+    walk, _, _ = _two_by_two()
+    entry = {"block": {"A": ["a1"], "B": ["b1", "c"], "assignment": [["a1", "b1", "1"]]}}
+    with pytest.raises(graph.Rejected, match=r"^here: \|B\| = 2 > \|A\| = 1$"):
+        graph._block(walk, entry, frozenset({"a1"}), {"b1", "c", "y"}, "here")
+
+
+def test_a_witness_must_keep_the_fixed_biases():
+    """resnet 1,1,[1]: s1_1 is an identity unit with its bias fixed to 0; a witness giving it 1 (a
+    rational, as any identity unit may have) is rejected, though nothing downstream is charted."""
+    data = json.loads(json.dumps(certify(resnet_graph(1, 1, [1])).to_json()))
+    (entry,) = [e for e in data["strata"] if e["kind"] == "morse"]
+    entry["witness"]["biases"] = [[v, "1" if v == "s1_1" else t] for v, t in entry["witness"]["biases"]]
+    assert answer(data) == "rejected: stratum 1 (cancelling ['s0_1']): the bias of node s1_1 is fixed to 0"
+
+
+def test_a_morse_witness_without_its_det_claim_is_rejected():
+    data = json.loads(json.dumps(certify(resnet_graph(1, 1, [1])).to_json()))
+    (entry,) = [e for e in data["strata"] if e["kind"] == "morse"]
+    entry["claims"] = {}
+    assert answer(data) == "rejected: stratum 1 (cancelling ['s0_1']): det Hess Phi is 80/117"
