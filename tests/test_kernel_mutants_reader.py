@@ -309,3 +309,69 @@ def test_a_file_that_is_not_utf8_is_refused_not_crashed(tmp_path):
         refusal(read_certificate, str(path))
         == f"certificate {str(path)!r}: the certificate is not UTF-8 text"
     )
+
+
+# -- lists of rationals read at once (Rationals) ---------------------------------------------------
+
+FAST_LISTS = {
+    "JSON integers": [1, -2, 30],
+    "integer texts": ["1", "-2", "007"],
+    "19-digit integer texts": ["1" * 19, "2"],
+    "rational texts": ["1/2", "-3/4", "5"],
+    "18-digit rational texts": ["-" + "9" * 18 + "/" + "7" * 18, "0"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAST_LISTS))
+def test_plain_rational_lists_are_accepted_without_reading_each_entry(monkeypatch, name):
+    """The values Rational accepts one by one, accepted at once (rational() is never called)."""
+    values = FAST_LISTS[name]
+    for v in values:
+        Rational().check(v, "v")
+    monkeypatch.setattr(reader, "rational", lambda value, where: pytest.fail(f"{value!r} read one by one"))
+    reader.Rationals().check(values, "v")
+
+
+def test_a_longest_list_of_rationals_is_read_at_once(monkeypatch):
+    monkeypatch.setattr(reader, "rational", lambda value, where: pytest.fail("read one by one"))
+    reader.Rationals().check(["1"] * reader.MAX_ITEMS, "v")
+    with pytest.raises(CertificateError, match=r"^v: expected a list of 0 to \d+ entries, got"):
+        reader.Rationals().check(["1"] * (reader.MAX_ITEMS + 1), "v")
+
+
+@pytest.mark.parametrize(
+    "values, reason",
+    [
+        (["1,2"], "v[0]: expected an exact rational (e.g. 2 or '-3/5'), got \"1,2\""),
+        (["1/2", "3,4"], "v[1]: expected an exact rational (e.g. 2 or '-3/5'), got \"3,4\""),
+        ([True, 1], "v[0]: expected an exact rational (e.g. 2 or '-3/5'), got true"),
+    ],
+)
+def test_entries_that_are_not_rational_texts_are_named(values, reason):
+    with pytest.raises(CertificateError) as refused:
+        reader.Rationals().check(values, "v")
+    assert str(refused.value) == reason
+
+
+def test_a_list_of_texts_and_integers_is_read_entry_by_entry():
+    reader.Rationals().check(["1/2", 3], "v")
+
+
+def test_an_empty_list_of_rationals_is_one():
+    reader.Rationals().check([], "v")
+
+
+@pytest.mark.parametrize(
+    "texts, plain",
+    [
+        (["3", "-12", "007"], True),
+        (["1" * 19], True),
+        (["3", "4-"], False),
+        (["3", "--4"], False),
+        (["1,2"], False),
+        (["3", ""], False),
+        ([""], False),
+    ],
+)
+def test_plain_integer_texts(texts, plain):
+    assert reader.plain_integers(texts) is plain

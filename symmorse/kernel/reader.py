@@ -376,23 +376,27 @@ def plain_integers(texts: list) -> bool:
 
 
 class Rationals(List):
-    """A list of exact rationals, checked at once when every entry is a short integer or rational
-    text (the values :class:`Rational` accepts, which decides entry by entry otherwise)."""
+    """A list of at most :data:`MAX_ITEMS` exact rationals, checked at once when every entry is a
+    JSON integer or a short integer or rational text (the values :class:`Rational` accepts; it
+    decides entry by entry otherwise, with the same answer)."""
 
-    def __init__(self, hi: int = MAX_ITEMS, lo: int = 0) -> None:
-        super().__init__(Rational(), hi, lo)
+    def __init__(self) -> None:
+        super().__init__(Rational())
 
     def check(self, value: object, where: str) -> None:
-        if isinstance(value, list) and self.lo <= len(value) <= self.hi and value:
-            if set(map(type, value)) == {int} or plain_integers(value):  # JSON integers, or texts
-                return
-            try:
-                joined = ",".join(value)
-            except TypeError:  # an entry that is not a text
-                joined = ""
-            if joined.count(",") == len(value) - 1 and _PLAIN_RATIONALS.fullmatch(joined):
-                return
-        super().check(value, where)
+        if not (isinstance(value, list) and len(value) <= self.hi and _plain_rationals(value)):
+            super().check(value, where)
+
+
+def _plain_rationals(values: list) -> bool:
+    """Whether every entry is a JSON integer, or every entry a rational text of <= 18 digits a side."""
+    if set(map(type, values)) == {int} or plain_integers(values):
+        return True
+    try:
+        joined = ",".join(values)
+    except TypeError:  # an entry that is not a text
+        return False
+    return joined.count(",") == len(values) - 1 and _PLAIN_RATIONALS.fullmatch(joined) is not None
 
 
 class Tuple(Spec):
