@@ -380,8 +380,8 @@ def _output_fed_by_a_cancelling_unit() -> nx.DiGraph:
 
 @pytest.mark.parametrize("arch", ["2,1,2,1", "2,1,2,2,1", "v->y"])
 def test_the_cancellation_jacobian_is_the_x_derivative_of_the_cancellation_equations(monkeypatch, arch):
-    """The rows the kernel ranks for a degenerate stratum are dE_v/dx at the witness (SymPy); the
-    output's sigma'' is 0 (it is affine), which ``v->y`` needs."""
+    """The rows the kernel ranks for a degenerate stratum are dE_v/dx at the witness (SymPy); in
+    ``v->y`` the cancelling unit also feeds the output."""
     net = _output_fed_by_a_cancelling_unit() if arch == "v->y" else mlp(arch)
     data = json.loads(json.dumps(certify(net, route="graph").to_json()))
     (entry,) = [e for e in data["strata"] if e["kind"] == "degenerate"]
