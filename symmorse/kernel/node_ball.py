@@ -129,8 +129,9 @@ def check_ball(
 ) -> str:
     """Re-derive a ball witness: one non-degenerate critical point of ``s -> W~ phi_T(y + U s)`` in the box.
 
-    Returns the claim in words (with the determinant enclosure); raises Rejected with the first
-    claim that does not follow.
+    The shapes are as the node kernel reads them: U is m x r, y and w_out have m entries, the box r
+    intervals with lo < hi, Y is r x r.  Returns the claim in words (with the determinant enclosure);
+    raises Rejected with the first claim that does not follow.
 
     Examples
     --------
@@ -153,17 +154,11 @@ def check_ball(
     symmorse.kernel.base.Rejected: the Krawczyk image ... is not inside the box's interval 1 ...
     """
     m, r = len(y), len(box)
-    if any(len(row) != r for row in U) or len(U) != m or len(w_out) != m:
-        raise Rejected(f"the box needs {len(U[0]) if U else 0} intervals (rank W), got {r}")
-    if any(not lo < hi for lo, hi in box):
-        raise Rejected("every interval of the ball witness's box must have lo < hi")
-    if len(Y) != r or any(len(row) != r for row in Y):
-        raise Rejected(f"the preconditioner Y must be {r} x {r}")
     Yq = fmpq_mat(r, r, [v for row in Y for v in row])
     if Yq.det() == 0:
         raise Rejected("the preconditioner Y is singular")
     centre = [(lo + hi) / 2 for lo, hi in box]
-    at_centre = [yi + sum((a * ci for a, ci in zip(row, centre)), fmpq(0)) for yi, row in zip(y, U)]
+    at_centre = [yi + sum(a * ci for a, ci in zip(row, centre)) for yi, row in zip(y, U)]
     hull = []
     for yi, row in zip(y, U):
         lo = hi = yi
