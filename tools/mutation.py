@@ -75,7 +75,14 @@ TESTS: dict[str, list[str]] = {
         "test_layers.py",
         *STRATA_SEARCH_TESTS,
     ],
-    "node": ["test_check_node.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
+    # ball witnesses and certified critical points of given weights: node_ball's tests too
+    "node": [
+        "test_check_node.py",
+        "test_kernel_hardening.py",
+        "test_fuzz_certificates.py",
+        "test_node_ball.py",
+        "test_kernel_mutants_node_ball.py",
+    ],
     "node_ball": ["test_node_ball.py", "test_check_node.py"],
     "elimination": ["test_elimination.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
     "critical": ["test_kernel_critical.py", "test_kernel_hardening.py", "test_fuzz_certificates.py"],
