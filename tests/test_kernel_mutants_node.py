@@ -489,3 +489,177 @@ def test_a_witness_determinant_not_decided_is_rejected_as_not_shown(monkeypatch)
     assert answer(copy.deepcopy(CERTS["augmented"])) == (
         "rejected: det(U^T Hess U) = 405/2 is not shown to be non-zero"
     )
+
+
+# -- ball witnesses and certified critical points (node_ball) ------------------------------------------
+
+#: h' = (0, h1^2), whose closed-form flow (h1, h2 + t h1^2) is the only thing that shows it global; W =
+#: (1, 0)^T, b = 0, W_out = (-2, 1): Phi(x) = -2 x + x^2, a minimum at x = 1, proved by a ball witness.
+BALL = {
+    "format": "symmorse-node/1",
+    "kind": "classification",
+    "n": 1,
+    "m": 2,
+    "T": "1",
+    "field": ["0", "h1**2"],
+    "flow": ["h1", "h1**2*t + h2"],
+    "W": [["1"], ["0"]],
+    "W_out": None,
+    "claims": {"rank_W": 1, "rank_W_out": 1, "free_weights": ["b", "W_out", "b_out"]},
+    "verdict": {"class": "augmented", "critical_points": "generic", "morse": "generic"},
+    "witness": {
+        "y": ["0", "0"],
+        "W_out": ["-2", "1"],
+        "ball": {"box": [["9/10", "11/10"]], "Y": [["1/2"]], "prec": 64, "index": 0},
+    },
+}
+
+
+def edited(cert: dict, *edits) -> dict:
+    """A copy of cert with each ``(path, value)`` edit made (value DELETE removes the key)."""
+    cert = copy.deepcopy(cert)
+    for path, value in edits:
+        target = cert
+        for key in path[:-1]:
+            target = target[key]
+        if value is DELETE:
+            del target[path[-1]]
+        else:
+            target[path[-1]] = value
+    return cert
+
+
+def test_a_ball_witness_on_a_field_shown_global_by_its_closed_form_flow():
+    assert answer(BALL) == (
+        "accepted: the closed-form flow is real-analytic on all of R^(m+1), so phi_T is defined on all "
+        "of R^m; ball witness (validated flows at 64 bits) for W, b = y and W_out = (-2, 1): exactly one"
+        " zero of the reduced gradient in [9/10, 11/10] (Krawczyk), det(U^T H U) in 2.0000 != 0, index "
+        "0: x* = s* is a non-degenerate critical point of Phi for these rational weights. It persists "
+        "for an open set of (b, W_out, b_out) (implicit function theorem), and det Hess, analytic on the"
+        " connected critical bundle {W^T u = 0}, vanishes only on a null set: critical points exist for "
+        "an open set of (b, W_out, b_out) and are non-degenerate for almost every (b, W_out, b_out)"
+    )
+    assert answer(edited(BALL, (("flow",), None))) == (
+        "rejected: class augmented speaks of phi_T on all of R^m, but the flow is not shown to exist for"
+        " all start points up to time T (give a closed-form flow, real-analytic on all of R^(m+1), an "
+        "affine field or a globally Lipschitz layer field): a field such as h^2 blows up in finite time"
+    )
+
+
+BALL_TAMPERS = {
+    "y too short": ((("witness", "y"), ["0"]), "refused: witness y must be a 1 x 2 matrix"),
+    "W_out not rational": (
+        (("witness", "W_out"), ["-2", "sqrt(2)"]),
+        "refused: witness W_out: 'sqrt(2)' is not a number (expected e.g. -3/5, 0.25 or 2)",
+    ),
+    "two intervals": (
+        (("witness", "ball", "box"), [["9/10", "11/10"], ["0", "1"]]),
+        "rejected: the ball witness's box (r = rank W intervals) needs 1 intervals",
+    ),
+    "Y 2 x 1": ((("witness", "ball", "Y"), [["1/2"], ["1"]]), "refused: witness Y must be a 1 x 1 matrix"),
+    "u and ball": (
+        (("witness", "u"), ["0", "0"]),
+        "refused: a witness has 'u' (exact) or 'ball' (ball witness), not both",
+    ),
+    "no witness": ((("witness",), None), "refused: 'witness' must be an object"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BALL_TAMPERS))
+def test_tampered_ball_witnesses_get_the_full_reason(name):
+    edit, expected = BALL_TAMPERS[name]
+    assert answer(edited(BALL, edit)) == expected
+
+
+def _points() -> dict:
+    """h' = (0, h1^3 - 3 h1), W = (1, 0)^T: Phi = x^3 - 3x, its maximum at -1 and minimum at 1 certified
+    in [-2, 2] (from test_node_ball)."""
+    from .test_node_ball import _polynomial_points
+
+    return copy.deepcopy(_polynomial_points())
+
+
+@pytest.fixture(scope="module")
+def points() -> dict:
+    return _points()
+
+
+def test_the_accept_text_of_certified_critical_points(points):
+    text = answer(points)
+    assert text.startswith(
+        "accepted: 2 distinct non-degenerate critical points of Phi in the domain [-2, 2], each alone in its "
+        "box (validated flows at "
+    )
+    claims = text.split(": ", 2)[2].split("; ")
+    assert [c.split(":")[0] for c in claims] == ["point 1", "point 2"]
+    assert claims[0].endswith("index 1") and claims[1].endswith("index 0")
+    without = answer(edited(points, (("domain",), DELETE)))
+    assert without.startswith(
+        "accepted: 2 distinct non-degenerate critical points of Phi, each alone in its box"
+    )
+
+
+def _box_of(points: dict, j: int) -> list:
+    return points["points"][j]["box"]
+
+
+POINTS_TAMPERS = {
+    "W 1 x 1": ((("weights", "W"), [["1"]]), "refused: weights W must be a 2 x 1 matrix"),
+    "b too long": ((("weights", "b"), ["0", "0", "0"]), "refused: weights b must be a 1 x 2 matrix"),
+    "W_out too short": ((("weights", "W_out"), ["1"]), "refused: weights W_out must be a 1 x 2 matrix"),
+    "domain of two intervals": (
+        (("domain",), [["-2", "2"], ["-2", "2"]]),
+        "rejected: domain needs 1 intervals",
+    ),
+    "box of two intervals": (
+        (("points", 0, "box"), [["-2", "2"], ["-2", "2"]]),
+        "rejected: point 1 box needs 1 intervals",
+    ),
+    "Y 2 x 2": ((("points", 1, "Y"), [["1", "0"], ["0", "1"]]), "refused: point 2 Y must be a 1 x 1 matrix"),
+    "complete": (
+        (("complete",), True),
+        "rejected: this certificate lists certified critical points; completeness is not shown by it",
+    ),
+    "second index": (
+        (("points", 1, "index"), 1),
+        "rejected: point 2: the witness claims Morse index 1, but the Hessian enclosure has 0 negative "
+        "eigenvalues",
+    ),
+    "layer field with no units": (
+        (("layer_field",), {"A": [], "V": [], "c": [], "activation": "tanh"}),
+        "refused: 'layer_field' needs a non-empty matrix A",
+    ),
+    "layer field A of the wrong width": (
+        (("layer_field",), {"A": [["1"]], "V": [["1"], ["0"]], "c": ["0"], "activation": "tanh"}),
+        "refused: layer_field A must be a 1 x 2 matrix",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POINTS_TAMPERS))
+def test_tampered_critical_points_get_the_full_reason(points, name):
+    edit, expected = POINTS_TAMPERS[name]
+    assert answer(edited(points, edit)) == expected
+
+
+def test_the_same_point_twice_overlaps(points):
+    twice = copy.deepcopy(points)
+    twice["points"].append(copy.deepcopy(points["points"][0]))
+    assert answer(twice) == (
+        "rejected: the boxes of points 1 and 3 overlap, so they may be one critical point"
+    )
+
+
+def test_boxes_that_touch_do_not_overlap_and_may_touch_the_domain(points, monkeypatch):
+    """The cover logic alone (each box's own claim taken as shown): boxes meeting only in an end are
+    disjoint (each Krawczyk zero is inside its box), and a box may end where the domain ends."""
+    monkeypatch.setattr(node.node_ball, "check_ball", lambda *args: "shown")
+    cert = copy.deepcopy(points)
+    cert["domain"] = [["-2", "2"]]
+    cert["points"][0]["box"] = [["-2", "0"]]
+    cert["points"][1]["box"] = [["0", "2"]]
+    assert answer(cert).startswith("accepted: 2 distinct non-degenerate critical points of Phi in the domain")
+    cert["points"][1]["box"] = [["-1/2", "2"]]
+    assert answer(cert) == "rejected: the boxes of points 1 and 2 overlap, so they may be one critical point"
+    cert["points"][1]["box"] = [["0", "5/2"]]
+    assert answer(cert) == "rejected: the box of point 2 is not inside the domain"

@@ -351,8 +351,8 @@ def _is_ball(witness) -> bool:
 
 def _layers(value, m, h, field):
     """The layers V sigma(A h + c) of the certificate, shown to be its field, as a flow field."""
-    if not isinstance(value, dict) or not isinstance(value.get("A"), list) or not value["A"]:
-        raise CertificateError("'layer_field' must be an object with a non-empty matrix A")
+    if not value["A"]:  # the schema has read an object with a list of rows A
+        raise CertificateError("'layer_field' needs a non-empty matrix A")
     k = len(value["A"])
     A = _matrix(_get(value, "A"), k, m, "layer_field A")
     V = _matrix(_get(value, "V"), m, k, "layer_field V")
@@ -395,8 +395,6 @@ def _check_witness(witness, W, m, T, h, flow, over, reduced=False) -> str:
         raise Rejected("a witness needs the closed-form flow")
     if not all(real_analytic(p) for p in flow):
         raise Rejected("the flow is not real-analytic on all of R^(m+1), so it is not shown to be global")
-    if not isinstance(witness, dict):
-        raise CertificateError("'witness' must be an object")
     y = _matrix([_get(witness, "y")], 1, m, "witness y").T
     u = _matrix([_get(witness, "u")], 1, m, "witness u").T
     w_out = [_constant(v, f"witness W_out[{i}]") for i, v in enumerate(_vector(witness, "W_out", m), 1)]
