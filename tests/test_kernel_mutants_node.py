@@ -616,6 +616,10 @@ POINTS_TAMPERS = {
         "rejected: point 1 box needs 1 intervals",
     ),
     "Y 2 x 2": ((("points", 1, "Y"), [["1", "0"], ["0", "1"]]), "refused: point 2 Y must be a 1 x 1 matrix"),
+    "an empty interval": (
+        (("points", 0, "box"), [["1", "1"]]),
+        "rejected: point 1 box: every interval needs lo < hi",
+    ),
     "complete": (
         (("complete",), True),
         "rejected: this certificate lists certified critical points; completeness is not shown by it",

@@ -163,8 +163,8 @@ def _check_critical_points(data, n, m, T, h, field, layers) -> str:
 
 
 def _box(value, n, what):
-    """n rational intervals [lo, hi] with lo < hi."""
-    if not isinstance(value, list) or len(value) != n:
+    """n rational intervals [lo, hi] with lo < hi (the schema has read a list of pairs of rationals)."""
+    if len(value) != n:
         raise Rejected(f"{what} needs {n} intervals")
     M = _matrix(value, n, 2, what)
     box = [(to_fmpq(M[i, 0]), to_fmpq(M[i, 1])) for i in range(n)]
