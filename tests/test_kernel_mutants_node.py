@@ -633,6 +633,14 @@ POINTS_TAMPERS = {
         (("layer_field",), {"A": [], "V": [], "c": [], "activation": "tanh"}),
         "refused: 'layer_field' needs a non-empty matrix A",
     ),
+    "layer field V of the wrong height": (
+        (("layer_field",), {"A": [["1", "0"]], "V": [["1"]], "c": ["0"], "activation": "tanh"}),
+        "refused: layer_field V must be a 2 x 1 matrix",
+    ),
+    "layer field c too long": (
+        (("layer_field",), {"A": [["1", "0"]], "V": [["1"], ["0"]], "c": ["0", "1"], "activation": "tanh"}),
+        "refused: layer_field c must be a 1 x 1 matrix",
+    ),
     "layer field A of the wrong width": (
         (("layer_field",), {"A": [["1"]], "V": [["1"], ["0"]], "c": ["0"], "activation": "tanh"}),
         "refused: layer_field A must be a 1 x 2 matrix",
@@ -663,7 +671,53 @@ def test_boxes_that_touch_do_not_overlap_and_may_touch_the_domain(points, monkey
     cert["points"][0]["box"] = [["-2", "0"]]
     cert["points"][1]["box"] = [["0", "2"]]
     assert answer(cert).startswith("accepted: 2 distinct non-degenerate critical points of Phi in the domain")
+    cert["points"][0]["box"], cert["points"][1]["box"] = [["0", "2"]], [["-2", "0"]]  # the other order
+    assert answer(cert).startswith("accepted: 2 distinct non-degenerate critical points of Phi in the domain")
+    cert["points"][0]["box"] = [["-2", "0"]]
     cert["points"][1]["box"] = [["-1/2", "2"]]
     assert answer(cert) == "rejected: the boxes of points 1 and 2 overlap, so they may be one critical point"
     cert["points"][1]["box"] = [["0", "5/2"]]
     assert answer(cert) == "rejected: the box of point 2 is not inside the domain"
+
+
+def test_the_domain_of_two_inputs_is_named_in_full(points, monkeypatch):
+    monkeypatch.setattr(node.node_ball, "check_ball", lambda *args: "shown")
+    cert = copy.deepcopy(points)
+    cert.update(n=2, domain=[["-2", "2"], ["-1", "1"]])
+    cert["weights"]["W"] = [["1", "0"], ["0", "1"]]
+    for point in cert["points"]:
+        point.update(Y=[["1", "0"], ["0", "1"]])
+    cert["points"][0]["box"], cert["points"][1]["box"] = [["-2", "0"], ["-1", "1"]], [["0", "2"], ["-1", "1"]]
+    assert answer(cert).startswith(
+        "accepted: 2 distinct non-degenerate critical points of Phi in the domain [-2, 2] x [-1, 1], each "
+        "alone"
+    )
+
+
+#: BALL with n = 2 and W = [[1, 1], [0, 0]] of rank 1 < n: class degenerate, its reduced map
+#: s -> G(U s + b) (U = the first column of W) has the same minimum as BALL's Phi.
+DEGENERATE_BALL = edited(
+    BALL,
+    (("n",), 2),
+    (("W",), [["1", "1"], ["0", "0"]]),
+    (("verdict",), {"class": "degenerate", "critical_points": "generic", "morse": "fails"}),
+)
+
+
+def test_a_degenerate_class_with_a_ball_witness_checks_the_ball():
+    text = answer(DEGENERATE_BALL)
+    assert text.startswith(
+        "accepted: rank W = 1 < n = 2: Phi(x) = G(W x + b) is constant along ker W and Hess Phi = W^T H W "
+        "has rank <= 1"
+    ), text
+    assert (
+        "; the closed-form flow is real-analytic on all of R^(m+1), so phi_T is defined on all of R^m; ball "
+        "witness (validated flows at 64 bits) for W, b = y and W_out = (-2, 1): exactly one zero of the "
+        "reduced gradient in [9/10, 11/10] (Krawczyk)" in text
+    ), text
+    assert answer(edited(DEGENERATE_BALL, (("witness", "ball", "index"), 1))) == (
+        "rejected: the witness claims Morse index 1, but the Hessian enclosure has 0 negative eigenvalues"
+    )
+    assert answer(edited(DEGENERATE_BALL, (("flow",), None))).startswith(
+        "rejected: class degenerate speaks of phi_T on all of R^m, but the flow is not shown to exist"
+    )

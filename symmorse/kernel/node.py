@@ -105,14 +105,14 @@ def _check(data) -> str:
         raise CertificateError(f"unknown certificate kind {kind!r}")
     layers = None if data.get("layer_field") is None else _layers(data["layer_field"], m, h, field)
     if kind == "critical-points":
-        return _check_critical_points(data, n, m, T, h, field, layers)
+        return _check_critical_points(data, n, m, T, field, layers)
     return _check_classification(data, n, m, T, h, field, flow, layers)
 
 
 # -- certified critical points of given weights ---------------------------------------------
 
 
-def _check_critical_points(data, n, m, T, h, field, layers) -> str:
+def _check_critical_points(data, n, m, T, field, layers) -> str:
     """Each listed box holds exactly one critical point of Phi, non-degenerate, of the stated index
     (node_ball.check_ball with U = W, y = b); the boxes are disjoint, so the points are distinct."""
     weights = _get(data, "weights")
@@ -121,7 +121,6 @@ def _check_critical_points(data, n, m, T, h, field, layers) -> str:
         raise Rejected(f"certified critical points need rank W = n = {n} (else none is isolated)")
     b = [to_fmpq(v) for v in _matrix([_get(weights, "b")], 1, m, "weights b")]
     w_out = [to_fmpq(v) for v in _matrix([_get(weights, "W_out")], 1, m, "weights W_out")]
-    _rational(_get(weights, "b_out"), "weights b_out")
     if _get(data, "complete") is not False:
         raise Rejected("this certificate lists certified critical points; completeness is not shown by it")
     F = layers if layers is not None else node_ball.polynomial_field(field)
