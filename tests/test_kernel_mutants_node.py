@@ -74,7 +74,12 @@ def answer(cert: object) -> str:
 
 def tampered(name: str, *edits) -> dict:
     """A copy of CERTS[name] with each ``(path, value)`` edit made (value DELETE removes the key)."""
-    cert = copy.deepcopy(CERTS[name])
+    return edited(CERTS[name], *edits)
+
+
+def edited(cert: dict, *edits) -> dict:
+    """A copy of cert with each ``(path, value)`` edit made (value DELETE removes the key)."""
+    cert = copy.deepcopy(cert)
     for path, value in edits:
         target = cert
         for key in path[:-1]:
@@ -513,20 +518,6 @@ BALL = {
         "ball": {"box": [["9/10", "11/10"]], "Y": [["1/2"]], "prec": 64, "index": 0},
     },
 }
-
-
-def edited(cert: dict, *edits) -> dict:
-    """A copy of cert with each ``(path, value)`` edit made (value DELETE removes the key)."""
-    cert = copy.deepcopy(cert)
-    for path, value in edits:
-        target = cert
-        for key in path[:-1]:
-            target = target[key]
-        if value is DELETE:
-            del target[path[-1]]
-        else:
-            target[path[-1]] = value
-    return cert
 
 
 def test_a_ball_witness_on_a_field_shown_global_by_its_closed_form_flow():
