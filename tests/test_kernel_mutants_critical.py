@@ -5,6 +5,7 @@ ball is exact, so a Krawczyk image can be made to touch a leaf exactly, and each
 
 import copy
 import functools
+import json
 from fractions import Fraction
 
 import mpmath
@@ -397,3 +398,194 @@ def test_thirteen_layers_are_refused():
     with pytest.raises(CertificateError) as info:
         kc.check(identity_net([1] * 13))
     assert str(info.value) == SHAPE
+
+
+# -- a saddle: Krawczyk exclusions with the Hessian enclosed over a larger box Q --------------------
+
+
+@functools.cache
+def _saddle() -> dict:
+    """``Phi = f(x1 + x2) - f(x1 - x2)``, f = tanh(. + 1/2) - tanh(. - 1/2): one saddle at 0 (index 1)."""
+    W = [[1, 1], [1, 1], [1, -1], [1, -1]]
+    layers = [{"W": W, "b": ["1/2", "-1/2", "1/2", "-1/2"]}, {"W": [[1, -1, -1, 1]], "b": [0]}]
+    return validated_critical_points(Network("2,4,1", "tanh", layers), ["-2,2"]).certificate
+
+
+def saddle_with_krawczyk_hessian_box() -> tuple[dict, int]:
+    cert = copy.deepcopy(_saddle())
+    k = next(k for k, leaf in enumerate(cert["leaves"]) if "hessian_box" in leaf.get("krawczyk", {}))
+    return cert, k
+
+
+SADDLE = "accepted: 1 critical points in the domain (0 boundary), complete; 520 leaves"
+
+
+def test_a_krawczyk_exclusion_uses_the_hessian_over_its_hessian_box():
+    """H enclosed over a much larger Q = [-3, 3]^2 widens K(P) until it meets the leaf, while the
+    Hessian over P itself (no hessian_box) still excludes it: the kernel must use Q as given."""
+    cert, k = saddle_with_krawczyk_hessian_box()
+    assert answer(cert) == SADDLE
+    own = copy.deepcopy(cert)
+    del own["leaves"][k]["krawczyk"]["hessian_box"]
+    assert answer(own) == SADDLE
+    cert["leaves"][k]["krawczyk"]["hessian_box"] = [["-3", "3"], ["-3", "3"]]
+    assert answer(cert) == f"rejected: leaf {k}: the Krawczyk image does not miss the leaf in coordinate 0"
+
+
+def test_a_krawczyk_hessian_box_is_read_and_must_hold_the_krawczyk_box():
+    cert, k = saddle_with_krawczyk_hessian_box()
+    proof = cert["leaves"][k]["krawczyk"]
+    proof["hessian_box"] = [["1", "0"], ["-3", "3"]]
+    assert answer(cert) == f"rejected: leaf {k} hessian_box: every side needs lo < hi"
+    (lo, _), side = proof["box"]
+    proof["hessian_box"] = [[str(kc._q(lo, "") - 1), lo], side]  # Q ends where P starts
+    assert answer(cert) == f"rejected: leaf {k} is not inside its hessian_box"
+
+
+def test_a_single_leaf_at_a_minimum():
+    """Phi = -(tanh(x + 1/2) - tanh(x - 1/2)): one minimum (index 0), Phi'' > 0 on [-1/4, 1/4]:
+    a definite Hessian of either sign makes the leaf's point its only critical point."""
+    net = Network("1,2,1", "tanh", [{"W": [[1], [1]], "b": ["1/2", "-1/2"]}, {"W": [[-1, 1]], "b": [0]}])
+    cert = validated_critical_points(net, ["-1/4,1/4"]).certificate
+    assert [p["index"] for p in cert["points"]] == [0]
+    cert["leaves"] = [{"box": cert["domain"], "kind": "single", "point": 0}]
+    assert answer(cert) == "accepted: 1 critical points in the domain (0 boundary), complete; 1 leaves"
+
+
+# -- bottlenecks: Phi = g(a . x + beta) with a = (1, 2), beta = 3/10, T = [-57/10, 63/10] ----------
+
+
+@functools.cache
+def _bottleneck(widths: str = "2,1,2,1") -> dict:
+    layers = {
+        "2,1,2,1": [
+            {"W": [[1, 2]], "b": ["3/10"]},
+            {"W": [[1], [-2]], "b": ["1/10", "1/2"]},
+            {"W": [[1, 1]], "b": [0]},
+        ],
+        "2,1,1": [{"W": [[1, 1]], "b": [0]}, {"W": [[2]], "b": [0]}],
+    }[widths]
+    return validated_critical_points(Network(widths, "tanh", layers), ["-2,2"]).certificate
+
+
+def bottleneck(widths: str = "2,1,2,1") -> dict:
+    return json.loads(json.dumps(_bottleneck(widths)))
+
+
+def curves(found: int) -> str:
+    return (
+        f"accepted: 0 critical points in the domain (0 boundary), {found} level sets of critical points"
+        " a . x + beta = t, complete; 1 leaves"
+    )
+
+
+def test_the_bottleneck_certificate():
+    cert = bottleneck()
+    assert cert["architecture"]["widths"] == [2, 1, 2, 1]
+    assert cert["bottleneck"]["domain"] == [["-57/10", "63/10"]]  # a . [-2, 2]^2 + beta, exactly
+    assert [leaf["kind"] for leaf in cert["leaves"]] == ["curves"]
+    assert answer(cert) == curves(1)
+
+
+def test_a_bottleneck_of_three_layers_whose_input_is_wider_than_its_second_layer():
+    """widths 2, 1, 1: g = 2 tanh(t) has no critical point; g's layer 2 is 1 x 1, not 1 x 2."""
+    cert = bottleneck("2,1,1")
+    assert cert["bottleneck"]["architecture"]["widths"] == [1, 1, 1]
+    assert answer(cert) == curves(0)
+
+
+@pytest.mark.parametrize(
+    "domain, verdict",
+    [
+        # lo = 3/10 - 2 - 4 = -57/10 = inf T; hi = 3/10 - 1/8 + 4 (1 / x1 would reach -8 at x1 = -1/8)
+        ([["-2", "-1/8"], ["-2", "2"]], "accepted"),
+        # hi = 3/10 + 2 + 4 = 63/10 = sup T (1 / x1 would reach 8 at x1 = 1/8)
+        ([["1/8", "2"], ["-2", "2"]], "accepted"),
+        # hi = 3/10 + 1/8 + 4 (1 / x1 would reach 8 at x1 = 1/8)
+        ([["-2", "1/8"], ["-2", "2"]], "accepted"),
+        # hi = 3/10 + 3 + 4 = 73/10 > sup T
+        ([["-2", "3"], ["-2", "2"]], "rejected"),
+    ],
+)
+def test_the_range_of_a_dot_x_plus_beta_over_a_curves_leaf(domain, verdict):
+    cert = bottleneck()
+    cert["domain"] = cert["leaves"][0]["box"] = domain
+    expected = {
+        "accepted": curves(1),
+        "rejected": "rejected: leaf 0: a . x + beta leaves the domain of the bottleneck",
+    }[verdict]
+    assert answer(cert) == expected
+
+
+def test_a_point_of_g_given_twice_is_one_level_set():
+    cert = bottleneck()
+    points = cert["bottleneck"]["points"]
+    points.append({**points[0], "index": None, "same_as": 0})
+    assert answer(cert) == curves(1)
+
+
+def test_a_bottleneck_on_a_network_without_a_one_unit_first_hidden_layer():
+    nested = bottleneck()["bottleneck"]
+    wide = bump()  # widths 1, 2, 1
+    wide["bottleneck"] = nested
+    assert answer(wide) == "rejected: bottleneck: the first hidden layer must have one unit"
+    linear = identity_net([1, 1])  # no hidden layer at all: widths[1] is the output
+    linear["bottleneck"] = nested
+    assert answer(linear) == "rejected: bottleneck: the first hidden layer must have one unit"
+
+
+def _nested(edit):
+    def apply(cert):
+        edit(cert["bottleneck"])
+
+    return apply
+
+
+def _widths(nested):
+    nested["architecture"]["widths"] = [1, 1, 3, 1]
+
+
+def _identity_b(nested):
+    nested["layers"][0]["b"] = ["1"]  # W = [[1]] but b = [1]: t + 1, not the identity
+
+
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda cert: cert.update(bottleneck=[]), "bottleneck: not an object"),
+        (_nested(_widths), "bottleneck: widths must be 1, then Phi's"),
+        (_nested(lambda nested: nested.update(activation="sigmoid")), "bottleneck: another activation"),
+        (
+            _nested(lambda nested: nested["layers"][0].update(W=[["2"]])),
+            "bottleneck: its first layer must be the identity",
+        ),
+        (_nested(_identity_b), "bottleneck: its first layer must be the identity"),
+        (
+            _nested(lambda nested: nested["layers"][0].update(W=[["1", "0"]])),
+            "bottleneck W is not a 1 x 1 matrix",
+        ),
+        (
+            _nested(lambda nested: nested["layers"][0].update(b=["0", "0"])),
+            "bottleneck b is not a 1 x 1 matrix",
+        ),
+        (_nested(lambda nested: nested["layers"][1].update(W=[["1"]])), "bottleneck W is not a 2 x 1 matrix"),
+        (
+            _nested(lambda nested: nested["layers"][1].update(b=["1/10"])),
+            "bottleneck b is not a 1 x 2 matrix",
+        ),
+    ],
+)
+def test_tampered_bottlenecks(edit, reason):
+    cert = bottleneck()
+    edit(cert)
+    assert answer(cert) == f"rejected: {reason}"
+
+
+def test_a_bottleneck_needs_a_nonzero_first_layer():
+    """With a = 0, Phi is constant: every point is critical, not only the level sets of g's points."""
+    cert = bottleneck()
+    cert["layers"][0]["W"] = [["0", "0"]]
+    assert answer(cert) == "rejected: bottleneck: the first layer is zero"
+    cert["layers"][0]["W"] = [["1", "1"]]  # a = (1, 1) is not zero
+    cert["domain"] = cert["leaves"][0]["box"] = [["-2", "2"], ["-1", "1"]]  # 3/10 + [-3, 3] inside T
+    assert answer(cert) == curves(1)
