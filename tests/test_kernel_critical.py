@@ -152,10 +152,10 @@ def test_genuine_certificates_are_accepted(certificates):
         assert result.complete, (widths, act, seed)
         verdict = check_certificate(json.loads(json.dumps(cert)))  # dispatch on format, via JSON
         assert verdict.accepted, (widths, act, seed, verdict.reason)
-        assert verdict.reason.startswith(f"{len(result.points)} critical points in the domain"), (
-            verdict.reason
-        )
-        assert verdict.reason.endswith(f"complete; {len(cert['leaves'])} leaves")
+        found, leaves = len(result.points), len(cert["leaves"])
+        counted = f"{found} critical point{'' if found == 1 else 's'} in the domain"
+        assert verdict.reason.startswith(counted), verdict.reason
+        assert verdict.reason.endswith(f"complete; {leaves} lea{'f' if leaves == 1 else 'ves'}")
 
 
 def test_certified_points_agree_with_newton_and_eigenvalues(certificates):
@@ -369,9 +369,7 @@ def test_curves_of_a_bottleneck_are_checked_through_the_nested_certificate():
     cert = json.loads(
         json.dumps(validated_critical_points(Network("2,1,2,1", "tanh", layers), ["-2,2"]).certificate)
     )
-    assert kc.check(cert).reason.endswith(
-        "1 level sets of critical points a . x + beta = t, complete; 1 leaves"
-    )
+    assert kc.check(cert).reason.endswith("1 level set of critical points a . x + beta = t, complete; 1 leaf")
     tampered = copy.deepcopy(cert)
     tampered["bottleneck"]["layers"][1]["b"][0] = "1/5"  # g is not the rest of Phi
     rejected(tampered, r"bottleneck: its layer 2 is not layer 2 of Phi")

@@ -43,12 +43,12 @@ def answer(cert: dict) -> str:
     return f"{ {True: 'accepted', False: 'rejected'}[result.accepted] }: {result.reason}"
 
 
-COMPLETE = "accepted: 0 critical points in the domain (0 boundary), complete; {} leaves"
+COMPLETE = "accepted: 0 critical points in the domain (0 boundary), complete; {}"
 
 
 def test_a_zero_gradient_is_not_excluded():
     """Phi = 0 * x: every point is critical; the exact gradient ball [0 +- 0] must not count as a sign."""
-    assert answer(affine("1")) == COMPLETE.format(1)
+    assert answer(affine("1")) == COMPLETE.format("1 leaf")
     assert (
         answer(affine("0")) == "rejected: leaf 0: the gradient enclosure does not exclude 0 in coordinate 0"
     )
@@ -58,7 +58,7 @@ def test_krawczyk_images_that_miss_the_leaf_with_different_matrices_for_one_box(
     """K(P) = P - Y * grad Phi for affine Phi (H = 0): Y = -2 moves [0, 4] to [2, 6], missing [0, 1];
     Y = 4 moves it to [-4, 0], missing [1, 4].  The two leaves share P but not Y."""
     leaves = [krawczyk_leaf(["0", "1"], ["0", "4"], "-2"), krawczyk_leaf(["1", "4"], ["0", "4"], "4")]
-    assert answer(affine(leaves=leaves)) == COMPLETE.format(2)
+    assert answer(affine(leaves=leaves)) == COMPLETE.format("2 leaves")
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_a_krawczyk_image_touching_the_closed_leaf_does_not_exclude_it(leaf, tou
         touching
     )
     leaf["krawczyk"]["Y"] = [["2"]] if leaf["box"][0][0] == "1" else [["-2"]]  # moved one further: misses
-    assert answer(cert) == COMPLETE.format(2)
+    assert answer(cert) == COMPLETE.format("2 leaves")
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def bump(domain: tuple = ("-3", "3")) -> dict:
 
 
 def test_the_bump_certificate():
-    assert answer(bump()) == "accepted: 1 critical points in the domain (0 boundary), complete; 10 leaves"
+    assert answer(bump()) == "accepted: 1 critical point in the domain (0 boundary), complete; 10 leaves"
 
 
 def test_a_point_identified_through_the_other_inclusion():
@@ -212,7 +212,7 @@ def test_a_point_identified_through_the_other_inclusion():
     for leaf in cert["leaves"]:
         if leaf["kind"] == "unique":
             leaf["point"] = 1
-    assert answer(cert) == "accepted: 1 critical points in the domain (0 boundary), complete; 10 leaves"
+    assert answer(cert) == "accepted: 1 critical point in the domain (0 boundary), complete; 10 leaves"
     cert["points"][1]["same_as"] = None
     assert answer(cert) == "rejected: points 0 and 1 are not shown to be distinct"
 
@@ -253,7 +253,7 @@ def test_points_outside_or_on_the_boundary_of_the_domain_are_counted_as_such():
     for domain in ((hi, "3"), ("-3", lo)):
         cert = bump(domain)  # the search finds the point on the boundary too: give it as ours
         cert["points"] = [point]
-        assert answer(cert).startswith("accepted: 1 critical points in the domain (1 boundary), complete; ")
+        assert answer(cert).startswith("accepted: 1 critical point in the domain (1 boundary), complete; ")
 
 
 def test_the_first_unresolved_leaf_is_named():
@@ -283,7 +283,7 @@ def identity_net(widths: list) -> dict:
 
 @pytest.mark.parametrize("widths", [[1, 1], [1] * 12, [1, 256, 1]])
 def test_the_largest_and_smallest_architectures_are_checked(widths):
-    assert answer(identity_net(widths)) == COMPLETE.format(1)
+    assert answer(identity_net(widths)) == COMPLETE.format("1 leaf")
 
 
 @pytest.mark.parametrize(
@@ -348,7 +348,7 @@ def test_refusals_name_the_layer(edit, reason):
 def test_a_denominator_of_one_is_read():
     cert = affine()
     cert["layers"][1]["W"] = [["3/1"]]
-    assert answer(cert) == COMPLETE.format(1)
+    assert answer(cert) == COMPLETE.format("1 leaf")
 
 
 def _krawczyk_image(Y: str) -> arb:
@@ -417,7 +417,7 @@ def saddle_with_krawczyk_hessian_box() -> tuple[dict, int]:
     return cert, k
 
 
-SADDLE = "accepted: 1 critical points in the domain (0 boundary), complete; 520 leaves"
+SADDLE = "accepted: 1 critical point in the domain (0 boundary), complete; 520 leaves"
 
 
 def test_a_krawczyk_exclusion_uses_the_hessian_over_its_hessian_box():
@@ -449,7 +449,7 @@ def test_a_single_leaf_at_a_minimum():
     cert = validated_critical_points(net, ["-1/4,1/4"]).certificate
     assert [p["index"] for p in cert["points"]] == [0]
     cert["leaves"] = [{"box": cert["domain"], "kind": "single", "point": 0}]
-    assert answer(cert) == "accepted: 1 critical points in the domain (0 boundary), complete; 1 leaves"
+    assert answer(cert) == "accepted: 1 critical point in the domain (0 boundary), complete; 1 leaf"
 
 
 # -- bottlenecks: Phi = g(a . x + beta) with a = (1, 2), beta = 3/10, T = [-57/10, 63/10] ----------
@@ -474,8 +474,8 @@ def bottleneck(widths: str = "2,1,2,1") -> dict:
 
 def curves(found: int) -> str:
     return (
-        f"accepted: 0 critical points in the domain (0 boundary), {found} level sets of critical points"
-        " a . x + beta = t, complete; 1 leaves"
+        f"accepted: 0 critical points in the domain (0 boundary), {found} level "
+        f"set{'' if found == 1 else 's'} of critical points a . x + beta = t, complete; 1 leaf"
     )
 
 

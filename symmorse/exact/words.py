@@ -11,6 +11,7 @@ _IRREGULAR = {
     "stratum": "strata",
     "entry": "entries",
     "witness": "witnesses",
+    "leaf": "leaves",
 }
 
 
@@ -18,7 +19,7 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     """``count`` and ``noun``, the noun in the plural unless ``count`` is 1.
 
     ``many`` gives the plural when it is neither ``noun + "s"`` nor one of the
-    irregular forms known here (family, branch, box, stratum, entry, witness).
+    irregular forms known here (family, branch, box, stratum, entry, witness, leaf).
 
     Examples
     --------

@@ -62,6 +62,7 @@ from flint import arb, arb_mat, ctx, fmpq
 from ..exact.balls import ACTIVATIONS, LayeredBalls, krawczyk_image, mean_value
 from ..exact.errors import CertificateError
 from ..exact.linalg import inertia
+from ..exact.words import plural
 from .base import CheckResult, Rejected, require
 from .schemas import check_shape
 
@@ -353,7 +354,7 @@ def check(data: dict) -> CheckResult:
     ...         "domain": [["-1", "1"]], "points": [], "complete": True,
     ...         "leaves": [{"box": [["-1", "1"]], "kind": "excluded", "coordinate": 0}]}
     >>> check(cert)
-    CheckResult(accepted=True, reason='0 critical points in the domain (0 boundary), complete; 1 leaves')
+    CheckResult(accepted=True, reason='0 critical points in the domain (0 boundary), complete; 1 leaf')
     >>> cert["layers"][1]["W"] = [["0"]]
     >>> check(cert).reason
     'leaf 0: the gradient enclosure does not exclude 0 in coordinate 0'
@@ -411,12 +412,12 @@ def check(data: dict) -> CheckResult:
         V for _, V in distinct if all(lo <= dhi and dlo <= hi for (lo, hi), (dlo, dhi) in zip(V, domain))
     ]
     boundary = sum(not _inside(V, domain) for V in meets)
-    status = "complete" if not unresolved else f"NOT complete ({len(unresolved)} unresolved leaves)"
+    status = "complete" if not unresolved else f"NOT complete ({plural(len(unresolved), 'unresolved leaf')})"
     curves = ""
     if cache["curves"] is not None:
-        curves = f", {cache['curves'][2]} level sets of critical points a . x + beta = t"
+        curves = f", {plural(cache['curves'][2], 'level set')} of critical points a . x + beta = t"
     return CheckResult(
         True,
-        f"{len(meets)} critical points in the domain ({boundary} boundary){curves}, {status}; "
-        f"{len(leaves)} leaves",
+        f"{plural(len(meets), 'critical point')} in the domain ({boundary} boundary){curves}, {status}; "
+        f"{plural(len(leaves), 'leaf')}",
     )
