@@ -199,9 +199,11 @@ GRAPH_ANSWERS = {
     "node entry not an object": ('refused: architecture.nodes[8]: expected an object, got "z"'),
     "repeated node id": ("rejected: node 'a1_1': repeated id"),
     "boolean node id": (
-        "refused: architecture.nodes[8].id: expected a string of 1 to 200 characters, got true"
+        "refused: architecture.nodes[8].id: expected an integer or a string of 1 to 200 characters, got true"
     ),
-    "list node id": ("refused: architecture.nodes[8].id: expected a string of 1 to 200 characters, got [1]"),
+    "list node id": (
+        "refused: architecture.nodes[8].id: expected an integer or a string of 1 to 200 characters, got [1]"
+    ),
     "edge entry with an unknown key": (
         'refused: architecture.edges[0]."weight": unknown key (known: fixed_weight, source, target)'
     ),

@@ -375,3 +375,16 @@ def test_an_empty_list_of_rationals_is_one():
 )
 def test_plain_integer_texts(texts, plain):
     assert reader.plain_integers(texts) is plain
+
+
+def test_a_value_of_no_plain_option_is_refused_naming_every_option():
+    either = Either(Int(0), reader.Null())
+    either.check(3, "index")
+    either.check(None, "index")
+    assert refusal(either.check, True, "index") == "index: expected an integer in 0.. or null, got true"
+    assert refusal(either.check, -1, "index") == "index: expected an integer in 0.. or null, got -1"
+
+
+def test_an_option_that_reads_inside_the_value_gives_its_own_refusal():
+    either = Either(reader.Null(), List(Int()))
+    assert refusal(either.check, [1, "2"], "W") == 'W[1]: expected an integer, got "2"'

@@ -453,12 +453,20 @@ class Map(Spec):
 
 
 class Either(Spec):
-    """A value having one of the given specs (the first that accepts it; else the last one's refusal)."""
+    """A value having one of the given specs (the first that accepts it).  Refused naming every option
+    when each is a plain JSON type (``expected an integer or a string ..., got true``), else with the
+    last option's refusal, which may name a part of the value."""
 
     def __init__(self, *options: Spec) -> None:
         self.options = options
+        self.plain = all(type(spec).check is Spec.check for spec in options)  # decided by accepts alone
+        self.expected = " or ".join(spec.expected for spec in options)
 
     def check(self, value: object, where: str) -> None:
+        if self.plain:
+            if not any(spec.accepts(value) for spec in self.options):
+                raise CertificateError(f"{where}: expected {self.expected}, got {_shown(value)}")
+            return
         for spec in self.options[:-1]:
             try:
                 spec.check(value, where)
