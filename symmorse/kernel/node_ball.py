@@ -14,7 +14,8 @@ re-derives it:
    routine the search uses), at the stated precision.  J contains the Jacobian of F
    at every s in S.
 2. Y is invertible (exact FLINT determinant), and the Krawczyk image
-   ``K = c - Y F(c) + (I - Y J)(S - c)`` lies in the interior of S: then
+   ``K = c - Y F(c) + (I - Y J)(S - c)`` (:func:`symmorse.exact.balls.krawczyk_image`, the one
+   formula the critical-points kernel and the searches use too) lies in the interior of S: then
    ``s -> s - Y F(s)`` maps S into K (mean value theorem, row by row), so it has a
    fixed point (Brouwer), a zero of F, and it is the only one [Krawczyk 1969;
    Neumaier 1990, thm 5.1.7].
@@ -40,6 +41,7 @@ from collections.abc import Callable, Sequence
 import sympy
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
 
+from ..exact.balls import krawczyk_image
 from ..exact.errors import ActivationError, InputError
 from ..exact.linalg import inertia
 from ..exact.taylor_fields import FlowField, LayerFlowField, PolynomialFlowField
@@ -177,11 +179,9 @@ def check_ball(
         w = [arb(v) for v in w_out]
         gradient = Ub.transpose() * point.jacobian.transpose() * arb_mat(m, 1, w)
         J = Ub.transpose() * over.curvature(w) * Ub
-        Yb = arb_mat(Yq)
-        eye = arb_mat(r, r, [int(i == j) for i in range(r) for j in range(r)])
         c = arb_mat(r, 1, [arb(v) for v in centre])
         shift = arb_mat(r, 1, [arb(lo).union(arb(hi)) - arb(ci) for (lo, hi), ci in zip(box, centre)])
-        K = (c - Yb * gradient + (eye - Yb * J) * shift).entries()
+        K, _ = krawczyk_image(c, gradient, J, shift, arb_mat(Yq))
         for i, (k, (lo, hi)) in enumerate(zip(K, box), 1):
             if not (k > lo and k < hi):
                 raise Rejected(
