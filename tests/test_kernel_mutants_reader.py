@@ -388,3 +388,13 @@ def test_a_value_of_no_plain_option_is_refused_naming_every_option():
 def test_an_option_that_reads_inside_the_value_gives_its_own_refusal():
     either = Either(reader.Null(), List(Int()))
     assert refusal(either.check, [1, "2"], "W") == 'W[1]: expected an integer, got "2"'
+
+
+def test_a_denominator_with_too_many_digits_is_refused_in_a_list_too():
+    """Found in review: leading zeros of a denominator were not counted by the bulk reading, so a list
+    accepted a text that the entrywise reading refuses (more than MAX_DIGITS digits)."""
+    text = "1/" + "0" * MAX_DIGITS + "1"
+    expected = refusal(Rational().check, text, "v[0]")
+    assert refusal(reader.Rationals().check, [text], "v") == expected
+    reader.Rationals().check(["1/" + "0" * 17 + "3"], "v")  # 17 leading zeros: read at once
+    assert rational("1/" + "0" * 17 + "3", "v") == flint.fmpq(1, 3)

@@ -338,9 +338,10 @@ class List(Spec):
             self.item.check(v, f"{where}[{i}]")
 
 
-#: Texts of rationals of at most 18 digits each (no zero denominator), joined by commas.
+#: Texts of rationals of at most 18 digits a side (and at most 17 leading zeros in a denominator, which
+#: is never 0), joined by commas.
 _PLAIN_RATIONALS = re.compile(
-    r"-?\d{1,18}(?:/0*[1-9]\d{0,17})?(?:,-?\d{1,18}(?:/0*[1-9]\d{0,17})?)*", re.ASCII
+    r"-?\d{1,18}(?:/0{0,17}[1-9]\d{0,17})?(?:,-?\d{1,18}(?:/0{0,17}[1-9]\d{0,17})?)*", re.ASCII
 )
 #: Deletes the characters of integer texts joined by commas: what is left shows a non-integer.
 _INTEGER_CHARACTERS = str.maketrans("", "", "0123456789-,")
