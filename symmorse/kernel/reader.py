@@ -465,8 +465,7 @@ class Either(Spec):
 
     def check(self, value: object, where: str) -> None:
         if self.plain:
-            if not any(spec.accepts(value) for spec in self.options):
-                raise CertificateError(f"{where}: expected {self.expected}, got {_shown(value)}")
+            super().check(value, where)
             return
         for spec in self.options[:-1]:
             try:
@@ -475,6 +474,10 @@ class Either(Spec):
             except CertificateError:
                 pass
         self.options[-1].check(value, where)
+
+    def accepts(self, value: object) -> bool:
+        """Whether a plain option accepts the value (read only when every option is plain)."""
+        return any(spec.accepts(value) for spec in self.options)
 
 
 class ByKey(Spec):
