@@ -5,7 +5,7 @@ For tanh MLPs ``16,64,64,64,1``, ``32,128,128,128,1``, ``64,256,256,256,1``,
 CPU time (``time.process_time``) of
 
 * ``certify(widths)`` (classification, seeded witness search, determinants proved non-zero by
-  their residues modulo a 60-bit prime), and with ``--exact-det`` also ``certify(widths,
+  their residues modulo a prime below 2^20), and with ``--exact-det`` also ``certify(widths,
   exact_det=True)`` (the exact rational determinants, the route before the modular proofs),
 * ``check_certificate(data)`` (the kernel, which re-derives everything),
 * ``Certificate.to_json()`` (exact rational strings and bias expressions),

@@ -600,7 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
     certify.add_argument(
         "--exact-det",
         action="store_true",
-        help="write the exact rational determinants (default: their residues modulo a 60-bit prime, "
+        help="write the exact rational determinants (default: their residues modulo a prime below 2^20, "
         "which prove them non-zero at a fraction of the cost on wide layers)",
     )
     certify.add_argument("--json", action="store_true", help="print the certificate")

@@ -9,6 +9,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symmorse.exact.arrays import rational_matrix
 from symmorse.exact.errors import ArchitectureError
 from symmorse.exact.numbers import to_sympy
 from symmorse.kernel import check_certificate
@@ -116,8 +117,16 @@ def test_the_layered_route_builds_no_graph(monkeypatch):
 )
 def test_fibre_matrices_are_orthogonal_to_y(y, cols, seed):
     y = [flint.fmpq(a.numerator, a.denominator) for a in y]
-    W = flint.fmpq_mat(len(y), cols, _fibre_matrix(y, cols, random.Random(seed)))
+    W = rational_matrix(_fibre_matrix(y, cols, random.Random(seed)))
     assert flint.fmpq_mat(1, len(y), y) * W == flint.fmpq_mat(1, cols)
+
+
+def test_a_fibre_matrix_with_huge_coefficients_is_exact():
+    """Coefficients beyond int64 give an array of exact objects, still orthogonal to y."""
+    y = [flint.fmpq(1), flint.fmpq(2**80 + 1), flint.fmpq(-(3**50), 7)]
+    W = _fibre_matrix(y, 3, random.Random(0))
+    assert W.dtype == object
+    assert flint.fmpq_mat(1, 3, y) * rational_matrix(W) == flint.fmpq_mat(1, 3)
 
 
 def _sympy_route(ws, activation, p):

@@ -257,8 +257,8 @@ def test_the_modular_claims_name_the_prime_and_the_quantity():
 
 def test_a_modulus_that_is_not_a_prime_in_range_names_the_branch():
     data = fresh()
-    branch(data, "morse")["claims"]["modulus"] = P + 2  # 2^60 - 91 = 3 x ...
-    rejected(data, f"branch k=1: modulus {P + 2} is not a prime between 2^59 and 2^63")
+    branch(data, "morse")["claims"]["modulus"] = P + 2  # 2^20 - 1 = 3 x 5^2 x 11 x 31 x 41
+    rejected(data, f"branch k=1: modulus {P + 2} is not a prime between 2^19 and 2^63")
 
 
 def test_rank_claims_are_n_k_minus_1_with_their_reasons():

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
-from typing import NamedTuple
 
 import flint
 
+from ..exact.arrays import WeightArray, product, rational_entries, weight_array
 from ..exact.errors import CertificateError
-from ..exact.modular import is_modulus, modular_matrix, residues
+from ..exact.modular import MatrixField, is_modulus, matrix_field
 from ..exact.words import plural
 from .base import (
     CheckResult,
@@ -53,10 +52,11 @@ __all__ = ["FORMAT", "check_mlp_certificate"]
 FORMAT = "symmorse-certificate/1"
 
 
-def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpz_mat | flint.fmpq_mat:
-    """A matrix from rows of exact numbers: an integer matrix read at once when every entry is a
-    JSON integer or a plain integer text (:func:`~symmorse.kernel.reader.plain_integers`: the
-    values :func:`~symmorse.kernel.base.number` gives them), else rationals read entry by entry."""
+def _matrix(data: object, shape: tuple[int, int], where: str) -> WeightArray:
+    """A weight array (:func:`~symmorse.exact.arrays.weight_array`) from rows of exact numbers:
+    integers read at once when every entry is a JSON integer or a plain integer text
+    (:func:`~symmorse.kernel.reader.plain_integers`: the values :func:`~symmorse.kernel.base.number`
+    gives them), else rationals read entry by entry."""
     rows, cols = shape
     require(
         isinstance(data, list)
@@ -65,17 +65,25 @@ def _matrix(data: object, shape: tuple[int, int], where: str) -> flint.fmpz_mat 
         f"{where} is not a {rows} x {cols} matrix",
     )
     entries = list(itertools.chain.from_iterable(data))
-    if set(map(type, entries)) == {int}:
-        return flint.fmpz_mat(rows, cols, entries)
-    if plain_integers(entries):
-        return flint.fmpz_mat(rows, cols, list(map(int, entries)))
-    return flint.fmpq_mat(
-        rows, cols, [number(a, f"{where}[{i // cols}][{i % cols}]") for i, a in enumerate(entries)]
-    )
+    if plain_integers(entries):  # False at once on a JSON integer
+        entries = list(map(int, entries))
+    try:
+        return weight_array(entries, rows, cols)  # JSON integers (a text or a bool is a TypeError)
+    except TypeError:
+        pass
+    values, read = [], {}  # a text read once: a witness's chart values repeat
+    for i, a in enumerate(entries):
+        known = read.get(a) if type(a) in (int, str) else None
+        if known is None:
+            known = number(a, f"{where}[{i // cols}][{i % cols}]")
+            if type(a) in (int, str):
+                read[a] = known
+        values.append(known)
+    return weight_array(values, rows, cols)
 
 
 def _vector(data: object, n: int, where: str) -> list[flint.fmpq]:
-    return flint.fmpq_mat(_matrix([data], (1, n), where)).entries()
+    return rational_entries(_matrix([data], (1, n), where))
 
 
 # -- layered MLP certificates ----------------------------------------------------------------------
@@ -132,21 +140,21 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
     d1 = {l: [chart_at(charts[l].d1, a) for a in u[l]] for l in range(1, top + 1)}
     d2 = {l: [chart_at(charts[l].d2, a) for a in u[l]] for l in range(1, top + 1)}
     # Backward vectors v_l = dPhi/dh_l, exactly over Q: v_top = w, v_{l-1} = W_l^T D_l v_l.
-    v = {top: Ws[top + 1].transpose()}
+    v = {top: rational_entries(Ws[top + 1])}
     for l in range(top, 0, -1):
-        Dv = flint.fmpq_mat(ws[l], 1, [a * b for a, b in zip(d1[l], v[l].entries())])
+        Dv = [a * b for a, b in zip(d1[l], v[l])]
         if l == k:
-            require(any(a != 0 for a in Dv.entries()), f"{where}: D_k v_k = 0, off the branch")
-        v[l - 1] = Ws[l].transpose() * Dv
-    require(all(a == 0 for a in v[k - 1].entries()), f"{where}: W_k^T D_k v_k != 0, off the branch")
+            require(any(a != 0 for a in Dv), f"{where}: D_k v_k = 0, off the branch")
+        v[l - 1] = product(Ws[l].T, Dv)
+    require(all(a == 0 for a in v[k - 1]), f"{where}: W_k^T D_k v_k != 0, off the branch")
     claims = branch.get("claims")
     require(claims is not None, f"{where}: claims missing")
-    curvature = {l: [a * b for a, b in zip(d2[l], v[l].entries())] for l in range(1, top + 1)}
+    curvature = {l: [a * b for a, b in zip(d2[l], v[l])] for l in range(1, top + 1)}
     routes = []
     if "modulus" in claims:
         routes.append(_modular(claims, where))
     if {"det_hessian", "det_hessian_g"} & set(claims):
-        routes.append(_RATIONALS)
+        routes.append(matrix_field(None))
     require(bool(routes), f"{where}: the claims prove no determinant (neither modulus nor det_hessian)")
     for ring in routes:
         _claims_hold(ws, branch["kind"], k, ring, Ws, d1, curvature, claims, where)
@@ -159,7 +167,7 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
         require(n == ws[l], f"{where}: layer {l} has {ws[l]} biases, the witness gives {n}")
     if not _biases_match(ws, charts, Ws, u, x, biases):  # not term by term: the SymPy route decides
         nodes = {l: [(l, i) for i in range(ws[l])] for l in range(len(ws))}
-        rows = {l: Ws[l].table() for l in range(1, top + 2)}
+        rows = {l: [rational_entries(row) for row in Ws[l]] for l in range(1, top + 2)}
         preds = {
             (l, i): [((l - 1, j), rows[l][i][j]) for j in range(ws[l - 1])]
             for l in range(1, top + 2)
@@ -181,56 +189,29 @@ def _layered_witness(ws: list[int], charts: dict, branch: dict, witness: object)
         )
 
 
-class _Ring(NamedTuple):
-    """Where the Jacobians and Hessians are computed: Q, or GF(p) with the claimed prime p."""
-
-    name: str
-    scalars: Callable[[list[flint.fmpq]], list]
-    matrix: Callable[[flint.fmpq_mat], object]
-    zeros: Callable[[int, int], object]
-    modulus: int | None = None
-
-
-_RATIONALS = _Ring("Q", lambda values: values, flint.fmpq_mat, flint.fmpq_mat)
-
-
-def _modular(claims: dict, where: str) -> _Ring:
+def _modular(claims: dict, where: str) -> MatrixField:
     p = claims["modulus"]
     require(
         is_modulus(p),
-        f"{where}: modulus {p!r} is not a prime between 2^59 and 2^63 (FLINT's primality proof)",
+        f"{where}: modulus {p!r} is not a prime between 2^19 and 2^63 (FLINT's primality proof)",
     )
-    return _Ring(
-        f"GF({p})",
-        lambda values: residues(values, p),
-        lambda M: modular_matrix(M, p),
-        lambda rows, cols: flint.nmod_mat(rows, cols, p),
-        p,
-    )
+    return matrix_field(p)
 
 
-def _diagonal_times(ring: _Ring, factors: list, M: object) -> object:
-    """``diag(factors) * M`` in the ring."""
-    D = ring.zeros(len(factors), len(factors))
-    for i, f in enumerate(factors):
-        D[i, i] = f
-    return D * M
-
-
-def _jacobians(ring: _Ring, Ws: dict, d1: dict, first: int, last: int) -> dict:
+def _jacobians(ring: MatrixField, Ws: dict, d1: dict, first: int, last: int) -> dict:
     """``J_l = dz_l/dh_{first-1}`` for ``first <= l <= last``, in the ring."""
     J = {first: ring.matrix(Ws[first])}
     for l in range(first + 1, last + 1):
-        J[l] = ring.matrix(Ws[l]) * _diagonal_times(ring, ring.scalars(d1[l - 1]), J[l - 1])
+        J[l] = ring.matrix(Ws[l]) * ring.scale(ring.scalars(d1[l - 1]), J[l - 1])
     return J
 
 
-def _hessian(ring: _Ring, J: dict, curvature: dict) -> object:
+def _hessian(ring: MatrixField, J: dict, curvature: dict) -> object:
     """``sum_l J_l^T diag(sigma''_l v_l) J_l`` over the layers of J, in the ring."""
     n = next(iter(J.values())).ncols()
     hessian = ring.zeros(n, n)
     for l, J_l in J.items():
-        hessian += J_l.transpose() * _diagonal_times(ring, ring.scalars(curvature[l]), J_l)
+        hessian = hessian + J_l.transpose() * ring.scale(ring.scalars(curvature[l]), J_l)
     return hessian
 
 
@@ -337,7 +318,7 @@ def _biases_match(ws: list[int], charts: dict, Ws: dict, u: dict, x: list, biase
     top, h = len(ws) - 2, x
     for l in range(1, top + 1):
         texts = biases[str(l)]  # n_l texts (checked before)
-        incoming = (Ws[l] * flint.fmpq_mat(len(h), 1, h)).entries()
+        incoming = product(Ws[l], h)
         inverse = charts[l].inverse
         for text, q, a in zip(texts, incoming, u[l]):
             read = _read_bias(text)

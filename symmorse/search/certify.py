@@ -24,18 +24,19 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import flint
 import networkx as nx
+import numpy as np
 import sympy
 
+from ..exact.arrays import product, rational_entries, weight_array
 from ..exact.expressions import parse_expression
 from ..exact.limits import Deadline, TimeLimitReached
-from ..exact.linalg import QQMatrix, column, matrix_strings, qq
-from ..exact.modular import PRIMES, modular_matrix, residues
+from ..exact.linalg import QQMatrix, qq
+from ..exact.modular import PRIMES, ResidueMatrix, matrix_field
 from ..exact.numbers import to_sympy
 from ..model.activations import Activation, Chart, get_activation
 from ..model.architecture import (
@@ -69,44 +70,60 @@ FORMAT = "symmorse-certificate/1"
 _ALPHABET = (-4, -3, -2, -1, 1, 2, 3, 4)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChartPoint:
     """A point in chart coordinates of a layered network, and an input x.
 
     ``W[l]`` is ``n_l x n_{l-1}`` and ``u[l]`` has ``n_l`` entries for hidden
     layers ``l = 1..L-1``; ``w`` is the output weight column.  The input x
-    plays no role in the derivatives (it only fixes the biases).
+    plays no role in the derivatives (it only fixes the biases).  The weights are
+    exact weight arrays (:func:`~symmorse.exact.arrays.weight_array`: ``int64``, or
+    exact objects); FLINT matrices given here are converted.
     """
 
     x: list[flint.fmpq]
-    W: dict[int, QQMatrix]
+    W: dict[int, np.ndarray]
     u: dict[int, list[flint.fmpq]]
-    w: QQMatrix
-    #: ``W[l]``'s entries as Python integers, row by row, when the search drew them (faster JSON).
-    integers: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
+    w: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "W", {l: _weights(M) for l, M in self.W.items()})
+        object.__setattr__(self, "w", _weights(self.w))
 
     def to_json(self) -> dict:
         """Exact numbers (integer weights as JSON integers, other rationals as strings), layers keyed
         by index."""
         return {
             "x": [str(a) for a in self.x],
-            "W": {str(l): self._matrix_json(l) for l in self.W},
+            "W": {str(l): _weights_json(M) for l, M in self.W.items()},
             "u": {str(l): [str(a) for a in us] for l, us in self.u.items()},
-            "w": [int(a) if a.q == 1 else str(a) for a in self.w.entries()],
+            "w": [row[0] for row in _weights_json(self.w)],
         }
-
-    def _matrix_json(self, l: int) -> list[list[int]] | list[list[str]]:
-        if l not in self.integers:
-            return matrix_strings(self.W[l])
-        cols, entries = self.W[l].ncols(), self.integers[l]
-        return [entries[i : i + cols] for i in range(0, len(entries), cols)]
 
     @classmethod
     def from_json(cls, data: dict) -> ChartPoint:
         """Inverse of :meth:`to_json`."""
-        W = {int(l): QQMatrix([[qq(a) for a in row] for row in M]) for l, M in data["W"].items()}
+        W = {int(l): _weights_from_json(M) for l, M in data["W"].items()}
         u = {int(l): [qq(a) for a in us] for l, us in data["u"].items()}
-        return cls([qq(a) for a in data["x"]], W, u, column(data["w"]))
+        return cls([qq(a) for a in data["x"]], W, u, _weights_from_json([[a] for a in data["w"]]))
+
+
+def _weights(M: object) -> np.ndarray:
+    """A weight array from a weight array or a FLINT integer or rational matrix."""
+    if isinstance(M, np.ndarray):
+        return M
+    return weight_array(M.entries(), M.nrows(), M.ncols())
+
+
+def _weights_json(M: np.ndarray) -> list[list]:
+    """Rows of JSON integers (an ``int64`` array) or of exact numbers (integers, rational strings)."""
+    if M.dtype == np.int64:
+        return M.tolist()
+    return [[a if type(a) is int else str(a) for a in row] for row in M.tolist()]
+
+
+def _weights_from_json(rows: list[list]) -> np.ndarray:
+    return weight_array([qq(a) for row in rows for a in row], len(rows), len(rows[0]) if rows else 0)
 
 
 @dataclass(frozen=True)
@@ -115,35 +132,13 @@ class LayeredDerivatives:
 
     ``v[l]`` for ``l = first-1..L-1``; ``J[l] = dz_l/dh_{first-1}``;
     ``hessian`` is the Hessian with respect to ``h_{first-1}`` (x for first = 1).
-    The matrices are ``fmpq_mat`` over Q, or ``nmod_mat`` when computed modulo p.
+    The matrices are ``fmpq_mat`` over Q, or residue matrices when computed modulo p
+    (:func:`~symmorse.exact.modular.matrix_field`).
     """
 
-    v: dict[int, QQMatrix | flint.nmod_mat]
-    J: dict[int, QQMatrix | flint.nmod_mat]
-    hessian: QQMatrix | flint.nmod_mat
-
-
-class _Ring(NamedTuple):
-    """Where :func:`chart_derivatives` computes: Q (``modulus=None``) or GF(p)."""
-
-    scalars: Callable[[Sequence[flint.fmpq]], list]
-    matrix: Callable[[QQMatrix], QQMatrix | flint.nmod_mat]
-    new: Callable[[int, int, list], QQMatrix | flint.nmod_mat]
-    zeros: Callable[[int, int], QQMatrix | flint.nmod_mat]
-
-
-def _ring(modulus: int | None) -> _Ring:
-    if modulus is None:
-        return _Ring(list, lambda M: M, QQMatrix, QQMatrix)
-    return _Ring(
-        lambda values: residues(values, modulus),
-        lambda M: modular_matrix(M, modulus),
-        lambda rows, cols, entries: flint.nmod_mat(rows, cols, entries, modulus),
-        lambda rows, cols: flint.nmod_mat(rows, cols, modulus),
-    )
-
-
-_RATIONALS = _ring(None)
+    v: dict[int, QQMatrix | ResidueMatrix | flint.nmod_mat]
+    J: dict[int, QQMatrix | ResidueMatrix | flint.nmod_mat]
+    hessian: QQMatrix | ResidueMatrix | flint.nmod_mat
 
 
 def chart_derivatives(
@@ -164,29 +159,29 @@ def chart_derivatives(
     Examples
     --------
     >>> tanh = get_activation("tanh").chart
-    >>> p = ChartPoint([qq(0)], {1: QQMatrix([[2]])}, {1: [qq("1/2")]}, column([1]))
+    >>> p = ChartPoint([qq(0)], {1: QQMatrix([[2]])}, {1: [qq("1/2")]}, QQMatrix([[1]]))
     >>> d = chart_derivatives({1: tanh}, p)
     >>> d.v[0].entries(), d.hessian.entries()
     ([3/2], [-3])
     >>> chart_derivatives({1: tanh}, p, modulus=7).hessian.entries()  # -3 = 4 mod 7
     [4]
     """
-    ring = _ring(modulus)
+    ring = matrix_field(modulus)
     top = max(point.W)
     d1 = {l: ring.scalars([charts[l].exact[0](a) for a in point.u[l]]) for l in point.u}
     d2 = {l: ring.scalars([charts[l].exact[1](a) for a in point.u[l]]) for l in point.u}
     W = {l: ring.matrix(point.W[l]) for l in range(first, top + 1)}
     v = {top: ring.matrix(point.w)}
     for l in range(top, first - 1, -1):
-        v[l - 1] = W[l].transpose() * _scaled(ring, d1[l], v[l])
+        v[l - 1] = W[l].transpose() * ring.scale(d1[l], v[l])
     J = {first: W[first]}
     for l in range(first + 1, top + 1):
-        J[l] = W[l] * _scaled(ring, d1[l - 1], J[l - 1])
-    n = point.W[first].ncols()
+        J[l] = W[l] * ring.scale(d1[l - 1], J[l - 1])
+    n = point.W[first].shape[1]
     hessian = ring.zeros(n, n)
     for l in range(first, top + 1):
         curvature = [a * b for a, b in zip(d2[l], v[l].entries())]
-        hessian += J[l].transpose() * _scaled(ring, curvature, J[l])
+        hessian = hessian + J[l].transpose() * ring.scale(curvature, J[l])
     return LayeredDerivatives(v, J, hessian)
 
 
@@ -339,7 +334,7 @@ def layered_biases(activations: dict[int, Activation], point: ChartPoint) -> dic
 
     Examples
     --------
-    >>> p = ChartPoint([qq(1)], {1: QQMatrix([[2]])}, {1: [qq("1/2")]}, column([3]))
+    >>> p = ChartPoint([qq(1)], {1: QQMatrix([[2]])}, {1: [qq("1/2")]}, QQMatrix([[3]]))
     >>> layered_biases({1: get_activation("tanh")}, p)
     {'1': ['-2 + atanh(1/2)'], '2': ['0']}
     """
@@ -348,10 +343,11 @@ def layered_biases(activations: dict[int, Activation], point: ChartPoint) -> dic
     result: dict[str, list[str]] = {}
     for l in range(1, top + 1):
         if all(isinstance(a, flint.fmpq) for a in h):
-            incoming: list = (point.W[l] * QQMatrix(len(h), 1, h)).entries()
+            incoming: list = product(point.W[l], h)
         else:
             hs = [a if isinstance(a, sympy.Expr) else to_sympy(a) for a in h]
-            incoming = [sympy.Add(*[to_sympy(t) * a for t, a in zip(row, hs)]) for row in point.W[l].table()]
+            rows = point.W[l].tolist()
+            incoming = [sympy.Add(*[to_sympy(qq(t)) * a for t, a in zip(row, hs)]) for row in rows]
         atoms = [_atom(activations[l], a) for a in point.u[l]]
         texts = []
         for atom, q in zip(atoms, incoming):
@@ -415,17 +411,14 @@ _GRID = 32
 _INPUTS = tuple(range(-8, 9))
 
 
-#: Byte b -> its alphabet letter shifted by 4 (0..3, 5..8): ``b & 7`` picks one of eight letters.
-_LETTERS = bytes(_ALPHABET[b & 7] + 4 for b in range(256))
+#: Byte b -> its alphabet letter: ``b & 7`` picks one of eight letters.
+_LETTERS = np.array([_ALPHABET[b & 7] for b in range(256)], dtype=np.int64)
 
 
-def _random_integers(count: int, rng: random.Random) -> list[int]:
-    """``count`` integers drawn uniformly from the alphabet ``+-1..+-4``, in one call of the generator."""
-    return [t - 4 for t in rng.randbytes(count).translate(_LETTERS)]
-
-
-def _integer_matrix(rows: int, cols: int, entries: list[int]) -> QQMatrix:
-    return QQMatrix(flint.fmpz_mat(rows, cols, entries))
+def _random_integers(rows: int, cols: int, rng: random.Random) -> np.ndarray:
+    """A ``rows x cols`` array of integers drawn uniformly from the alphabet ``+-1..+-4``, in one
+    call of the generator."""
+    return _LETTERS[np.frombuffer(rng.randbytes(rows * cols), dtype=np.uint8)].reshape(rows, cols)
 
 
 @functools.lru_cache(maxsize=64)
@@ -461,19 +454,8 @@ def chart_grid(chart: Chart) -> tuple[tuple[flint.fmpq, flint.fmpq, flint.fmpq],
     return tuple(curved or table)
 
 
-def _scaled(ring: _Ring, factors: Sequence, M: QQMatrix | flint.nmod_mat) -> QQMatrix | flint.nmod_mat:
-    """``diag(factors) * M`` (row i of M times ``factors[i]``), in the ring of M."""
-    n = M.nrows()
-    if M.ncols() == 1:
-        return ring.new(n, 1, [f * a for f, a in zip(factors, M.entries())])
-    D = ring.zeros(n, n)
-    for i, f in enumerate(factors):
-        D[i, i] = f
-    return D * M
-
-
-def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> list[int]:
-    """A random integer ``n x cols`` matrix (row by row) whose columns are orthogonal to y != 0.
+def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> np.ndarray:
+    """A random integer ``n x cols`` matrix whose columns are orthogonal to y != 0.
 
     With y scaled to a primitive integer vector a and a pivot p (a_p != 0 of
     least size), the fibre is spanned by ``(a_p e_j - a_j e_p) / gcd(a_p, a_j)``
@@ -491,21 +473,21 @@ def _fibre_matrix(y: Sequence[flint.fmpq], cols: int, rng: random.Random) -> lis
     a = [t // g for t in a]
     p = min((j for j in range(len(a)) if a[j]), key=lambda j: (abs(a[j]), j))
     others = [j for j in range(len(a)) if j != p]
-    R = _random_integers(len(others) * cols, rng)
+    R = _random_integers(len(others), cols, rng)
+    divisors = [math.gcd(a[p], a[j]) for j in others]
+    scales = [a[p] // gj for gj in divisors]
+    coefficients = [flint.fmpq(-(a[j] // gj)) for j, gj in zip(others, divisors)]
+    pivot = [int(t.p) for t in product(R.T, coefficients)] if others else [0] * cols
+    if max(map(abs, scales), default=0) < 2**59 and max(map(abs, pivot), default=0) < 2**62:
+        W = np.empty((len(a), cols), dtype=np.int64)  # |scale * letter| < 2^61
+        W[others] = R * np.array(scales, dtype=np.int64)[:, None]
+        W[p] = pivot
+        return W
     rows: list[list[int]] = [[]] * len(a)
-    coefficients = []
-    for index, j in enumerate(others):
-        gj = math.gcd(a[p], a[j])
-        scale = a[p] // gj
-        block = R[index * cols : (index + 1) * cols]
-        rows[j] = block if scale == 1 else [scale * r for r in block]
-        coefficients.append(-(a[j] // gj))
-    if others:
-        pivot_row = flint.fmpz_mat(1, len(others), coefficients) * flint.fmpz_mat(len(others), cols, R)
-        rows[p] = [int(t) for t in pivot_row.entries()]
-    else:
-        rows[p] = [0] * cols
-    return [t for row in rows for t in row]
+    for index, (j, scale) in enumerate(zip(others, scales)):
+        rows[j] = [scale * r for r in R[index].tolist()]
+    rows[p] = pivot
+    return weight_array([t for row in rows for t in row], len(a), cols)
 
 
 def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.Random) -> ChartPoint | None:
@@ -515,19 +497,17 @@ def _random_point(ws: list[int], charts: dict[int, Chart], k: int, rng: random.R
     picks = {l: rng.choices(grid[l], k=ws[l]) for l in range(1, top + 1)}
     u = {l: [t[0] for t in picks[l]] for l in picks}
     d1 = {l: [t[1] for t in picks[l]] for l in picks}
-    integers = {l: _random_integers(ws[l] * ws[l - 1], rng) for l in range(1, top + 1) if l != k}
-    W = {l: _integer_matrix(ws[l], ws[l - 1], entries) for l, entries in integers.items()}
-    w = _integer_matrix(ws[top], 1, _random_integers(ws[top], rng))
-    v = w
+    W = {l: _random_integers(ws[l], ws[l - 1], rng) for l in range(1, top + 1) if l != k}
+    w = _random_integers(ws[top], 1, rng)
+    v = rational_entries(w)
     for l in range(top, k, -1):
-        v = W[l].transpose() * _scaled(_RATIONALS, d1[l], v)
-    y = [d * a for d, a in zip(d1[k], v.entries())]
+        v = product(W[l].T, [d * a for d, a in zip(d1[l], v)])
+    y = [d * a for d, a in zip(d1[k], v)]
     if all(a == 0 for a in y):
         return None
-    integers[k] = _fibre_matrix(y, ws[k - 1], rng)
-    W[k] = _integer_matrix(ws[k], ws[k - 1], integers[k])
+    W[k] = _fibre_matrix(y, ws[k - 1], rng)
     x = [flint.fmpq(j, 4) for j in rng.choices(_INPUTS, k=ws[0])]
-    return ChartPoint(x, dict(sorted(W.items())), u, w, integers)
+    return ChartPoint(x, dict(sorted(W.items())), u, w)
 
 
 def _try_witness(
@@ -655,7 +635,7 @@ def certify(
         :func:`~symmorse.search.classify.classify`.
     exact_det : compute the determinants of a layered witness over Q and write them into
         the certificate (by default they are proved non-zero by their residues modulo a
-        60-bit prime, which is much cheaper on wide layers).
+        prime below 2^20, which is much cheaper on wide layers).
 
     Returns
     -------

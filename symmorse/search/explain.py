@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import flint
 import sympy
 
+from ..exact.arrays import rational_entries
 from ..exact.errors import CertificateError
 from ..exact.linalg import inertia
 from ..model.activations import get_activation
@@ -174,9 +175,9 @@ def layered_witness(certificate: Mapping, step: int) -> LayeredWitness:
         "step": k,
         "kind": branch["kind"],
         "x": point.x,
-        "W": {l: M.table() for l, M in point.W.items()},
+        "W": {l: [rational_entries(row) for row in M] for l, M in point.W.items()},
         "u": point.u,
-        "w": point.w.entries(),
+        "w": rational_entries(point.w),
         "biases": {l: [weights[bias_parameter(G, v)] for v in groups[l]] for l in range(1, top + 1)},
         "slopes": {l: [charts[l].exact[0](a) for a in point.u[l]] for l in point.u},
         "backward": backward,
