@@ -151,3 +151,13 @@ def test_a_certificate_with_a_61_bit_modulus_is_checked_by_nmod_mat():
     branch["claims"]["det_hessian_residue"] = (branch["claims"]["det_hessian_residue"] + 1) % q
     result = check_certificate(data)
     assert not result.accepted and f"GF({q})" in result.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([3, 7, 2**19 + 21, PRIMES[2], P]),
+    st.lists(st.integers(0, 2**52 - 1), min_size=1, max_size=40),
+)
+def test_the_float_reduction_is_the_integer_remainder(p, values):
+    x = np.array(values, dtype=np.float64)  # integers below 2^52 are exact doubles
+    assert modular._reduce(x, p).astype(np.int64).tolist() == [a % p for a in values]
