@@ -19,7 +19,11 @@ SymPy is trusted here only through :mod:`symmorse.kernel.base`: to parse a
 polynomial activation and the witness biases, and to show each bias equal to
 c^{-1}(u) minus its incoming sum (``expand`` to 0, when it is not equal term by
 term).  Everything else is FLINT: sigma' > 0 (Sturm sequences), the chart values
-sigma'(u), sigma''(u), the adjoints, Jacobians, Hessians, ranks and determinants.
+sigma'(u), sigma''(u), the adjoints, ranks and determinants.  Weights are
+:mod:`symmorse.exact.arrays` weight arrays (numpy ``int64``, exact objects beyond 62 bits):
+the backward vectors are their exact products with rational vectors, and the Jacobians and
+Hessians modulo a prime p < 2^20 are :class:`~symmorse.exact.modular.ResidueMatrix` products
+(exact float64 BLAS, DESIGN section 2); larger p and Q take FLINT.
 """
 
 from __future__ import annotations
