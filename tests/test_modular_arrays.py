@@ -161,3 +161,23 @@ def test_a_certificate_with_a_61_bit_modulus_is_checked_by_nmod_mat():
 def test_the_float_reduction_is_the_integer_remainder(p, values):
     x = np.array(values, dtype=np.float64)  # integers below 2^52 are exact doubles
     assert modular._reduce(x, p).astype(np.int64).tolist() == [a % p for a in values]
+
+
+def test_output_weights_beyond_int64_are_checked_through_exact_objects():
+    """Scaling w by 2^70 keeps the witness on its branch and its biases, and multiplies det Hess Phi
+    by 2^(70 n0): the kernel (object arrays, residues entry by entry) accepts the new residue and
+    rejects the old one."""
+    data = json.loads(json.dumps(certify("3,5,4,1", "tanh").to_json()))
+    branch = data["branches"][0]
+    old = branch["claims"]["det_hessian_residue"]
+    branch["witness"]["w"] = [a * 2**70 for a in branch["witness"]["w"]]
+    point = ChartPoint.from_json(branch["witness"])
+    assert point.w.dtype == object
+    assert not check_certificate(data).accepted
+    branch["claims"]["det_hessian_residue"] = old * pow(2, 70 * 3, P) % P
+    assert check_certificate(data).accepted, check_certificate(data).reason
+    charts = {l: get_activation("tanh").chart for l in (1, 2)}
+    assert (
+        int(chart_derivatives(charts, point, modulus=P).hessian.det())
+        == branch["claims"]["det_hessian_residue"]
+    )
