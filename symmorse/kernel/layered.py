@@ -28,6 +28,7 @@ Hessians modulo a prime p < 2^20 are :class:`~symmorse.exact.modular.ResidueMatr
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -275,6 +276,13 @@ _BIAS = re.compile(
 _ODD, _LOGARITHM = {"atanh", "atan"}, {"log"}
 
 
+@functools.lru_cache(maxsize=4096)
+def _argument(text: str) -> flint.fmpq:
+    """A function term's argument: a chart value's, so the same few texts recur (a rejection is
+    raised each time, not cached)."""
+    return number(text, "bias")
+
+
 def _read_bias(text: str) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmpq]]] | None:
     """A bias text as its rational part and its function terms ``(sign, name, argument)``, or None
     when it is not one or two terms of that simple shape (or a number in it is refused: more than
@@ -290,7 +298,7 @@ def _read_bias(text: str) -> tuple[flint.fmpq, list[tuple[int, str, flint.fmpq]]
     ):
         try:
             if f is not None:
-                terms.append((sign, f, number(a, "bias")))
+                terms.append((sign, f, _argument(a)))
             elif r is not None:
                 c += sign * number(r, "bias")
         except Rejected:
