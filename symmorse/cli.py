@@ -935,6 +935,12 @@ def _check_common_options(args: argparse.Namespace) -> None:
         raise InputError(f"--time-limit must be a finite number of seconds >= 0, got {limit}")
 
 
+#: One BLAS thread unless the user sets one of these: the residue products are at most a few
+#: thousand wide, where a second thread saves little wall time and its spinning doubles the CPU
+#: time that the time limits count (and workers of a sweep would oversubscribe the cores).
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
@@ -947,6 +953,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["classify", "3,0,1"])
     2
     """
+    for name in _BLAS_THREADS:  # before numpy is imported (the commands import it lazily)
+        os.environ.setdefault(name, "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
