@@ -348,7 +348,8 @@ def layered_biases(activations: dict[int, Activation], point: ChartPoint) -> dic
             hs = [a if isinstance(a, sympy.Expr) else to_sympy(a) for a in h]
             rows = point.W[l].tolist()
             incoming = [sympy.Add(*[to_sympy(qq(t)) * a for t, a in zip(row, hs)]) for row in rows]
-        atoms = [_atom(activations[l], a) for a in point.u[l]]
+        distinct = {a: _atom(activations[l], a) for a in set(point.u[l])}  # one cache lookup per value
+        atoms = [distinct[a] for a in point.u[l]]
         texts = []
         for atom, q in zip(atoms, incoming):
             if isinstance(q, flint.fmpq):
