@@ -355,3 +355,20 @@ def test_sigmoid_biases_are_logarithms_read_by_their_symmetry():
     i = next(i for i, b in enumerate(biases) if "log(" in b)
     changed["branches"][0]["witness"]["biases"]["1"][i] = biases[i].replace("log(", "atanh(")
     rejected(changed, f"branch k=1: bias of node (1, {i}) is wrong")
+
+
+def test_integer_matrices_are_read_in_bulk_and_a_repeated_text_once(monkeypatch):
+    """JSON integers and plain integer texts never go through number(); a rational text that
+    recurs (a chart value) is parsed once; a JSON true is refused, never taken for the cached 1."""
+    from symmorse.kernel import layered
+    from symmorse.kernel.base import Rejected, number
+
+    calls = []
+    monkeypatch.setattr(layered, "number", lambda a, where: calls.append(a) or number(a, where))
+    for rows in ([[1, -2], [3, 4]], [["1", "-2"], ["3", "4"]]):
+        M = layered._matrix(rows, (2, 2), "W")
+        assert M.dtype.name == "int64" and M.tolist() == [[1, -2], [3, 4]] and calls == []
+    M = layered._matrix([["1/2", "1/2"], ["1/2", 3]], (2, 2), "W")
+    assert [str(a) for a in M.ravel().tolist()] == ["1/2", "1/2", "1/2", "3"] and calls == ["1/2", 3]
+    with pytest.raises(Rejected, match=r"W\[1\]\[0\]"):
+        layered._matrix([[1, "1/2"], [True, 0]], (2, 2), "W")
