@@ -121,20 +121,16 @@ def product(M: np.ndarray, v: Sequence[flint.fmpq]) -> list[flint.fmpq]:
     rows, cols = M.shape
     if len(v) != cols:
         raise ValueError(f"a {rows} x {cols} matrix times a vector of {len(v)} entries")
-    if M.dtype != np.int64:
+    # Each limb has |digit| < 2^b, each entry |a| <= B: a row's sum is below cols * B * 2^b <= 2^62.
+    scale = (cols * max(int(np.abs(M).max()), 1)).bit_length() if M.dtype == np.int64 and M.size else None
+    if scale is None or scale > 60:  # exact objects, an empty matrix, or no room for a limb
         return (rational_matrix(M) * flint.fmpq_mat(cols, 1, list(v))).entries()
-    if rows == 0 or cols == 0:
-        return [flint.fmpq(0)] * rows
     denominator = 1
     for a in v:
         q = int(a.q)
         denominator = denominator * q // math.gcd(denominator, q)
     numerators = [int(a.p) * (denominator // int(a.q)) for a in v]
     size = max(abs(t) for t in numerators).bit_length()
-    # Each limb has |digit| < 2^b, each entry |a| <= B: a row's sum is below cols * B * 2^b <= 2^62.
-    scale = (cols * max(int(np.abs(M).max()), 1)).bit_length()
-    if scale > 60:
-        return (rational_matrix(M) * flint.fmpq_mat(cols, 1, list(v))).entries()
     bits = 62 - scale
     count = max(1, -(-size // bits))
     digits = np.empty((cols, count), dtype=np.int64)

@@ -18,12 +18,12 @@ before the kernel runs.
 SymPy is trusted here only through :mod:`symmorse.kernel.base`: to parse a
 polynomial activation and the witness biases, and to show each bias equal to
 c^{-1}(u) minus its incoming sum (``expand`` to 0, when it is not equal term by
-term).  Everything else is FLINT: sigma' > 0 (Sturm sequences), the chart values
-sigma'(u), sigma''(u), the adjoints, ranks and determinants.  Weights are
-:mod:`symmorse.exact.arrays` weight arrays (numpy ``int64``, exact objects beyond 62 bits):
-the backward vectors are their exact products with rational vectors, and the Jacobians and
-Hessians modulo a prime p < 2^20 are :class:`~symmorse.exact.modular.ResidueMatrix` products
-(exact float64 BLAS, DESIGN section 2); larger p and Q take FLINT.
+term).  FLINT proves sigma' > 0 (Sturm sequences) and computes the chart values sigma'(u),
+sigma''(u), the ranks and determinants.  Weights are :mod:`symmorse.exact.arrays` weight
+arrays (numpy ``int64``, exact objects beyond 62 bits): the backward vectors (adjoints) are
+their exact products with rational vectors (``int64`` limbs), and the Jacobians and Hessians
+modulo a prime p < 2^20 are :class:`~symmorse.exact.modular.ResidueMatrix` products (exact
+float64 BLAS, DESIGN section 2); larger p and Q take FLINT matrices.
 """
 
 from __future__ import annotations
